@@ -1,0 +1,73 @@
+# echolot: `make` builds build/echolot and its links; `make check` runs every
+# test.  Plain make: the tree is small and the rules are few.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
+CPPFLAGS += -D_GNU_SOURCE -MMD -MP
+LDLIBS  := -lcap -lidn2 -lseccomp -lm
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+
+SRC     := $(wildcard src/wire/*.c src/sock/*.c src/engine/*.c \
+                      src/analysis/*.c src/report/*.c src/cli/*.c)
+OBJ     := $(SRC:%.c=$(BUILD)/%.o)
+LIBOBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
+LINKS   := ping ping6
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all clean check unit net asan install uninstall bench fuzz
+
+all: $(BUILD)/echolot $(LINKS:%=$(BUILD)/%)
+
+$(BUILD)/echolot: $(OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LINKS:%=$(BUILD)/%): $(BUILD)/echolot
+	ln -sf echolot $@
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -Isrc -o $@ $^ $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+net: all
+	@bash tests/net/run.sh
+
+# Every test: unit and network, then both again under ASan + UBSan.
+check: all $(UNIT_BIN)
+	@bash tests/run.sh
+
+asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/echolot $(DESTDIR)$(BINDIR)/echolot
+	for l in $(LINKS); do ln -sf echolot $(DESTDIR)$(BINDIR)/$$l; done
+	install -m 0644 man/echolot.8 $(DESTDIR)$(MANDIR)/man8/echolot.8
+	# An ordinary user may open a raw socket through this capability only.
+	setcap cap_net_raw+ep $(DESTDIR)$(BINDIR)/echolot || \
+	  echo "setcap failed: allow ping sockets instead: sysctl -w net.ipv4.ping_group_range='0 2147483647'"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/echolot $(LINKS:%=$(DESTDIR)$(BINDIR)/%) \
+	      $(DESTDIR)$(MANDIR)/man8/echolot.8
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(OBJ:.o=.d)

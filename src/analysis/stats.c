@@ -1,0 +1,78 @@
+/* Counting and RTT statistics. */
+#include <math.h>
+#include <string.h>
+
+#include "stats.h"
+
+void stats_init(struct stats *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+static void add_rtt(struct stats *s, int64_t rtt)
+{
+	double delta;
+
+	if (rtt < 0)
+		rtt = 0;
+	if (s->nrtt == 0 || rtt < s->min_ns)
+		s->min_ns = rtt;
+	if (s->nrtt == 0 || rtt > s->max_ns)
+		s->max_ns = rtt;
+	s->nrtt++;
+	delta = (double)rtt - s->mean_ns;
+	s->mean_ns += delta / (double)s->nrtt;
+	s->m2 += delta * ((double)rtt - s->mean_ns);
+}
+
+void stats_update(struct stats *s, const struct event *ev)
+{
+	if (ev->nsent > s->transmitted)
+		s->transmitted = ev->nsent;
+	switch (ev->type) {
+	case EV_REPLY:
+		if (ev->bad_cksum) {
+			s->corrupted++;
+			return;
+		}
+		if (ev->dup)
+			s->duplicates++;
+		else
+			s->received++;
+		if (!ev->has_rtt)
+			return;
+		add_rtt(s, ev->rtt_ns);
+		if (!ev->dup)
+			s->ewma8_ns = s->ewma8_ns ?
+				s->ewma8_ns + ev->rtt_ns - s->ewma8_ns / 8 :
+				ev->rtt_ns * 8;
+		break;
+	case EV_ERROR:
+	case EV_LOCAL_ERROR:
+		s->errors++;
+		break;
+	default:
+		break;
+	}
+}
+
+void stats_on_event(void *ctx, const struct event *ev)
+{
+	stats_update(ctx, ev);
+}
+
+double stats_loss_percent(const struct stats *s)
+{
+	if (!s->transmitted)
+		return 0.0;
+	return (double)(s->transmitted - (s->received < s->transmitted ?
+					  s->received : s->transmitted)) *
+	       100.0 / (double)s->transmitted;
+}
+
+double stats_mdev_ns(const struct stats *s)
+{
+	if (s->nrtt == 0)
+		return 0.0;
+	return sqrt(s->m2 / (double)s->nrtt);
+}

@@ -1,0 +1,38 @@
+/* stats: events -> the numbers of ping's summary. */
+#ifndef ECHOLOT_STATS_H
+#define ECHOLOT_STATS_H
+
+#include <stdint.h>
+
+#include "../engine/event.h"
+
+struct stats {
+	uint64_t transmitted;
+	uint64_t received;      /* distinct good replies */
+	uint64_t duplicates;
+	uint64_t corrupted;     /* bad checksum */
+	uint64_t errors;        /* ICMP errors and local errors */
+
+	/* RTT over every reply with a time, duplicates included (as iputils
+	 * does), in nanoseconds.  Mean and variance by Welford's method: no
+	 * sum of squares to overflow on long runs. */
+	uint64_t nrtt;
+	int64_t min_ns, max_ns;
+	double mean_ns;
+	double m2;
+	/* The smoothed RTT iputils prints as ewma: rtt += sample - rtt/8,
+	 * kept x8. */
+	int64_t ewma8_ns;
+};
+
+void stats_init(struct stats *s);
+void stats_update(struct stats *s, const struct event *ev);
+
+/* As an event sink (ctx is a struct stats). */
+void stats_on_event(void *ctx, const struct event *ev);
+
+double stats_loss_percent(const struct stats *s);
+/* Population standard deviation, as iputils' mdev. */
+double stats_mdev_ns(const struct stats *s);
+
+#endif

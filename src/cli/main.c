@@ -1,0 +1,68 @@
+/* echolot: one binary, called as ping, ping6, or `echolot COMMAND`. */
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int family;
+	const char *help;
+};
+
+static const struct command commands[] = {
+	{ "ping", AF_UNSPEC, "send ICMP echo requests (iputils ping compatible)" },
+	{ "ping6", AF_INET6, "ping over IPv6" },
+};
+
+void cli_version(FILE *f)
+{
+	fprintf(f, "echolot %s (ping compatible with iputils 20221126)\n",
+		ECHOLOT_VERSION);
+	fprintf(f, "socket: raw with CAP_NET_RAW, else ICMP datagram; "
+		"privileges: capabilities dropped after socket setup (libcap); "
+		"IDN: libidn2; timestamps: kernel SO_TIMESTAMPING\n");
+}
+
+static void help(FILE *f)
+{
+	fprintf(f, "usage: echolot COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\nThe binary also runs a command when called by its name "
+		"(a link named ping or ping6).\n");
+}
+
+static const struct command *find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	const char *self = argc > 0 ? strrchr(argv[0], '/') : NULL;
+	const struct command *c;
+
+	self = self ? self + 1 : (argc > 0 ? argv[0] : "echolot");
+	c = find(self);
+	if (c)
+		return cli_ping(argc, argv, c->family);
+	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		help(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		cli_version(stdout);
+		return 0;
+	}
+	c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "echolot: unknown command '%s'\n", argv[1]);
+		help(stderr);
+		return 2;
+	}
+	return cli_ping(argc - 1, argv + 1, c->family);
+}

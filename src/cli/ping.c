@@ -1,0 +1,399 @@
+/* `ping`: argv -> config, wire the parts together, run, exit status. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/random.h>
+
+#include "cli.h"
+#include "ping_opts.h"
+#include "../analysis/stats.h"
+#include "../engine/engine.h"
+#include "../report/report.h"
+#include "../sock/resolve.h"
+#include "../sock/sock.h"
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t status_flag;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void on_status(int sig)
+{
+	(void)sig;
+	status_flag = 1;
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_status;
+	sigaction(SIGQUIT, &sa, NULL);
+}
+
+static void usage(FILE *f)
+{
+	fputs("\nUsage\n"
+	      "  ping [options] <destination>\n"
+	      "\n"
+	      "Options:\n"
+	      "  <destination>      dns name or ip address\n"
+	      "  -a                 use audible ping\n"
+	      "  -A                 use adaptive ping\n"
+	      "  -B                 sticky source address\n"
+	      "  -c <count>         stop after <count> replies\n"
+	      "  -C                 call connect() syscall on socket creation\n"
+	      "  -D                 print timestamps\n"
+	      "  -d                 use SO_DEBUG socket option\n"
+	      "  -e <identifier>    define identifier for ping session, default is random for\n"
+	      "                     SOCK_RAW and kernel defined for SOCK_DGRAM\n"
+	      "                     Imply using SOCK_RAW (for IPv4 only for identifier 0)\n"
+	      "  -f                 flood ping\n"
+	      "  -h                 print help and exit\n"
+	      "  -H                 force reverse DNS name resolution (useful for numeric\n"
+	      "                     destinations or for -f), override -n\n"
+	      "  -I <interface>     either interface name or address\n"
+	      "  -i <interval>      seconds between sending each packet\n"
+	      "  -L                 suppress loopback of multicast packets\n"
+	      "  -l <preload>       send <preload> number of packages while waiting replies\n"
+	      "  -m <mark>          tag the packets going out\n"
+	      "  -M <pmtud opt>     define mtu discovery, can be one of <do|dont|want|probe>\n"
+	      "  -n                 no reverse DNS name resolution, override -H\n"
+	      "  -O                 report outstanding replies\n"
+	      "  -p <pattern>       contents of padding byte\n"
+	      "  -q                 quiet output\n"
+	      "  -Q <tclass>        use quality of service <tclass> bits\n"
+	      "  -s <size>          use <size> as number of data bytes to be sent\n"
+	      "  -S <size>          use <size> as SO_SNDBUF socket option value\n"
+	      "  -t <ttl>           define time to live\n"
+	      "  -U                 print user-to-user latency\n"
+	      "  -v                 verbose output\n"
+	      "  -V                 print version and exit\n"
+	      "  -w <deadline>      reply wait <deadline> in seconds\n"
+	      "  -W <timeout>       time to wait for response\n"
+	      "  -3                 RTT precision (do not round up the result time)\n"
+	      "      --os           name the remote operating system after the statistics\n"
+	      "\n"
+	      "IPv4 options:\n"
+	      "  -4                 use IPv4\n"
+	      "  -b                 allow pinging broadcast\n"
+	      "\n"
+	      "IPv6 options:\n"
+	      "  -6                 use IPv6\n"
+	      "  -F <flowlabel>     define flow label, default is random\n"
+	      "\n"
+	      "For more details see echolot(8).\n", f);
+}
+
+/* The line a user sees when no socket can be had: what failed and both
+ * ways to fix it. */
+static void no_socket(const struct sock_open_err *e, bool need_raw)
+{
+	if (need_raw)
+		fprintf(stderr,
+			"ping: cannot open a raw socket (needed for the options given): %s; "
+			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or run as root\n",
+			strerror(e->raw_errno));
+	else
+		fprintf(stderr,
+			"ping: cannot open an ICMP socket: raw: %s, datagram: %s; "
+			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
+			"your group in sysctl net.ipv4.ping_group_range\n",
+			strerror(e->raw_errno), strerror(e->dgram_errno));
+}
+
+static uint16_t random_id(void)
+{
+	uint16_t id;
+
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		id = (uint16_t)getpid();
+	return id;
+}
+
+struct ping_run {
+	struct ping_opts o;
+	struct sockaddr_storage dst, src;
+	socklen_t dstlen;
+	bool have_src;
+	char canon[1025];
+	const char *device;
+	struct sock sock;
+	struct stats stats;
+	struct report_ping report;
+	struct resolve_cache names;
+	struct engine engine;
+};
+
+static void report_sink(void *ctx, const struct event *ev)
+{
+	struct ping_run *run = ctx;
+
+	if (ev->type == EV_END) {
+		report_ping_summary(&run->report,
+				    engine_elapsed_ns(&run->engine));
+		return;
+	}
+	report_ping_on_event(&run->report, ev);
+}
+
+/* -I: an address to send from, or an interface to send through. */
+static int setup_source(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	int rc;
+
+	if (o->iface) {
+		unsigned char buf[16];
+
+		if (inet_pton(AF_INET, o->iface, buf) == 1 ||
+		    inet_pton(AF_INET6, o->iface, buf) == 1) {
+			struct addrinfo;
+			int fam = inet_pton(AF_INET, o->iface, buf) == 1 ?
+				  AF_INET : AF_INET6;
+
+			if (fam != family) {
+				fprintf(stderr, "ping: %s: address family does not match the destination\n",
+					o->iface);
+				return -1;
+			}
+			memset(&r->src, 0, sizeof(r->src));
+			r->src.ss_family = (sa_family_t)fam;
+			if (fam == AF_INET)
+				memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
+			else
+				memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
+			r->have_src = true;
+			return 0;
+		}
+		if (if_nametoindex(o->iface) == 0) {
+			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
+				strerror(ENODEV));
+			return -1;
+		}
+		r->device = o->iface;
+	}
+	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
+			       r->device, &r->src);
+	if (rc == -EACCES && family == AF_INET && !o->broadcast) {
+		fprintf(stderr, "ping: Do you want to ping broadcast? Then -b. "
+			"If not, check your local firewall rules\n");
+		return -1;
+	}
+	if (rc < 0 && rc != -EACCES) {
+		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
+			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+			return -1;
+		}
+	}
+	/* Only -I names the source in the header. */
+	r->have_src = r->device != NULL && rc == 0;
+	return 0;
+}
+
+static int open_socket(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	struct sock_open_err oe;
+	struct sock_opts so;
+	const char *what;
+	bool need_raw = o->ident >= 0;
+	int rc;
+
+	rc = sock_open(&r->sock, family, need_raw, &oe);
+	if (rc < 0) {
+		no_socket(&oe, need_raw);
+		return -1;
+	}
+	memset(&so, 0, sizeof(so));
+	so.ttl = o->ttl;
+	so.tos = o->tos;
+	so.mark = o->mark;
+	so.pmtudisc = o->pmtudisc;
+	so.sndbuf = o->sndbuf;
+	so.device = r->device;
+	if (o->iface && !r->device) {
+		so.source = (struct sockaddr *)&r->src;
+		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						     sizeof(struct sockaddr_in);
+	}
+	so.broadcast = o->broadcast;
+	so.no_mcast_loop = o->no_mcast_loop;
+	so.debug = o->debug;
+	so.dontroute = o->dontroute;
+	so.timestamps = !o->user_latency;
+	/* Big enough for a burst of replies at flood speed. */
+	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
+	rc = sock_apply(&r->sock, &so, &what);
+	if (rc < 0) {
+		if (rc == -EPERM && !strcmp(what, "SO_MARK")) {
+			fprintf(stderr, "ping: WARNING: failed to set mark: %d: %s\n",
+				o->mark, strerror(-rc));
+		} else if (!strcmp(what, "SO_BINDTODEVICE")) {
+			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+				strerror(-rc));
+			return -1;
+		} else if (!strcmp(what, "bind")) {
+			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+			return -1;
+		} else {
+			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_ping(struct ping_run *r)
+{
+	struct ping_opts *o = &r->o;
+	int family = r->dst.ss_family;
+	struct engine_cfg ec;
+	struct report_ping_cfg rc;
+	struct engine_signals sig = { &stop_flag, &status_flag };
+	uint16_t id;
+	int err;
+
+	if (setup_source(r, family) < 0 || open_socket(r, family) < 0)
+		return 2;
+	if (r->sock.kind == SOCK_KIND_RAW) {
+		id = o->ident >= 0 ? (uint16_t)o->ident : random_id();
+		sock_filter_id(&r->sock, id);
+	} else {
+		id = 0;         /* the kernel's choice, matched by the kernel */
+	}
+	/* The sockets are open: nothing below needs a privilege. */
+	if (sock_drop_privileges() < 0) {
+		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
+		return 2;
+	}
+
+	memset(&ec, 0, sizeof(ec));
+	ec.datalen = (size_t)o->datalen;
+	memcpy(ec.pattern, o->pattern, o->patlen);
+	ec.patlen = o->patlen;
+	ec.interval_ns = o->interval_ns;
+	ec.count = o->count;
+	ec.deadline_ns = o->deadline_ns;
+	ec.linger_ns = o->linger_ns;
+	ec.preload = o->preload;
+	ec.flood = o->flood;
+	ec.adaptive = o->adaptive;
+	ec.report_outstanding = o->outstanding;
+	ec.min_user_interval = getuid() != 0;
+	engine_init(&r->engine, &ec);
+	if (engine_add_target(&r->engine, (struct sockaddr *)&r->dst, r->dstlen,
+			      &r->sock, id) < 0) {
+		fprintf(stderr, "ping: out of memory\n");
+		return 2;
+	}
+
+	stats_init(&r->stats);
+	resolve_cache_init(&r->names,
+			   (o->numeric || resolve_is_numeric(o->target)) &&
+			   !o->force_names);
+	memset(&rc, 0, sizeof(rc));
+	rc.out = stdout;
+	rc.host = o->target;
+	rc.canon = r->canon;
+	rc.dst = (struct sockaddr *)&r->dst;
+	rc.dstlen = r->dstlen;
+	rc.src = o->iface ? (struct sockaddr *)&r->src : NULL;
+	rc.device = r->device;
+	rc.datalen = (size_t)o->datalen;
+	rc.interval_ns = o->interval_ns;
+	rc.numeric = r->names.numeric;
+	rc.quiet = o->quiet;
+	rc.flood = o->flood;
+	rc.audible = o->audible;
+	rc.timestamps = o->timestamps;
+	rc.verbose = o->verbose;
+	rc.adaptive = o->adaptive;
+	rc.ipg = o->interval_ns == 0 || o->flood || o->adaptive;
+	rc.preload = o->preload;
+	rc.pattern = o->pattern;
+	rc.patlen = o->patlen;
+	rc.stats = &r->stats;
+	rc.namer.pretty = resolve_pretty;
+	rc.namer.ctx = &r->names;
+	report_ping_init(&r->report, &rc);
+
+	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
+	engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
+
+	install_signals();
+	err = engine_run(&r->engine, &sig);
+	engine_free(&r->engine);
+	sock_close(&r->sock);
+	if (err < 0) {
+		fprintf(stderr, "ping: %s\n", strerror(-err));
+		return 2;
+	}
+	if (r->stats.received == 0)
+		return 1;
+	if (o->deadline_ns && o->count && r->stats.received < o->count)
+		return 1;
+	return 0;
+}
+
+int cli_ping(int argc, char **argv, int family)
+{
+	struct ping_run *r;
+	char err[512], rerr[1200];
+	int rc;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "ping: out of memory\n");
+		return 2;
+	}
+	ping_opts_default(&r->o);
+	r->o.family = family;
+	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
+	if (rc != PING_OPTS_OK) {
+		if (r->o.help) {
+			usage(stdout);
+			rc = 2;
+		} else if (err[0]) {
+			fprintf(stderr, "ping: %s\n", err);
+			if (!strncmp(err, "invalid option", 14) ||
+			    !strncmp(err, "option requires", 15) ||
+			    !strncmp(err, "unrecognized", 12))
+				usage(stderr);
+		} else {
+			usage(stderr);
+		}
+		free(r);
+		return 2;
+	}
+	if (r->o.version) {
+		cli_version(stdout);
+		free(r);
+		return 0;
+	}
+	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
+	if (rc) {
+		fprintf(stderr, "ping: %s\n", rerr);
+		free(r);
+		return 2;
+	}
+	rc = run_ping(r);
+	free(r);
+	return rc;
+}

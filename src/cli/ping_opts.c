@@ -1,0 +1,301 @@
+/* ping option parsing with iputils' limits and messages. */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+
+#include "ping_opts.h"
+
+#define NSEC 1000000000LL
+#define MSEC 1000000LL
+/* The shortest interval an unprivileged user may ask for (iputils). */
+#define MIN_USER_INTERVAL (2 * MSEC)
+#define MAX_USER_PRELOAD 3
+#define MAX_DATALEN (65535 - 20 - 8)
+
+void ping_opts_default(struct ping_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->family = AF_UNSPEC;
+	o->interval_ns = -1;
+	o->linger_ns = 10 * NSEC;
+	o->datalen = 56;
+	o->ttl = -1;
+	o->tos = -1;
+	o->mark = -1;
+	o->pmtudisc = -1;
+	o->ident = -1;
+	o->preload = 1;
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return PING_OPTS_EXIT;
+}
+
+/* An integer in [min, max], with iputils' three kinds of complaint. */
+static int parse_int(const char *s, long long min, long long max,
+		     long long *out, char *err, size_t len)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || *end || isspace((unsigned char)*s))
+		return fail(err, len, "invalid argument: '%s'", s);
+	if (errno == ERANGE)
+		return fail(err, len, "invalid argument: '%s': %s", s,
+			    strerror(ERANGE));
+	if (v < min || v > max)
+		return fail(err, len,
+			    "invalid argument: '%s': out of range: %lld <= value <= %lld",
+			    s, min, max);
+	*out = v;
+	return 0;
+}
+
+/* Seconds as a decimal fraction, to nanoseconds. */
+static int parse_seconds(const char *s, int64_t *ns, char *err, size_t len)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || *end || isspace((unsigned char)*s) || !isfinite(v))
+		return fail(err, len, "invalid argument: '%s'", s);
+	if (v < 0 || v > (double)INT_MAX)
+		return -1;      /* the caller words it */
+	*ns = (int64_t)llround(v * 1e9);
+	return 0;
+}
+
+static int parse_pattern(const char *s, struct ping_opts *o, char *err,
+			 size_t len)
+{
+	size_t n = strlen(s), i;
+
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return fail(err, len,
+				    "patterns must be specified as hex digits: %s", s);
+	/* Pairs of hex digits, at most 16 bytes; extra digits are ignored,
+	 * as iputils ignores them. */
+	o->patlen = 0;
+	for (i = 0; i + 1 < n + 1 && o->patlen < PING_MAX_PATTERN; i += 2) {
+		char b[3] = { s[i], i + 1 < n ? s[i + 1] : '\0', '\0' };
+
+		if (!b[0])
+			break;
+		o->pattern[o->patlen++] = (uint8_t)strtoul(b, NULL, 16);
+	}
+	return 0;
+}
+
+static int parse_tos(const char *s, int *tos, char *err, size_t len)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 0);         /* decimal or 0x hex, as iputils */
+	if (end == s || *end || errno)
+		return fail(err, len, "bad TOS value: %s", s);
+	if (v < 0 || v > 255)
+		return fail(err, len,
+			    "the decimal value of TOS bits must be in range 0-255: %s", s);
+	*tos = (int)v;
+	return 0;
+}
+
+static const struct option longopts[] = {
+	{ "os", no_argument, NULL, 'o' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+int ping_opts_parse(int argc, char **argv, bool privileged,
+		    struct ping_opts *o, char *err, size_t len)
+{
+	long long v;
+	int c, rc;
+
+	err[0] = '\0';
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv,
+				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:",
+				longopts, NULL)) != -1) {
+		switch (c) {
+		case '4':
+		case '6':
+			if (o->family != AF_UNSPEC &&
+			    o->family != (c == '4' ? AF_INET : AF_INET6))
+				return fail(err, len,
+					    "only one -4 or -6 option may be specified");
+			o->family = c == '4' ? AF_INET : AF_INET6;
+			break;
+		case '3': o->precise = true; break;
+		case 'a': o->audible = true; break;
+		case 'A': o->adaptive = true; break;
+		case 'b': o->broadcast = true; break;
+		case 'B': o->strict_source = true; break;
+		case 'C': o->do_connect = true; break;
+		case 'd': o->debug = true; break;
+		case 'D': o->timestamps = true; break;
+		case 'f': o->flood = true; break;
+		case 'H': o->force_names = true; break;
+		case 'L': o->no_mcast_loop = true; break;
+		case 'n': o->numeric = true; break;
+		case 'O': o->outstanding = true; break;
+		case 'q': o->quiet = true; break;
+		case 'r': o->dontroute = true; break;
+		case 'U': o->user_latency = true; break;
+		case 'v': o->verbose = true; break;
+		case 'V': o->version = true; break;
+		case 'h': o->help = true; return PING_OPTS_EXIT;
+		case 'o': o->os = true; break;
+		case 'c':
+			if ((rc = parse_int(optarg, 1, LLONG_MAX, &v, err, len)))
+				return rc;
+			o->count = (uint64_t)v;
+			break;
+		case 'e':
+			if ((rc = parse_int(optarg, 0, 65535, &v, err, len)))
+				return rc;
+			o->ident = (int)v;
+			break;
+		case 'F': {
+			char *end;
+			unsigned long fl;
+
+			errno = 0;
+			fl = strtoul(optarg, &end, 16);
+			if (end == optarg || *end || errno || fl > 0xfffff)
+				return fail(err, len, "invalid flowinfo: %s", optarg);
+			o->flowlabel = (uint32_t)fl;
+			o->has_flowlabel = true;
+			break;
+		}
+		case 'i':
+			rc = parse_seconds(optarg, &o->interval_ns, err, len);
+			if (rc > 0)
+				return rc;
+			if (rc < 0)
+				return fail(err, len, "bad timing interval: %s", optarg);
+			break;
+		case 'I':
+			o->iface = optarg;
+			break;
+		case 'l':
+			if ((rc = parse_int(optarg, 1, 65536, &v, err, len)))
+				return rc;
+			if (!privileged && v > MAX_USER_PRELOAD)
+				return fail(err, len,
+					    "cannot set preload to value greater than %d: %lld",
+					    MAX_USER_PRELOAD, v);
+			o->preload = (unsigned)v;
+			break;
+		case 'm':
+			if ((rc = parse_int(optarg, 0, UINT_MAX, &v, err, len)))
+				return rc;
+			o->mark = (int)v;
+			break;
+		case 'M':
+			if (!strcmp(optarg, "do"))
+				o->pmtudisc = 2;        /* IP_PMTUDISC_DO */
+			else if (!strcmp(optarg, "dont"))
+				o->pmtudisc = 0;        /* IP_PMTUDISC_DONT */
+			else if (!strcmp(optarg, "want"))
+				o->pmtudisc = 1;        /* IP_PMTUDISC_WANT */
+			else if (!strcmp(optarg, "probe"))
+				o->pmtudisc = 3;        /* IP_PMTUDISC_PROBE */
+			else
+				return fail(err, len, "invalid -M argument: %s", optarg);
+			break;
+		case 'p':
+			if ((rc = parse_pattern(optarg, o, err, len)))
+				return rc;
+			break;
+		case 'Q':
+			if ((rc = parse_tos(optarg, &o->tos, err, len)))
+				return rc;
+			break;
+		case 's':
+			if ((rc = parse_int(optarg, 0, MAX_DATALEN, &v, err, len)))
+				return rc;
+			o->datalen = (long)v;
+			break;
+		case 'S':
+			if ((rc = parse_int(optarg, 1, INT_MAX, &v, err, len)))
+				return rc;
+			o->sndbuf = (int)v;
+			break;
+		case 't':
+			if ((rc = parse_int(optarg, 1, 255, &v, err, len)))
+				return rc;
+			o->ttl = (int)v;
+			break;
+		case 'w':
+			rc = parse_seconds(optarg, &o->deadline_ns, err, len);
+			if (rc > 0)
+				return rc;
+			if (rc < 0)
+				return fail(err, len,
+					    "invalid argument: '%s': out of range: 0 <= value <= %d",
+					    optarg, INT_MAX);
+			break;
+		case 'W':
+			rc = parse_seconds(optarg, &o->linger_ns, err, len);
+			if (rc > 0)
+				return rc;
+			if (rc < 0)
+				return fail(err, len, "bad linger time: %s", optarg);
+			break;
+		case '?':
+			if (optopt && strchr("ceFiIlmMpQsStwW", optopt))
+				return fail(err, len,
+					    "option requires an argument -- '%c'", optopt);
+			if (optopt)
+				return fail(err, len, "invalid option -- '%c'", optopt);
+			return fail(err, len, "unrecognized option '%s'",
+				    argv[optind - 1]);
+		default:
+			return PING_OPTS_EXIT;
+		}
+	}
+	if (o->version)
+		return PING_OPTS_OK;
+	if (optind >= argc)
+		return fail(err, len, "usage error: Destination address required");
+	if (argc - optind > 1)
+		return PING_OPTS_EXIT;  /* usage */
+	o->target = argv[optind];
+
+	if (o->flood && o->interval_ns < 0)
+		o->interval_ns = 0;
+	if (!privileged && o->interval_ns >= 0 &&
+	    o->interval_ns < MIN_USER_INTERVAL)
+		return fail(err, len,
+			    "cannot flood; minimal interval allowed for user is %lldms",
+			    MIN_USER_INTERVAL / MSEC);
+	if (o->interval_ns < 0)
+		o->interval_ns = NSEC;
+	if (o->has_flowlabel && o->family == AF_INET)
+		return fail(err, len, "-F is an IPv6 option");
+	return PING_OPTS_OK;
+}

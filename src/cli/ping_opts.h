@@ -1,0 +1,70 @@
+/* ping's command line: argv -> struct ping_opts, with iputils' checks and
+ * messages.  Pure: no I/O, so the unit tests can drive it. */
+#ifndef ECHOLOT_PING_OPTS_H
+#define ECHOLOT_PING_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PING_MAX_PATTERN 16
+
+struct ping_opts {
+	int family;             /* AF_UNSPEC, AF_INET, AF_INET6 */
+	const char *target;
+
+	uint64_t count;         /* -c, 0 = unlimited */
+	int64_t interval_ns;    /* -i; -1 = default */
+	int64_t deadline_ns;    /* -w, 0 = none */
+	int64_t linger_ns;      /* -W */
+	long datalen;           /* -s */
+	int ttl;                /* -t, -1 default */
+	int tos;                /* -Q, -1 default */
+	int mark;               /* -m, -1 default */
+	int pmtudisc;           /* -M: -1 default, else IP_PMTUDISC_* */
+	int sndbuf;             /* -S, 0 default */
+	int ident;              /* -e, -1 = chosen for us */
+	unsigned preload;       /* -l */
+	uint32_t flowlabel;     /* -F */
+	bool has_flowlabel;
+	const char *iface;      /* -I as given */
+	uint8_t pattern[PING_MAX_PATTERN];
+	size_t patlen;
+
+	bool audible;           /* -a */
+	bool adaptive;          /* -A */
+	bool broadcast;         /* -b */
+	bool strict_source;     /* -B */
+	bool do_connect;        /* -C */
+	bool timestamps;        /* -D */
+	bool debug;             /* -d */
+	bool flood;             /* -f */
+	bool force_names;       /* -H */
+	bool no_mcast_loop;     /* -L */
+	bool numeric;           /* -n */
+	bool outstanding;       /* -O */
+	bool quiet;             /* -q */
+	bool dontroute;         /* -r */
+	bool user_latency;      /* -U */
+	bool verbose;           /* -v */
+	bool precise;           /* -3 */
+	bool version;           /* -V */
+	bool help;              /* -h */
+	bool os;                /* --os (later) */
+};
+
+enum {
+	PING_OPTS_OK = 0,
+	PING_OPTS_EXIT = 2,     /* print err (if any) and exit 2 */
+};
+
+/* Parse argv.  privileged: the caller is root (limits on interval, flood
+ * and preload do not apply).  On failure returns PING_OPTS_EXIT with the
+ * message (without "ping: ") in err; an empty err means "print usage". */
+int ping_opts_parse(int argc, char **argv, bool privileged,
+		    struct ping_opts *o, char *err, size_t errlen);
+
+/* Defaults, as iputils has them. */
+void ping_opts_default(struct ping_opts *o);
+
+#endif

@@ -1,0 +1,655 @@
+/* The probe engine: schedule, send, match, emit. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+
+#include "engine.h"
+#include "../wire/wire.h"
+
+#define NSEC 1000000000LL
+#define MSEC 1000000LL
+#define NSLOTS 65536
+#define RX_BATCH 16
+/* With flood and no replies, probes still go out this often (iputils). */
+#define FLOOD_MIN_INTERVAL (10 * MSEC)
+
+int64_t engine_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
+}
+
+static int64_t ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
+}
+
+int engine_init(struct engine *e, const struct engine_cfg *cfg)
+{
+	memset(e, 0, sizeof(*e));
+	e->cfg = *cfg;
+	if (e->cfg.preload == 0)
+		e->cfg.preload = 1;
+	return 0;
+}
+
+void engine_free(struct engine *e)
+{
+	for (unsigned i = 0; i < e->ntargets; i++) {
+		free(e->targets[i].slots);
+		free(e->targets[i].replied);
+		free(e->targets[i].txbuf);
+	}
+	free(e->targets);
+	e->targets = NULL;
+	e->ntargets = 0;
+}
+
+int engine_add_sink(struct engine *e, struct event_sink sink)
+{
+	if (e->nsinks >= ENGINE_MAX_SINKS)
+		return -ENOSPC;
+	e->sinks[e->nsinks++] = sink;
+	return 0;
+}
+
+static void emit(struct engine *e, const struct event *ev)
+{
+	for (unsigned i = 0; i < e->nsinks; i++)
+		e->sinks[i].on_event(e->sinks[i].ctx, ev);
+}
+
+static void event_init(struct event *ev, enum event_type type,
+		       const struct engine *e, unsigned ti)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->target = ti;
+	ev->ttl = -1;
+	ev->tos = -1;
+	ev->wrong_byte = -1;
+	if (ti < e->ntargets) {
+		ev->family = e->targets[ti].addr.ss_family;
+		ev->nsent = e->targets[ti].ntransmitted;
+	}
+}
+
+int engine_add_target(struct engine *e, const struct sockaddr *addr,
+		      socklen_t addrlen, struct sock *sock, uint16_t id)
+{
+	struct engine_target *t, *nt;
+	size_t len = WIRE_ICMP_HDR_LEN + e->cfg.datalen;
+
+	if (addrlen > sizeof(t->addr) || len > 65535)
+		return -EINVAL;
+	nt = realloc(e->targets, (e->ntargets + 1) * sizeof(*nt));
+	if (!nt)
+		return -ENOMEM;
+	e->targets = nt;
+	t = &e->targets[e->ntargets];
+	memset(t, 0, sizeof(*t));
+	memcpy(&t->addr, addr, addrlen);
+	t->addrlen = addrlen;
+	t->sock = sock;
+	t->id = id;
+	/* calloc: pages of slots never used are never touched. */
+	t->slots = calloc(NSLOTS, sizeof(*t->slots));
+	t->replied = calloc(NSLOTS / 8, 1);
+	t->txbuf = malloc(len);
+	if (!t->slots || !t->replied || !t->txbuf) {
+		free(t->slots);
+		free(t->replied);
+		free(t->txbuf);
+		return -ENOMEM;
+	}
+	t->txlen = len;
+	/* The data: the pattern throughout, the send time over its start. */
+	wire_fill_pattern(t->txbuf + WIRE_ICMP_HDR_LEN, e->cfg.datalen,
+			  e->cfg.pattern, e->cfg.patlen);
+	return (int)e->ntargets++;
+}
+
+static bool bit_get(const uint8_t *map, uint16_t i)
+{
+	return map[i >> 3] & (1u << (i & 7));
+}
+
+static void bit_set(uint8_t *map, uint16_t i, bool v)
+{
+	if (v)
+		map[i >> 3] |= (uint8_t)(1u << (i & 7));
+	else
+		map[i >> 3] &= (uint8_t)~(1u << (i & 7));
+}
+
+/* ------------------------------------------------------------------ send */
+
+static int send_probe(struct engine *e, unsigned ti, int64_t now)
+{
+	struct engine_target *t = &e->targets[ti];
+	uint16_t seq = (uint16_t)(t->ntransmitted + 1);
+	struct engine_slot *slot = &t->slots[seq];
+	struct wire_echo echo;
+	struct event ev;
+	uint32_t key = 0;
+	int rc;
+
+	if (e->cfg.report_outstanding && t->ntransmitted > 0 &&
+	    !bit_get(t->replied, (uint16_t)t->ntransmitted)) {
+		event_init(&ev, EV_NOANSWER, e, ti);
+		ev.seq = (uint16_t)t->ntransmitted;
+		emit(e, &ev);
+	}
+
+	if (e->cfg.datalen >= ENGINE_STAMP_LEN) {
+		/* A struct timeval where iputils has one, so captures decode;
+		 * the RTT never comes from it, only from our own memory. */
+		struct timeval tv;
+		uint8_t *p = t->txbuf + WIRE_ICMP_HDR_LEN;
+
+		gettimeofday(&tv, NULL);
+		memcpy(p, &tv, sizeof(tv) < ENGINE_STAMP_LEN ? sizeof(tv) :
+		       ENGINE_STAMP_LEN);
+	}
+	echo.family = t->addr.ss_family;
+	echo.id = t->id;
+	echo.seq = seq;
+	echo.payload = t->txbuf + WIRE_ICMP_HDR_LEN;
+	echo.payload_len = e->cfg.datalen;
+	wire_echo_build(&echo, t->txbuf, t->txlen);
+
+	bit_set(t->replied, seq, false);
+	slot->sent_mono = now;
+	slot->sent_kernel = 0;
+	rc = sock_send(t->sock, t->txbuf, t->txlen,
+		       (const struct sockaddr *)&t->addr, t->addrlen, &key);
+	t->ntransmitted++;
+	if (rc < 0) {
+		/* The probe counts as sent, as iputils counts it: the loss
+		 * figure then shows that it never arrived. */
+		event_init(&ev, EV_LOCAL_ERROR, e, ti);
+		ev.seq = seq;
+		ev.err = -rc;
+		t->nerrors++;
+		emit(e, &ev);
+		return rc;
+	}
+	if (t->sock->tx_stamps) {
+		struct engine_txmap *m = &e->txmap[key % ENGINE_TXRING];
+
+		m->key = key;
+		m->seq = seq;
+		m->target = (uint16_t)ti;
+		m->used = true;
+	}
+	event_init(&ev, EV_SENT, e, ti);
+	ev.seq = seq;
+	emit(e, &ev);
+	return 0;
+}
+
+/* How long until the next probe may go: <= 0 means now.  A token bucket
+ * of interval-sized tokens, holding up to `preload` of them, as iputils
+ * paces; with interval 0 (flood) a probe goes as soon as the previous one
+ * is answered, but at least every 10 ms. */
+static int64_t next_send_in(struct engine *e, int64_t now)
+{
+	struct engine_target *t = &e->targets[0];
+	int64_t iv = e->cfg.interval_ns, elapsed, ntok, cap;
+	uint64_t inflight;
+
+	if (e->exiting)
+		return NSEC;
+	if (e->cfg.count && t->ntransmitted >= e->cfg.count && !e->cfg.deadline_ns)
+		return NSEC;
+	if (e->last_send_mono == 0) {
+		e->tokens_ns = iv * (int64_t)(e->cfg.preload - 1);
+		e->last_send_mono = now;
+		return 0;
+	}
+	elapsed = now - e->last_send_mono;
+	inflight = t->ntransmitted - t->nreceived - t->nerrors;
+	if (iv == 0 && elapsed < FLOOD_MIN_INTERVAL &&
+	    inflight >= e->cfg.preload)
+		return FLOOD_MIN_INTERVAL - elapsed;
+	ntok = elapsed + e->tokens_ns;
+	cap = iv * (int64_t)e->cfg.preload;
+	if (ntok > cap)
+		ntok = cap;
+	if (ntok < iv)
+		return iv - ntok;
+	e->last_send_mono = now;
+	e->tokens_ns = ntok - iv;
+	return 0;
+}
+
+/* --------------------------------------------------------------- receive */
+
+static bool addr_equal(const struct sockaddr_storage *a, const void *b,
+		       int family)
+{
+	if (a->ss_family != family)
+		return false;
+	if (family == AF_INET6)
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, b,
+			      16) == 0;
+	return memcmp(&((const struct sockaddr_in *)a)->sin_addr, b, 4) == 0;
+}
+
+static const void *sa_addr(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	return &((const struct sockaddr_in *)ss)->sin_addr;
+}
+
+/* Which target does a reply with this id from this address belong to? */
+static int find_target(const struct engine *e, const struct sock *s,
+		       uint16_t id, const struct sockaddr_storage *from)
+{
+	for (unsigned i = 0; i < e->ntargets; i++) {
+		const struct engine_target *t = &e->targets[i];
+
+		if (t->sock != s)
+			continue;
+		if (s->kind == SOCK_KIND_RAW && t->id != id)
+			continue;
+		/* One target may answer from anywhere (broadcast, anycast);
+		 * many targets are told apart by who answers. */
+		if (e->ntargets == 1 || addr_equal(&t->addr, sa_addr(from),
+						   from->ss_family))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int64_t rtt_of(const struct engine_slot *slot, const struct sock_rx *rx)
+{
+	int64_t mono = ts_ns(&rx->mono) - slot->sent_mono;
+
+	/* Kernel stamps are on CLOCK_REALTIME, which can jump: use them only
+	 * when they agree with the monotonic clock around the same pair. */
+	if (slot->sent_kernel && rx->has_kstamp) {
+		int64_t k = ts_ns(&rx->kstamp) - slot->sent_kernel;
+
+		if (k >= 0 && k <= mono + 10000)
+			return k;
+	}
+	return mono < 0 ? 0 : mono;
+}
+
+static void on_echo_reply(struct engine *e, struct sock *s,
+			  const struct sock_rx *rx, const struct wire_icmp *m,
+			  int ttl, int tos)
+{
+	struct event ev;
+	struct engine_target *t;
+	struct engine_slot *slot;
+	int ti = find_target(e, s, m->id, &rx->from);
+	size_t skip, n;
+
+	if (ti < 0)
+		return;
+	t = &e->targets[ti];
+	slot = &t->slots[m->seq];
+	event_init(&ev, EV_REPLY, e, (unsigned)ti);
+	ev.seq = m->seq;
+	ev.from = (const struct sockaddr *)&rx->from;
+	ev.fromlen = rx->fromlen;
+	ev.has_when = rx->has_kstamp;
+	ev.when = rx->kstamp;
+	ev.bytes = m->len;
+	ev.ttl = ttl;
+	ev.tos = tos;
+	ev.data = m->data;
+	ev.data_len = m->data_len;
+	if (slot->sent_mono == 0) {
+		/* Never sent: forged, or from a run before ours. */
+		ev.type = EV_FOREIGN;
+		ev.icmp_type = m->type;
+		emit(e, &ev);
+		return;
+	}
+	ev.has_rtt = true;
+	ev.rtt_ns = rtt_of(slot, rx);
+	ev.bad_cksum = !m->cksum_ok;
+	ev.dup = bit_get(t->replied, m->seq);
+	ev.truncated = m->data_len < e->cfg.datalen;
+
+	/* Compare the data after the stamp with what we sent. */
+	skip = e->cfg.datalen >= ENGINE_STAMP_LEN ? ENGINE_STAMP_LEN : 0;
+	ev.data_skip = skip;
+	n = m->data_len < e->cfg.datalen ? m->data_len : e->cfg.datalen;
+	for (size_t i = skip; i < n && !ev.bad_cksum; i++) {
+		uint8_t want = t->txbuf[WIRE_ICMP_HDR_LEN + i];
+
+		if (m->data[i] != want) {
+			ev.wrong_byte = (long)i;
+			ev.wrong_expected = want;
+			ev.wrong_got = m->data[i];
+			break;
+		}
+	}
+
+	if (ev.bad_cksum) {
+		t->nchecksum++;
+	} else if (ev.dup) {
+		t->nrepeats++;
+	} else {
+		t->nreceived++;
+		bit_set(t->replied, m->seq, true);
+		if (ev.rtt_ns > t->tmax_ns)
+			t->tmax_ns = ev.rtt_ns;
+		t->rtt_ewma8_ns = t->rtt_ewma8_ns ?
+			t->rtt_ewma8_ns + ev.rtt_ns - t->rtt_ewma8_ns / 8 :
+			ev.rtt_ns * 8;
+	}
+	emit(e, &ev);
+}
+
+/* An ICMP error: is the datagram it quotes one of our probes? */
+static int quoted_probe(const struct engine *e, const struct sock *s,
+			const struct wire_quote *q, uint16_t *seq)
+{
+	uint8_t echo_type = q->family == AF_INET6 ? WIRE_ICMP6_ECHO
+						   : WIRE_ICMP4_ECHO;
+	uint8_t proto = q->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	uint16_t id;
+
+	if (!q->has_ip || !q->has_l4 || q->proto != proto || q->l4[0] != echo_type)
+		return -1;
+	id = (uint16_t)(q->l4[4] << 8 | q->l4[5]);
+	*seq = (uint16_t)(q->l4[6] << 8 | q->l4[7]);
+	for (unsigned i = 0; i < e->ntargets; i++) {
+		const struct engine_target *t = &e->targets[i];
+		const void *dst = q->family == AF_INET6 ? (const void *)&q->dst6
+							: (const void *)&q->dst4;
+
+		if (t->sock == s && t->id == id &&
+		    addr_equal(&t->addr, dst, q->family))
+			return (int)i;
+	}
+	return -1;
+}
+
+static void on_icmp_error(struct engine *e, struct sock *s,
+			  const struct sock_rx *rx, const struct wire_icmp *m)
+{
+	struct event ev;
+	uint16_t seq;
+	int ti = quoted_probe(e, s, &m->quote, &seq);
+
+	if (ti < 0) {
+		event_init(&ev, EV_FOREIGN, e, 0);
+		ev.family = s->family;
+		ev.from = (const struct sockaddr *)&rx->from;
+		ev.fromlen = rx->fromlen;
+		ev.icmp_type = m->type;
+		ev.icmp_code = m->code;
+		ev.icmp_info = m->rest;
+		emit(e, &ev);
+		return;
+	}
+	event_init(&ev, EV_ERROR, e, (unsigned)ti);
+	ev.seq = seq;
+	ev.from = (const struct sockaddr *)&rx->from;
+	ev.fromlen = rx->fromlen;
+	ev.has_when = rx->has_kstamp;
+	ev.when = rx->kstamp;
+	ev.icmp_type = m->type;
+	ev.icmp_code = m->code;
+	ev.icmp_info = m->rest;
+	ev.bytes = m->len;
+	e->targets[ti].nerrors++;
+	emit(e, &ev);
+}
+
+static void on_data(struct engine *e, struct sock *s, const struct sock_rx *rx)
+{
+	struct wire_icmp m;
+	struct wire_ip4 ip;
+	int ttl = rx->ttl, tos = rx->tos;
+
+	if (s->family == AF_INET && s->kind == SOCK_KIND_RAW) {
+		if (wire_ip4_icmp_parse(rx->buf, rx->len, &ip, &m) < 0)
+			return;
+		ttl = ip.ttl;
+		tos = ip.tos;
+	} else if (wire_icmp_parse(s->family, rx->buf, rx->len, &m) < 0) {
+		return;
+	}
+	if (wire_icmp_is_echo_reply(&m))
+		on_echo_reply(e, s, rx, &m, ttl, tos);
+	else if (wire_icmp_is_error(s->family, m.type))
+		on_icmp_error(e, s, rx, &m);
+}
+
+/* Errors and send stamps from the error queue. */
+static void on_errqueue(struct engine *e, struct sock *s,
+			const struct sock_rx *rx)
+{
+	struct event ev;
+
+	if (rx->kind == SOCK_RX_TXSTAMP) {
+		struct engine_txmap *m = &e->txmap[rx->txkey % ENGINE_TXRING];
+
+		if (m->used && m->key == rx->txkey && rx->has_kstamp &&
+		    m->target < e->ntargets) {
+			struct engine_slot *slot =
+				&e->targets[m->target].slots[m->seq];
+
+			slot->sent_kernel = ts_ns(&rx->kstamp);
+			m->used = false;
+		}
+		return;
+	}
+	if (rx->ee.origin == SO_EE_ORIGIN_ICMP || rx->ee.origin == SO_EE_ORIGIN_ICMP6) {
+		struct wire_icmp m;
+		int ti = -1;
+		uint16_t seq = 0;
+
+		/* A raw socket saw the error itself, with the whole quote. */
+		if (s->kind == SOCK_KIND_RAW)
+			return;
+		/* A datagram socket: the kernel matched it to us; the body is
+		 * the echo request we sent. */
+		if (wire_icmp_parse(s->family, rx->buf, rx->len, &m) == 0) {
+			seq = m.seq;
+			for (unsigned i = 0; i < e->ntargets; i++)
+				if (e->targets[i].sock == s &&
+				    addr_equal(&e->targets[i].addr,
+					       sa_addr(&rx->from), rx->from.ss_family))
+					ti = (int)i;
+		}
+		if (ti < 0)
+			return;
+		event_init(&ev, EV_ERROR, e, (unsigned)ti);
+		ev.seq = seq;
+		ev.from = rx->ee.has_offender ?
+			  (const struct sockaddr *)&rx->ee.offender : NULL;
+		ev.fromlen = sizeof(rx->ee.offender);
+		ev.has_when = rx->has_kstamp;
+		ev.when = rx->kstamp;
+		ev.icmp_type = rx->ee.type;
+		ev.icmp_code = rx->ee.code;
+		ev.icmp_info = rx->ee.info;
+		e->targets[ti].nerrors++;
+		emit(e, &ev);
+		return;
+	}
+	if (rx->ee.origin == SO_EE_ORIGIN_LOCAL) {
+		event_init(&ev, EV_LOCAL_ERROR, e, 0);
+		ev.err = rx->ee.err;
+		ev.icmp_info = rx->ee.info;
+		emit(e, &ev);
+	}
+}
+
+static int drain(struct engine *e, struct sock *s, struct sock_rx *rx)
+{
+	int n, total = 0;
+
+	/* Send stamps first: a reply's RTT wants its probe's stamp. */
+	while ((n = sock_recv_errqueue(s, rx, RX_BATCH)) > 0) {
+		for (int i = 0; i < n; i++)
+			on_errqueue(e, s, &rx[i]);
+		total += n;
+		if (n < RX_BATCH)
+			break;
+	}
+	while ((n = sock_recv(s, rx, RX_BATCH)) > 0) {
+		for (int i = 0; i < n; i++)
+			on_data(e, s, &rx[i]);
+		total += n;
+		if (n < RX_BATCH)
+			break;
+	}
+	if (n < 0 && n != -EAGAIN && n != -EINTR)
+		return n;
+	return total;
+}
+
+/* ------------------------------------------------------------------ loop */
+
+int64_t engine_elapsed_ns(const struct engine *e)
+{
+	if (!e->start_mono)
+		return 0;
+	return (e->end_mono ? e->end_mono : engine_now()) - e->start_mono;
+}
+
+static bool done(const struct engine *e)
+{
+	const struct engine_target *t = &e->targets[0];
+
+	if (e->cfg.count && t->nreceived + t->nerrors >= e->cfg.count)
+		return true;
+	if (e->cfg.deadline_ns && t->nerrors)
+		return true;
+	return false;
+}
+
+/* After the last probe: how long to wait for stragglers. */
+static void schedule_exit(struct engine *e, int64_t now)
+{
+	const struct engine_target *t = &e->targets[0];
+	int64_t wait;
+
+	if (e->exit_at || !e->cfg.count || t->ntransmitted < e->cfg.count)
+		return;
+	if (t->nreceived) {
+		wait = 2 * t->tmax_ns;
+		if (wait < e->cfg.interval_ns)
+			wait = e->cfg.interval_ns;
+	} else {
+		wait = e->cfg.linger_ns;
+	}
+	e->exit_at = now + wait;
+}
+
+static int64_t min64(int64_t a, int64_t b)
+{
+	return a < b ? a : b;
+}
+
+int engine_run(struct engine *e, const struct engine_signals *sig)
+{
+	struct sock *socks[2];
+	struct pollfd pfd[2];
+	unsigned nsock = 0;
+	struct sock_rx *rx;
+	struct event ev;
+	int64_t deadline_at = 0;
+	int rc = 0;
+
+	if (e->ntargets == 0)
+		return -EINVAL;
+	for (unsigned i = 0; i < e->ntargets && nsock < 2; i++) {
+		struct sock *s = e->targets[i].sock;
+
+		if (nsock == 0 || socks[0] != s)
+			socks[nsock++] = s;
+	}
+	rx = malloc(RX_BATCH * sizeof(*rx));
+	if (!rx)
+		return -ENOMEM;
+	for (unsigned i = 0; i < e->ntargets; i++) {
+		event_init(&ev, EV_START, e, i);
+		emit(e, &ev);
+	}
+	e->start_mono = engine_now();
+	if (e->cfg.deadline_ns)
+		deadline_at = e->start_mono + e->cfg.deadline_ns;
+
+	for (;;) {
+		int64_t now, wait;
+		struct timespec ts;
+		int n;
+
+		if (*sig->stop || e->exiting || done(e))
+			break;
+		if (*sig->status) {
+			*sig->status = 0;
+			event_init(&ev, EV_STATUS, e, 0);
+			emit(e, &ev);
+		}
+		now = engine_now();
+		if (deadline_at && now >= deadline_at)
+			break;
+		if (e->exit_at && now >= e->exit_at)
+			break;
+		/* Send what is due. */
+		while ((wait = next_send_in(e, now)) <= 0) {
+			send_probe(e, 0, now);
+			schedule_exit(e, now);
+			if (done(e))
+				break;
+			now = engine_now();
+		}
+		if (done(e))
+			break;
+		/* A fast peer has often answered by the time send returns:
+		 * look before sleeping. */
+		n = 0;
+		for (unsigned i = 0; i < nsock; i++) {
+			int got = drain(e, socks[i], rx);
+
+			if (got < 0) {
+				rc = got;
+				goto out;
+			}
+			n += got;
+		}
+		if (n > 0)
+			continue;
+		if (e->exit_at)
+			wait = min64(wait, e->exit_at - now);
+		if (deadline_at)
+			wait = min64(wait, deadline_at - now);
+		if (wait < 0)
+			wait = 0;
+		for (unsigned i = 0; i < nsock; i++) {
+			pfd[i].fd = socks[i]->fd;
+			pfd[i].events = POLLIN;
+			pfd[i].revents = 0;
+		}
+		ts.tv_sec = wait / NSEC;
+		ts.tv_nsec = wait % NSEC;
+		if (ppoll(pfd, nsock, &ts, NULL) < 0 && errno != EINTR) {
+			rc = -errno;
+			break;
+		}
+	}
+out:
+	e->end_mono = engine_now();
+	free(rx);
+	event_init(&ev, EV_END, e, 0);
+	emit(e, &ev);
+	return rc;
+}

@@ -1,0 +1,109 @@
+/* engine: targets, the probe schedule, probes in flight, matching of replies
+ * and errors to probes, duplicates and timeouts.  It emits events and knows
+ * no output format.  Built for N targets; ping is N = 1. */
+#ifndef ECHOLOT_ENGINE_H
+#define ECHOLOT_ENGINE_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "event.h"
+#include "../sock/sock.h"
+
+#define ENGINE_MAX_SINKS 4
+#define ENGINE_STAMP_LEN 16     /* a struct timeval, where iputils has it */
+#define ENGINE_MAX_PATTERN 16
+
+struct engine_cfg {
+	size_t datalen;         /* ICMP data bytes per probe (-s) */
+	uint8_t pattern[ENGINE_MAX_PATTERN];    /* -p, patlen 0: byte i = i */
+	size_t patlen;
+	int64_t interval_ns;    /* between probes; 0 with flood */
+	uint64_t count;         /* 0: until stopped (-c) */
+	int64_t deadline_ns;    /* 0: none (-w) */
+	int64_t linger_ns;      /* wait for a reply when none came (-W) */
+	unsigned preload;       /* probes sent at once at the start (-l) */
+	bool flood;             /* -f */
+	bool adaptive;          /* -A */
+	bool report_outstanding;/* -O */
+	bool min_user_interval; /* not privileged: the interval has a floor */
+};
+
+/* Per-probe memory: one slot per 16-bit sequence number. */
+struct engine_slot {
+	int64_t sent_mono;      /* ns; 0 = never sent */
+	int64_t sent_kernel;    /* ns, kernel TX stamp (realtime); 0 = none */
+};
+
+struct engine_target {
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	struct sock *sock;
+	uint16_t id;            /* ICMP identifier */
+
+	uint64_t ntransmitted;
+	uint64_t nreceived;     /* distinct replies */
+	uint64_t nrepeats;
+	uint64_t nerrors;
+	uint64_t nchecksum;
+	int64_t tmax_ns;        /* largest RTT: how long to wait at the end */
+	int64_t rtt_ewma8_ns;   /* 8 x EWMA of RTT, for -A */
+
+	struct engine_slot *slots;      /* 65536 */
+	uint8_t *replied;               /* bitmap, 65536 bits */
+	uint8_t *txbuf;                 /* probe being built */
+	size_t txlen;
+};
+
+/* Kernel send timestamps come back keyed by send count; this ring maps a
+ * key to the probe it stamped. */
+#define ENGINE_TXRING 1024
+struct engine_txmap {
+	uint32_t key;
+	uint16_t seq;
+	uint16_t target;
+	bool used;
+};
+
+struct engine {
+	struct engine_cfg cfg;
+	struct engine_target *targets;
+	unsigned ntargets;
+	struct event_sink sinks[ENGINE_MAX_SINKS];
+	unsigned nsinks;
+
+	int64_t start_mono;     /* first probe */
+	int64_t end_mono;
+	int64_t last_send_mono; /* token bucket state */
+	int64_t tokens_ns;
+	int64_t exit_at;        /* 0 = not yet scheduled */
+	bool exiting;
+	struct engine_txmap txmap[ENGINE_TXRING];
+};
+
+int engine_init(struct engine *e, const struct engine_cfg *cfg);
+void engine_free(struct engine *e);
+int engine_add_sink(struct engine *e, struct event_sink sink);
+
+/* Add a target reached through sock; returns its index or -errno. */
+int engine_add_target(struct engine *e, const struct sockaddr *addr,
+		      socklen_t addrlen, struct sock *sock, uint16_t id);
+
+/* Flags the engine polls between steps; set from signal handlers. */
+struct engine_signals {
+	volatile sig_atomic_t *stop;    /* SIGINT, SIGALRM: finish now */
+	volatile sig_atomic_t *status;  /* SIGQUIT: emit EV_STATUS, reset */
+};
+
+/* Run until count, deadline or a stop.  Returns 0 or -errno (a socket
+ * failed beyond repair). */
+int engine_run(struct engine *e, const struct engine_signals *sig);
+
+/* Wall time of the run so far, ns (first probe to now or to the end). */
+int64_t engine_elapsed_ns(const struct engine *e);
+
+/* Current monotonic time in ns. */
+int64_t engine_now(void);
+
+#endif

@@ -1,0 +1,63 @@
+/* The event: the seam between the engine and everything that consumes what
+ * it saw (statistics, fingerprinting, text and JSON reporters). */
+#ifndef ECHOLOT_EVENT_H
+#define ECHOLOT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/socket.h>
+
+enum event_type {
+	EV_START,       /* a target is about to be probed */
+	EV_SENT,        /* a probe went out */
+	EV_REPLY,       /* an echo reply to one of our probes */
+	EV_ERROR,       /* an ICMP error quoting one of our probes */
+	EV_LOCAL_ERROR, /* the kernel refused or reported a local error */
+	EV_NOANSWER,    /* the previous probe is still unanswered (-O) */
+	EV_FOREIGN,     /* a packet that was not ours (shown with -v) */
+	EV_STATUS,      /* the user asked for a status line (SIGQUIT) */
+	EV_END,         /* the run is over */
+};
+
+struct event {
+	enum event_type type;
+	unsigned target;        /* index into the engine's targets */
+	int family;
+	uint16_t seq;           /* ICMP sequence number as on the wire */
+	uint64_t nsent;         /* probes sent to this target so far */
+
+	const struct sockaddr *from;    /* who sent it */
+	socklen_t fromlen;
+	bool has_when;
+	struct timespec when;   /* CLOCK_REALTIME of arrival (ping -D) */
+
+	/* EV_REPLY */
+	size_t bytes;           /* ICMP message length */
+	int ttl;                /* -1 when unknown */
+	int tos;                /* -1 when unknown */
+	bool has_rtt;
+	int64_t rtt_ns;
+	bool dup;
+	bool bad_cksum;
+	bool truncated;         /* shorter than what we sent */
+	long wrong_byte;        /* offset of the first differing data byte or -1 */
+	uint8_t wrong_expected, wrong_got;
+	const uint8_t *data;    /* the reply's data, data_len bytes */
+	size_t data_len;
+	size_t data_skip;       /* leading bytes that are not pattern */
+
+	/* EV_ERROR, EV_LOCAL_ERROR, EV_FOREIGN */
+	uint8_t icmp_type, icmp_code;
+	uint32_t icmp_info;     /* gateway, mtu, pointer: bytes 4..7 */
+	int err;                /* errno of a local error */
+};
+
+/* A consumer of events. */
+struct event_sink {
+	void (*on_event)(void *ctx, const struct event *ev);
+	void *ctx;
+};
+
+#endif

@@ -1,0 +1,297 @@
+/* ping's text, as iputils prints it. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "report.h"
+
+void report_ping_init(struct report_ping *r, const struct report_ping_cfg *cfg)
+{
+	memset(r, 0, sizeof(*r));
+	r->cfg = *cfg;
+}
+
+static const char *numeric(const struct sockaddr *sa, char *buf, size_t len)
+{
+	const void *a = sa->sa_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+
+	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
+			  socklen_t len)
+{
+	static char buf[INET6_ADDRSTRLEN];
+
+	if (r->cfg.namer.pretty)
+		return r->cfg.namer.pretty(r->cfg.namer.ctx, sa, len);
+	return numeric(sa, buf, sizeof(buf));
+}
+
+/* Reply times in microseconds, rounded to three significant digits the
+ * way iputils does: 0.045, 1.23, 12.3, 123. */
+int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns)
+{
+	int64_t us = (rtt_ns + 500) / 1000;
+
+	if (us < 0)
+		us = 0;
+	if (us >= 100000 - 50)
+		return snprintf(buf, len, "%" PRId64, (us + 500) / 1000);
+	if (us >= 10000 - 5)
+		return snprintf(buf, len, "%" PRId64 ".%01" PRId64,
+				(us + 50) / 1000, ((us + 50) % 1000) / 100);
+	if (us >= 1000)
+		return snprintf(buf, len, "%" PRId64 ".%02" PRId64,
+				(us + 5) / 1000, ((us + 5) % 1000) / 10);
+	return snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
+}
+
+void report_ping_header(struct report_ping *r)
+{
+	const struct report_ping_cfg *c = &r->cfg;
+	char a[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
+
+	if (c->dst->sa_family == AF_INET6) {
+		fprintf(c->out, "PING %s(%s) ", c->canon,
+			pretty(r, c->dst, c->dstlen));
+		if (c->device || c->src)
+			fprintf(c->out, "from %s %s: ",
+				c->src ? numeric(c->src, s, sizeof(s)) : "::",
+				c->device ? c->device : "");
+		fprintf(c->out, "%zu data bytes\n", c->datalen);
+	} else {
+		fprintf(c->out, "PING %s (%s) ", c->canon,
+			numeric(c->dst, a, sizeof(a)));
+		if (c->device || c->src)
+			fprintf(c->out, "from %s %s: ",
+				c->src ? numeric(c->src, s, sizeof(s)) : "0.0.0.0",
+				c->device ? c->device : "");
+		fprintf(c->out, "%zu(%zu) bytes of data.\n", c->datalen,
+			c->datalen + 8 + 20);
+	}
+	if (c->patlen) {
+		fprintf(c->out, "PATTERN: 0x");
+		for (size_t i = 0; i < c->patlen; i++)
+			fprintf(c->out, "%02x", c->pattern[i]);
+		fprintf(c->out, "\n");
+	}
+}
+
+static void stamp(struct report_ping *r, const struct event *ev)
+{
+	if (r->cfg.timestamps && ev->has_when)
+		fprintf(r->cfg.out, "[%ld.%06ld] ", (long)ev->when.tv_sec,
+			(long)(ev->when.tv_nsec / 1000));
+}
+
+static void flood_char(struct report_ping *r, const char *s, size_t n)
+{
+	fflush(r->cfg.out);
+	if (write(fileno(r->cfg.out), s, n) < 0) {
+		/* Nothing to do: a closed terminal ends nothing. */
+	}
+}
+
+static void on_reply(struct report_ping *r, const struct event *ev)
+{
+	const struct report_ping_cfg *c = &r->cfg;
+	char t[32];
+
+	if (c->quiet)
+		return;
+	if (c->flood) {
+		flood_char(r, "\b \b", 3);
+		return;
+	}
+	stamp(r, ev);
+	fprintf(c->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
+		pretty(r, ev->from, ev->fromlen), ev->seq);
+	if (ev->ttl >= 0)
+		fprintf(c->out, " ttl=%d", ev->ttl);
+	if (ev->truncated) {
+		fprintf(c->out, " (truncated)\n");
+		fflush(c->out);
+		return;
+	}
+	if (ev->has_rtt) {
+		report_fmt_rtt(t, sizeof(t), ev->rtt_ns);
+		fprintf(c->out, " time=%s ms", t);
+	}
+	if (ev->dup)
+		fprintf(c->out, " (DUP!)");
+	if (ev->bad_cksum)
+		fprintf(c->out, " (BAD CHECKSUM!)");
+	if (ev->wrong_byte >= 0) {
+		fprintf(c->out, "\nwrong data byte #%ld should be 0x%x but was 0x%x",
+			ev->wrong_byte, ev->wrong_expected, ev->wrong_got);
+		for (size_t i = ev->data_skip; i < ev->data_len && i < c->datalen; i++) {
+			if (i % 32 == ev->data_skip)
+				fprintf(c->out, "\n#%zu\t", i);
+			fprintf(c->out, "%x ", ev->data[i]);
+		}
+	}
+	if (c->audible)
+		fputc('\a', c->out);
+	fputc('\n', c->out);
+	fflush(c->out);
+}
+
+static void on_error(struct report_ping *r, const struct event *ev)
+{
+	const struct report_ping_cfg *c = &r->cfg;
+	char text[160], gw[INET6_ADDRSTRLEN] = "";
+
+	if (c->flood) {
+		flood_char(r, "E", 1);
+		return;
+	}
+	if (c->quiet)
+		return;
+	if (ev->family == AF_INET && ev->icmp_type == 5) {
+		struct in_addr g;
+
+		g.s_addr = htonl(ev->icmp_info);
+		inet_ntop(AF_INET, &g, gw, sizeof(gw));
+	}
+	report_icmp_text(text, sizeof(text), ev->family, ev->icmp_type,
+			 ev->icmp_code, ev->icmp_info, gw);
+	stamp(r, ev);
+	if (ev->from)
+		fprintf(c->out, "From %s icmp_seq=%u %s\n",
+			pretty(r, ev->from, ev->fromlen), ev->seq, text);
+	else
+		fprintf(c->out, "From icmp_seq=%u %s\n", ev->seq, text);
+	fflush(c->out);
+}
+
+static void on_local_error(struct report_ping *r, const struct event *ev)
+{
+	const struct report_ping_cfg *c = &r->cfg;
+
+	if (c->flood) {
+		flood_char(r, "E", 1);
+		return;
+	}
+	if (ev->err == EMSGSIZE && ev->icmp_info)
+		fprintf(stderr, "ping: local error: message too long, mtu=%u\n",
+			ev->icmp_info);
+	else
+		fprintf(stderr, "ping: sendmsg: %s\n", strerror(ev->err));
+}
+
+static void status_line(struct report_ping *r)
+{
+	const struct stats *s = r->cfg.stats;
+	long loss = s->transmitted ?
+		(long)((s->transmitted - s->received) * 100 / s->transmitted) : 0;
+
+	fprintf(stderr, "\r%" PRIu64 "/%" PRIu64 " packets, %ld%% loss",
+		s->received, s->transmitted, loss);
+	if (s->nrtt) {
+		fprintf(stderr, ", min/avg/ewma/max = %.3f/%.3f/%.3f/%.3f ms",
+			(double)s->min_ns / 1e6, s->mean_ns / 1e6,
+			(double)s->ewma8_ns / 8e6, (double)s->max_ns / 1e6);
+	}
+	fputc('\n', stderr);
+}
+
+void report_ping_on_event(void *ctx, const struct event *ev)
+{
+	struct report_ping *r = ctx;
+
+	switch (ev->type) {
+	case EV_START:
+		report_ping_header(r);
+		break;
+	case EV_SENT:
+		if (r->cfg.flood && !r->cfg.quiet)
+			flood_char(r, ".", 1);
+		break;
+	case EV_REPLY:
+		on_reply(r, ev);
+		break;
+	case EV_ERROR:
+		on_error(r, ev);
+		break;
+	case EV_LOCAL_ERROR:
+		on_local_error(r, ev);
+		break;
+	case EV_NOANSWER:
+		if (!r->cfg.quiet && !r->cfg.flood) {
+			fprintf(r->cfg.out, "no answer yet for icmp_seq=%u\n", ev->seq);
+			fflush(r->cfg.out);
+		}
+		break;
+	case EV_STATUS:
+		status_line(r);
+		break;
+	case EV_FOREIGN:
+	case EV_END:
+		break;
+	}
+}
+
+static void ms3(FILE *out, double ns)
+{
+	fprintf(out, "%.3f", ns / 1e6);
+}
+
+void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
+{
+	const struct report_ping_cfg *c = &r->cfg;
+	const struct stats *s = c->stats;
+	const char *comma = "";
+
+	fprintf(c->out, "\n--- %s ping statistics ---\n", c->canon);
+	fprintf(c->out, "%" PRIu64 " packets transmitted, %" PRIu64 " received",
+		s->transmitted, s->received);
+	if (s->duplicates)
+		fprintf(c->out, ", +%" PRIu64 " duplicates", s->duplicates);
+	if (s->corrupted)
+		fprintf(c->out, ", +%" PRIu64 " corrupted", s->corrupted);
+	if (s->errors)
+		fprintf(c->out, ", +%" PRIu64 " errors", s->errors);
+	if (s->transmitted) {
+		fprintf(c->out, ", %g%% packet loss", (float)stats_loss_percent(s));
+		fprintf(c->out, ", time %" PRId64 "ms", (elapsed_ns + 500000) / 1000000);
+	}
+	fputc('\n', c->out);
+	if (s->received && s->nrtt) {
+		fprintf(c->out, "rtt min/avg/max/mdev = ");
+		ms3(c->out, (double)s->min_ns);
+		fputc('/', c->out);
+		ms3(c->out, s->mean_ns);
+		fputc('/', c->out);
+		ms3(c->out, (double)s->max_ns);
+		fputc('/', c->out);
+		ms3(c->out, stats_mdev_ns(s));
+		fprintf(c->out, " ms");
+		comma = ", ";
+	}
+	if (c->preload > 1) {
+		fprintf(c->out, "%spipe %u", comma, c->preload);
+		comma = ", ";
+	}
+	if (s->received && c->ipg && s->transmitted > 1) {
+		double ipg = (double)elapsed_ns / (double)(s->transmitted - 1);
+
+		fprintf(c->out, "%sipg/ewma ", comma);
+		ms3(c->out, ipg);
+		fputc('/', c->out);
+		ms3(c->out, (double)s->ewma8_ns / 8.0);
+		fprintf(c->out, " ms");
+		comma = ", ";
+	}
+	/* iputils ends the block with a newline even when no line is open,
+	 * which leaves an empty line after a run without times. */
+	fputc('\n', c->out);
+	fflush(c->out);
+}

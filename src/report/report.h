@@ -1,0 +1,67 @@
+/* report: events -> text.  No sockets, no clocks: everything it prints
+ * comes from events, the statistics and its configuration. */
+#ifndef ECHOLOT_REPORT_H
+#define ECHOLOT_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../analysis/stats.h"
+#include "../engine/event.h"
+
+/* Turns an address into the text a reporter prints; supplied by the cli so
+ * that name lookups (and their cache) stay out of this layer. */
+struct report_namer {
+	/* "name (addr)" or "addr"; the buffer is the namer's. */
+	const char *(*pretty)(void *ctx, const struct sockaddr *sa,
+			      socklen_t len);
+	void *ctx;
+};
+
+struct report_ping_cfg {
+	FILE *out;
+	const char *host;       /* as the user named it */
+	const char *canon;      /* the name the header shows */
+	const struct sockaddr *dst;
+	socklen_t dstlen;
+	const struct sockaddr *src;     /* with -I: the source address */
+	const char *device;     /* with -I: the interface name */
+	size_t datalen;
+	int64_t interval_ns;
+	bool numeric;           /* -n */
+	bool quiet;             /* -q */
+	bool flood;             /* -f */
+	bool audible;           /* -a */
+	bool timestamps;        /* -D */
+	bool verbose;           /* -v */
+	bool adaptive;          /* -A */
+	bool ipg;               /* print ipg/ewma in the summary */
+	unsigned preload;
+	const uint8_t *pattern; /* -p, printed as PATTERN: */
+	size_t patlen;
+	const struct stats *stats;
+	struct report_namer namer;
+};
+
+struct report_ping {
+	struct report_ping_cfg cfg;
+	int64_t elapsed_ns;     /* set by the cli before EV_END */
+};
+
+void report_ping_init(struct report_ping *r, const struct report_ping_cfg *cfg);
+/* An event sink (ctx is a struct report_ping). */
+void report_ping_on_event(void *ctx, const struct event *ev);
+/* Print the header line. */
+void report_ping_header(struct report_ping *r);
+/* Print the final statistics. */
+void report_ping_summary(struct report_ping *r, int64_t elapsed_ns);
+
+/* Text helpers, also used by the unit tests. */
+/* " time=0.045 ms" etc.: iputils' rule, three significant digits. */
+int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns);
+/* The text iputils gives an ICMP error (type, code) of family. */
+int report_icmp_text(char *buf, size_t len, int family, uint8_t type,
+		     uint8_t code, uint32_t info, const char *gateway);
+
+#endif

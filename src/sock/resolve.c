@@ -1,0 +1,148 @@
+/* Name resolution with libidn2 for internationalised names. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <idn2.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netinet/in.h>
+
+#include "resolve.h"
+
+static bool is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+bool resolve_is_numeric(const char *s)
+{
+	unsigned char buf[16];
+	char tmp[INET6_ADDRSTRLEN + 16];
+	const char *pct = strchr(s, '%');
+
+	if (inet_pton(AF_INET, s, buf) == 1)
+		return true;
+	if (pct && (size_t)(pct - s) < sizeof(tmp)) {
+		/* fe80::1%eth0: the scope is not part of the address */
+		memcpy(tmp, s, (size_t)(pct - s));
+		tmp[pct - s] = '\0';
+		s = tmp;
+	}
+	return inet_pton(AF_INET6, s, buf) == 1;
+}
+
+int resolve_target(const char *name, int family, struct sockaddr_storage *out,
+		   socklen_t *outlen, char *canon, size_t canonlen,
+		   char *err, size_t errlen)
+{
+	struct addrinfo hints, *res = NULL, *ai;
+	char *ascii = NULL;
+	const char *lookup = name;
+	int rc;
+
+	if (!is_ascii(name)) {
+		rc = idn2_to_ascii_8z(name, &ascii,
+				      IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+		if (rc != IDN2_OK) {
+			snprintf(err, errlen, "%s: %s", name, idn2_strerror(rc));
+			return EAI_NONAME;
+		}
+		lookup = ascii;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_RAW;
+	hints.ai_protocol = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	hints.ai_flags = AI_CANONNAME;
+	if (family == AF_UNSPEC)
+		hints.ai_protocol = 0;
+	rc = getaddrinfo(lookup, NULL, &hints, &res);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", name, gai_strerror(rc));
+		free(ascii);
+		return rc;
+	}
+	for (ai = res; ai; ai = ai->ai_next)
+		if ((ai->ai_family == AF_INET || ai->ai_family == AF_INET6) &&
+		    ai->ai_addrlen <= sizeof(*out))
+			break;
+	if (!ai) {
+		snprintf(err, errlen, "%s: %s", name,
+			 gai_strerror(EAI_ADDRFAMILY));
+		freeaddrinfo(res);
+		free(ascii);
+		return EAI_ADDRFAMILY;
+	}
+	memcpy(out, ai->ai_addr, ai->ai_addrlen);
+	*outlen = (socklen_t)ai->ai_addrlen;
+	snprintf(canon, canonlen, "%s",
+		 res->ai_canonname ? res->ai_canonname : name);
+	freeaddrinfo(res);
+	free(ascii);
+	return 0;
+}
+
+void resolve_cache_init(struct resolve_cache *c, bool numeric)
+{
+	memset(c, 0, sizeof(*c));
+	c->numeric = numeric;
+}
+
+static void addr_of(const struct sockaddr *sa, int *family, unsigned char *a)
+{
+	*family = sa->sa_family;
+	memset(a, 0, 16);
+	if (sa->sa_family == AF_INET6)
+		memcpy(a, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+	else
+		memcpy(a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+}
+
+const char *resolve_pretty(void *cache, const struct sockaddr *sa,
+			   socklen_t len)
+{
+	struct resolve_cache *c = cache;
+	struct resolve_entry *slot;
+	char host[NI_MAXHOST], num[INET6_ADDRSTRLEN];
+	unsigned char a[16];
+	int family;
+
+	if (!sa)
+		return "?";
+	addr_of(sa, &family, a);
+	if (!inet_ntop(family, family == AF_INET6 ? (const void *)(a) :
+		       (const void *)a, num, sizeof(num)))
+		snprintf(num, sizeof(num), "?");
+	if (c->numeric) {
+		snprintf(c->buf, sizeof(c->buf), "%s", num);
+		return c->buf;
+	}
+	for (unsigned i = 0; i < RESOLVE_CACHE_SIZE; i++)
+		if (c->e[i].used && c->e[i].family == family &&
+		    !memcmp(c->e[i].addr, a, 16))
+			return c->e[i].text;
+	slot = &c->e[c->next];
+	c->next = (c->next + 1) % RESOLVE_CACHE_SIZE;
+	if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, 0) == 0) {
+		char *uni = NULL;
+
+		/* Show internationalised names as their users write them. */
+		if (strstr(host, "xn--") &&
+		    idn2_to_unicode_8z8z(host, &uni, 0) == IDN2_OK) {
+			snprintf(slot->text, sizeof(slot->text), "%s (%s)", uni, num);
+			idn2_free(uni);
+		} else {
+			snprintf(slot->text, sizeof(slot->text), "%s (%s)", host, num);
+		}
+	} else {
+		snprintf(slot->text, sizeof(slot->text), "%s", num);
+	}
+	slot->used = true;
+	slot->family = family;
+	memcpy(slot->addr, a, 16);
+	return slot->text;
+}

@@ -1,0 +1,430 @@
+/* Opening, configuring and reading ICMP sockets. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <linux/filter.h>
+#include <linux/icmp.h>
+#include <linux/net_tstamp.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+
+#include "sock.h"
+
+static int proto_of(int family)
+{
+	return family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+}
+
+int sock_open(struct sock *s, int family, bool need_raw,
+	      struct sock_open_err *err)
+{
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->family = family;
+	err->raw_errno = err->dgram_errno = 0;
+
+	/* Raw first: it sees the IP header (TTL, TOS, IP ID, options) and bad
+	 * checksums, which the datagram socket hides. */
+	fd = socket(family, SOCK_RAW | SOCK_CLOEXEC, proto_of(family));
+	if (fd >= 0) {
+		s->fd = fd;
+		s->kind = SOCK_KIND_RAW;
+		return 0;
+	}
+	err->raw_errno = errno;
+	if (need_raw)
+		return -err->raw_errno;
+	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, proto_of(family));
+	if (fd >= 0) {
+		s->fd = fd;
+		s->kind = SOCK_KIND_DGRAM;
+		return 0;
+	}
+	err->dgram_errno = errno;
+	return -err->dgram_errno;
+}
+
+void sock_close(struct sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->kind = SOCK_KIND_NONE;
+}
+
+static int setint(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
+}
+
+#define STEP(expr, name)                                                    \
+	do {                                                                \
+		int rc_ = (expr);                                           \
+		if (rc_ < 0) {                                              \
+			*what = (name);                                     \
+			return rc_;                                         \
+		}                                                           \
+	} while (0)
+
+static int apply4(struct sock *s, const struct sock_opts *o, const char **what)
+{
+	int fd = s->fd;
+
+	STEP(setint(fd, IPPROTO_IP, IP_RECVERR, 1), "IP_RECVERR");
+	STEP(setint(fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
+	STEP(setint(fd, IPPROTO_IP, IP_RECVTOS, 1), "IP_RECVTOS");
+	if (o->ttl >= 0) {
+		STEP(setint(fd, IPPROTO_IP, IP_TTL, o->ttl), "IP_TTL");
+		STEP(setint(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl),
+		     "IP_MULTICAST_TTL");
+	}
+	if (o->tos >= 0)
+		STEP(setint(fd, IPPROTO_IP, IP_TOS, o->tos), "IP_TOS");
+	if (o->pmtudisc >= 0)
+		STEP(setint(fd, IPPROTO_IP, IP_MTU_DISCOVER, o->pmtudisc),
+		     "IP_MTU_DISCOVER");
+	if (o->no_mcast_loop)
+		STEP(setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0),
+		     "IP_MULTICAST_LOOP");
+	if (o->broadcast)
+		STEP(setint(fd, SOL_SOCKET, SO_BROADCAST, 1), "SO_BROADCAST");
+	if (s->kind == SOCK_KIND_RAW) {
+		/* Only the ICMP types ping reports may wake us. */
+		uint32_t mask = ~(1u << ICMP_ECHOREPLY | 1u << ICMP_DEST_UNREACH |
+				  1u << ICMP_SOURCE_QUENCH | 1u << ICMP_REDIRECT |
+				  1u << ICMP_TIME_EXCEEDED | 1u << ICMP_PARAMETERPROB);
+		if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &mask, sizeof(mask)) < 0) {
+			*what = "ICMP_FILTER";
+			return -errno;
+		}
+	}
+	return 0;
+}
+
+static int apply6(struct sock *s, const struct sock_opts *o, const char **what)
+{
+	int fd = s->fd;
+
+	STEP(setint(fd, IPPROTO_IPV6, IPV6_RECVERR, 1), "IPV6_RECVERR");
+	STEP(setint(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1), "IPV6_RECVHOPLIMIT");
+	STEP(setint(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1), "IPV6_RECVTCLASS");
+	if (o->ttl >= 0) {
+		STEP(setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl),
+		     "IPV6_UNICAST_HOPS");
+		STEP(setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl),
+		     "IPV6_MULTICAST_HOPS");
+	}
+	if (o->tos >= 0)
+		STEP(setint(fd, IPPROTO_IPV6, IPV6_TCLASS, o->tos), "IPV6_TCLASS");
+	if (o->pmtudisc >= 0)
+		STEP(setint(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, o->pmtudisc),
+		     "IPV6_MTU_DISCOVER");
+	if (o->no_mcast_loop)
+		STEP(setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0),
+		     "IPV6_MULTICAST_LOOP");
+	if (s->kind == SOCK_KIND_RAW) {
+		struct icmp6_filter f;
+
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_PARAM_PROB, &f);
+		if (setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0) {
+			*what = "ICMP6_FILTER";
+			return -errno;
+		}
+	}
+	if (o->flowlabel) {
+		/* Sending a chosen flow label needs it leased first. */
+		struct in6_flowlabel_req req;
+
+		memset(&req, 0, sizeof(req));
+		req.flr_label = htonl(o->flowlabel & 0xfffff);
+		req.flr_action = IPV6_FL_A_GET;
+		req.flr_flags = IPV6_FL_F_CREATE;
+		req.flr_share = IPV6_FL_S_EXCL;
+		if (o->source_len == 0) {
+			*what = "IPV6_FLOWLABEL_MGR";
+			return -EDESTADDRREQ;
+		}
+		STEP(setint(fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1),
+		     "IPV6_FLOWINFO_SEND");
+	}
+	return 0;
+}
+
+int sock_apply(struct sock *s, const struct sock_opts *o, const char **what)
+{
+	int fd = s->fd, rc;
+
+	*what = NULL;
+	if (o->device &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->device,
+		       (socklen_t)strlen(o->device) + 1) < 0) {
+		*what = "SO_BINDTODEVICE";
+		return -errno;
+	}
+	if (o->source && bind(fd, o->source, o->source_len) < 0) {
+		*what = "bind";
+		return -errno;
+	}
+	if (o->mark >= 0)
+		STEP(setint(fd, SOL_SOCKET, SO_MARK, o->mark), "SO_MARK");
+	if (o->sndbuf > 0)
+		STEP(setint(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf), "SO_SNDBUF");
+	if (o->rcvbuf > 0)
+		(void)setint(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf);
+	if (o->debug)
+		STEP(setint(fd, SOL_SOCKET, SO_DEBUG, 1), "SO_DEBUG");
+	if (o->dontroute)
+		STEP(setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
+	if (o->timestamps) {
+		int flags = SOF_TIMESTAMPING_RX_SOFTWARE |
+			    SOF_TIMESTAMPING_TX_SOFTWARE |
+			    SOF_TIMESTAMPING_SOFTWARE |
+			    SOF_TIMESTAMPING_OPT_ID |
+			    SOF_TIMESTAMPING_OPT_TSONLY;
+
+		if (setint(fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0) {
+			s->tx_stamps = true;
+			s->tx_count = 0;
+		} else {
+			/* Older kernels: receive stamps only. */
+			(void)setint(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+		}
+	}
+	rc = s->family == AF_INET6 ? apply6(s, o, what) : apply4(s, o, what);
+	return rc;
+}
+
+int sock_filter_id(struct sock *s, uint16_t id)
+{
+	/* Accept: anything that is not an echo reply (errors are checked in
+	 * user space against the quoted datagram), and echo replies whose
+	 * identifier is ours.  Offsets are from the ICMP header for ICMPv6
+	 * and from the IP header for IPv4 (BPF_MSH finds the IHL). */
+	struct sock_filter f4[] = {
+		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
+		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+	};
+	struct sock_filter f6[] = {
+		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP6_ECHO_REPLY, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
+	};
+	struct sock_fprog prog;
+
+	if (s->kind != SOCK_KIND_RAW)
+		return 0;       /* the kernel demultiplexes datagram sockets */
+	if (s->family == AF_INET6) {
+		prog.len = sizeof(f6) / sizeof(f6[0]);
+		prog.filter = f6;
+	} else {
+		prog.len = sizeof(f4) / sizeof(f4[0]);
+		prog.filter = f4;
+	}
+	if (setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+		       sizeof(prog)) < 0)
+		return -errno;
+	return 0;
+}
+
+int sock_local_id(const struct sock *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (s->kind != SOCK_KIND_DGRAM ||
+	    getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
+		return -1;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+}
+
+int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
+		      const char *device, struct sockaddr_storage *src)
+{
+	struct sockaddr_storage d;
+	socklen_t slen = sizeof(*src);
+	int fd, rc = 0;
+
+	/* A connected UDP socket makes the kernel pick the route and source
+	 * address without sending anything. */
+	fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memcpy(&d, dst, len);
+	if (family == AF_INET6)
+		((struct sockaddr_in6 *)&d)->sin6_port = htons(1025);
+	else
+		((struct sockaddr_in *)&d)->sin_port = htons(1025);
+	if (device && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, device,
+				 (socklen_t)strlen(device) + 1) < 0)
+		rc = -errno;
+	if (!rc && connect(fd, (struct sockaddr *)&d, len) < 0)
+		rc = -errno;
+	if (!rc && getsockname(fd, (struct sockaddr *)src, &slen) < 0)
+		rc = -errno;
+	close(fd);
+	return rc;
+}
+
+int sock_send(struct sock *s, const void *buf, size_t len,
+	      const struct sockaddr *to, socklen_t tolen, uint32_t *txkey)
+{
+	ssize_t n;
+
+	n = sendto(s->fd, buf, len, 0, to, tolen);
+	if (n < 0)
+		return -errno;
+	*txkey = s->tx_count++;
+	return 0;
+}
+
+/* Room for the control messages we ask for: timestamps, TTL, TOS, errors. */
+#define CTRL_LEN 512
+
+static void parse_cmsgs(struct msghdr *mh, struct sock_rx *rx)
+{
+	struct cmsghdr *c;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		const void *d = CMSG_DATA(c);
+		size_t dlen = c->cmsg_len - CMSG_LEN(0);
+		int v;
+
+		if (c->cmsg_level == SOL_SOCKET) {
+			if (c->cmsg_type == SCM_TIMESTAMPING &&
+			    dlen >= sizeof(struct timespec)) {
+				memcpy(&rx->kstamp, d, sizeof(struct timespec));
+				rx->has_kstamp = rx->kstamp.tv_sec != 0 ||
+						 rx->kstamp.tv_nsec != 0;
+			} else if (c->cmsg_type == SCM_TIMESTAMPNS &&
+				   dlen >= sizeof(struct timespec)) {
+				memcpy(&rx->kstamp, d, sizeof(struct timespec));
+				rx->has_kstamp = true;
+			}
+		} else if ((c->cmsg_level == IPPROTO_IP &&
+			    c->cmsg_type == IP_RECVERR) ||
+			   (c->cmsg_level == IPPROTO_IPV6 &&
+			    c->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err ee;
+			const struct sockaddr *off;
+
+			if (dlen < sizeof(ee))
+				continue;
+			memcpy(&ee, d, sizeof(ee));
+			rx->ee.err = (int)ee.ee_errno;
+			rx->ee.origin = ee.ee_origin;
+			rx->ee.type = ee.ee_type;
+			rx->ee.code = ee.ee_code;
+			rx->ee.info = ee.ee_info;
+			if (ee.ee_origin == SO_EE_ORIGIN_TIMESTAMPING) {
+				rx->kind = SOCK_RX_TXSTAMP;
+				rx->txkey = ee.ee_data;
+				continue;
+			}
+			off = SO_EE_OFFENDER((struct sock_extended_err *)d);
+			if (off->sa_family == AF_INET &&
+			    dlen >= sizeof(ee) + sizeof(struct sockaddr_in)) {
+				memcpy(&rx->ee.offender, off, sizeof(struct sockaddr_in));
+				rx->ee.has_offender = true;
+			} else if (off->sa_family == AF_INET6 &&
+				   dlen >= sizeof(ee) + sizeof(struct sockaddr_in6)) {
+				memcpy(&rx->ee.offender, off, sizeof(struct sockaddr_in6));
+				rx->ee.has_offender = true;
+			}
+		} else if (c->cmsg_level == IPPROTO_IP && dlen >= 1) {
+			if (c->cmsg_type == IP_TTL && dlen >= sizeof(int)) {
+				memcpy(&v, d, sizeof(v));
+				rx->ttl = v;
+			} else if (c->cmsg_type == IP_TOS) {
+				rx->tos = *(const uint8_t *)d;
+			}
+		} else if (c->cmsg_level == IPPROTO_IPV6 && dlen >= sizeof(int)) {
+			memcpy(&v, d, sizeof(v));
+			if (c->cmsg_type == IPV6_HOPLIMIT)
+				rx->ttl = v;
+			else if (c->cmsg_type == IPV6_TCLASS)
+				rx->tos = v;
+		}
+	}
+}
+
+static int recv_batch(struct sock *s, struct sock_rx *rx, unsigned n, int flags)
+{
+	enum { MAXB = 32 };
+	struct mmsghdr mm[MAXB];
+	struct iovec iov[MAXB];
+	union {
+		char buf[CTRL_LEN];
+		struct cmsghdr align;
+	} ctrl[MAXB];
+	struct timespec now;
+	int got, i;
+
+	if (n > MAXB)
+		n = MAXB;
+	for (unsigned k = 0; k < n; k++) {
+		iov[k].iov_base = rx[k].buf;
+		iov[k].iov_len = sizeof(rx[k].buf);
+		memset(&mm[k], 0, sizeof(mm[k]));
+		mm[k].msg_hdr.msg_name = &rx[k].from;
+		mm[k].msg_hdr.msg_namelen = sizeof(rx[k].from);
+		mm[k].msg_hdr.msg_iov = &iov[k];
+		mm[k].msg_hdr.msg_iovlen = 1;
+		mm[k].msg_hdr.msg_control = ctrl[k].buf;
+		mm[k].msg_hdr.msg_controllen = sizeof(ctrl[k].buf);
+	}
+	got = recvmmsg(s->fd, mm, n, flags | MSG_DONTWAIT, NULL);
+	if (got < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (i = 0; i < got; i++) {
+		struct sock_rx *r = &rx[i];
+
+		r->kind = (flags & MSG_ERRQUEUE) ? SOCK_RX_ERROR : SOCK_RX_DATA;
+		r->len = mm[i].msg_len;
+		r->truncated = (mm[i].msg_hdr.msg_flags & MSG_TRUNC) != 0;
+		if (r->len > sizeof(r->buf))
+			r->len = sizeof(r->buf);
+		r->fromlen = mm[i].msg_hdr.msg_namelen;
+		r->has_kstamp = false;
+		r->mono = now;
+		r->ttl = -1;
+		r->tos = -1;
+		r->ifindex = 0;
+		r->txkey = 0;
+		memset(&r->ee, 0, sizeof(r->ee));
+		parse_cmsgs(&mm[i].msg_hdr, r);
+	}
+	return got;
+}
+
+int sock_recv(struct sock *s, struct sock_rx *rx, unsigned n)
+{
+	return recv_batch(s, rx, n, 0);
+}
+
+int sock_recv_errqueue(struct sock *s, struct sock_rx *rx, unsigned n)
+{
+	return recv_batch(s, rx, n, MSG_ERRQUEUE);
+}

@@ -1,0 +1,129 @@
+/* sock: the only place that talks to the kernel's socket API.
+ *
+ * Opens the best ICMP socket the process may have (raw with CAP_NET_RAW,
+ * else the unprivileged ICMP datagram socket), applies options, sends, and
+ * returns every received datagram as one struct sock_rx so that nothing
+ * above this layer touches a cmsghdr. */
+#ifndef ECHOLOT_SOCK_H
+#define ECHOLOT_SOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+#include <sys/socket.h>
+
+enum sock_kind { SOCK_KIND_NONE, SOCK_KIND_RAW, SOCK_KIND_DGRAM };
+
+struct sock {
+	int fd;
+	int family;             /* AF_INET or AF_INET6 */
+	enum sock_kind kind;
+	bool tx_stamps;         /* kernel send timestamps are enabled */
+	uint32_t tx_count;      /* sends so far: the kernel's OPT_ID key */
+};
+
+/* Why opening failed, per kind, so the caller can name the right fix. */
+struct sock_open_err {
+	int raw_errno;
+	int dgram_errno;
+};
+
+/* Open an ICMP socket of family.  need_raw: the options asked for something
+ * only a raw socket does.  Returns 0 or -errno (err says why each kind
+ * failed). */
+int sock_open(struct sock *s, int family, bool need_raw,
+	      struct sock_open_err *err);
+void sock_close(struct sock *s);
+
+/* Settings applied after opening.  -1 (or NULL / false) means "leave the
+ * kernel's default". */
+struct sock_opts {
+	int ttl;
+	int tos;                /* IPv4 TOS or IPv6 traffic class */
+	int mark;
+	int pmtudisc;           /* IP_PMTUDISC_* / IPV6_PMTUDISC_* */
+	int sndbuf;
+	int rcvbuf;
+	uint32_t flowlabel;     /* IPv6, 0 = none */
+	const char *device;     /* SO_BINDTODEVICE */
+	const struct sockaddr *source;  /* bind() to this address */
+	socklen_t source_len;
+	bool broadcast;
+	bool no_mcast_loop;
+	bool debug;
+	bool dontroute;
+	bool timestamps;        /* kernel RX/TX timestamps */
+};
+
+/* Apply o; returns 0 or -errno and names the failing step in *what. */
+int sock_apply(struct sock *s, const struct sock_opts *o, const char **what);
+
+/* Raw sockets see every ICMP message on the host: install a kernel socket
+ * filter so only echo replies carrying id, and ICMP errors, wake us. */
+int sock_filter_id(struct sock *s, uint16_t id);
+
+/* The identifier the kernel gave a datagram socket (its "port"), or -1. */
+int sock_local_id(const struct sock *s);
+
+/* Connect / find the source address the kernel would use towards dst. */
+int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
+		      const char *device, struct sockaddr_storage *src);
+
+/* Send one datagram.  Returns 0 or -errno.  *txkey is the key its kernel
+ * send timestamp will carry (see sock_rx.txkey). */
+int sock_send(struct sock *s, const void *buf, size_t len,
+	      const struct sockaddr *to, socklen_t tolen, uint32_t *txkey);
+
+enum sock_rx_kind {
+	SOCK_RX_DATA,           /* a datagram from the network */
+	SOCK_RX_ERROR,          /* an error from the error queue */
+	SOCK_RX_TXSTAMP,        /* a kernel send timestamp */
+};
+
+/* An extended error (IP_RECVERR / IPV6_RECVERR). */
+struct sock_ee {
+	int err;                /* errno value */
+	uint8_t origin;         /* SO_EE_ORIGIN_* */
+	uint8_t type, code;     /* ICMP type/code when origin is ICMP */
+	uint32_t info;          /* mtu for EMSGSIZE, etc. */
+	bool has_offender;
+	struct sockaddr_storage offender;
+};
+
+#define SOCK_RX_BUFSZ 65536  /* the largest IP datagram */
+
+struct sock_rx {
+	enum sock_rx_kind kind;
+	uint8_t buf[SOCK_RX_BUFSZ];
+	size_t len;             /* bytes in buf */
+	bool truncated;         /* the datagram was longer than buf */
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	bool has_kstamp;
+	struct timespec kstamp; /* kernel RX (or TX) software timestamp,
+	                           CLOCK_REALTIME */
+	struct timespec mono;   /* CLOCK_MONOTONIC when we read it */
+	int ttl;                /* TTL / hop limit, -1 unknown */
+	int tos;                /* TOS / traffic class, -1 unknown */
+	int ifindex;            /* 0 unknown */
+	uint32_t txkey;         /* SOCK_RX_TXSTAMP: which send */
+	struct sock_ee ee;      /* SOCK_RX_ERROR */
+};
+
+/* Receive up to n datagrams without blocking.  Returns the number received
+ * (0 when none is waiting) or -errno. */
+int sock_recv(struct sock *s, struct sock_rx *rx, unsigned n);
+
+/* The same for the error queue: ICMP errors (datagram sockets), local
+ * errors and send timestamps. */
+int sock_recv_errqueue(struct sock *s, struct sock_rx *rx, unsigned n);
+
+/* Give up every capability; on a set-uid install also the uid.  Returns 0
+ * or -errno. */
+int sock_drop_privileges(void);
+
+/* Does the process hold CAP_NET_RAW (effective or permitted)? */
+bool sock_have_net_raw(void);
+
+#endif
