@@ -71,3 +71,14 @@ clean:
 	rm -rf build build-asan build-fuzz
 
 -include $(OBJ:.o=.d)
+
+# Debian packages: what the build needs, and what the tests need on top.
+BUILD_DEPS := gcc make libc6-dev libcap-dev libseccomp-dev libidn2-dev libcap2-bin
+TEST_DEPS  := libcmocka-dev clang iputils-ping iproute2 nftables tcpdump \
+              python3 python3-scapy procps util-linux valgrind jq
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps
+deps:
+	$(SUDO) apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(BUILD_DEPS) $(TEST_DEPS)

@@ -128,6 +128,23 @@ static void bit_set(uint8_t *map, uint16_t i, bool v)
 		map[i >> 3] &= (uint8_t)~(1u << (i & 7));
 }
 
+static void drain_errqueue(struct engine *e, struct sock *s);
+
+static void local_error(struct engine *e, unsigned ti, uint16_t seq, int err,
+			uint32_t info, uint8_t origin)
+{
+	struct event ev;
+
+	event_init(&ev, EV_LOCAL_ERROR, e, ti);
+	ev.seq = seq;
+	ev.err = err;
+	ev.icmp_info = info;
+	ev.icmp_code = origin;
+	if (ti < e->ntargets)
+		e->targets[ti].nerrors++;
+	emit(e, &ev);
+}
+
 /* ------------------------------------------------------------------ send */
 
 static int send_probe(struct engine *e, unsigned ti, int64_t now)
@@ -172,12 +189,17 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	t->ntransmitted++;
 	if (rc < 0) {
 		/* The probe counts as sent, as iputils counts it: the loss
-		 * figure then shows that it never arrived. */
-		event_init(&ev, EV_LOCAL_ERROR, e, ti);
-		ev.seq = seq;
-		ev.err = -rc;
-		t->nerrors++;
-		emit(e, &ev);
+		 * figure then shows that it never arrived.  The error queue
+		 * usually says why (e.g. the path MTU); that is the one error
+		 * reported for this probe. */
+		e->send_failed = true;
+		e->send_failed_target = ti;
+		e->send_failed_seq = seq;
+		drain_errqueue(e, t->sock);
+		if (e->send_failed) {
+			e->send_failed = false;
+			local_error(e, ti, seq, -rc, 0, EV_LOCAL_FROM_SEND);
+		}
 		return rc;
 	}
 	if (t->sock->tx_stamps) {
@@ -484,25 +506,34 @@ static void on_errqueue(struct engine *e, struct sock *s,
 		return;
 	}
 	if (rx->ee.origin == SO_EE_ORIGIN_LOCAL) {
-		event_init(&ev, EV_LOCAL_ERROR, e, 0);
-		ev.err = rx->ee.err;
-		ev.icmp_info = rx->ee.info;
-		emit(e, &ev);
+		unsigned ti = e->send_failed ? e->send_failed_target : 0;
+		uint16_t seq = e->send_failed ? e->send_failed_seq : 0;
+
+		e->send_failed = false;
+		local_error(e, ti, seq, rx->ee.err, rx->ee.info,
+			    EV_LOCAL_FROM_QUEUE);
 	}
 }
 
-static int drain(struct engine *e, struct sock *s, struct sock_rx *rx)
+static void drain_errqueue(struct engine *e, struct sock *s)
 {
-	int n, total = 0;
+	int n;
 
-	/* Send stamps first: a reply's RTT wants its probe's stamp. */
-	while ((n = sock_recv_errqueue(s, rx, RX_BATCH)) > 0) {
+	while ((n = sock_recv_errqueue(s, e->rx, RX_BATCH)) > 0) {
 		for (int i = 0; i < n; i++)
-			on_errqueue(e, s, &rx[i]);
-		total += n;
+			on_errqueue(e, s, &e->rx[i]);
 		if (n < RX_BATCH)
 			break;
 	}
+}
+
+static int drain(struct engine *e, struct sock *s)
+{
+	struct sock_rx *rx = e->rx;
+	int n, total = 0;
+
+	/* Send stamps first: a reply's RTT wants its probe's stamp. */
+	drain_errqueue(e, s);
 	while ((n = sock_recv(s, rx, RX_BATCH)) > 0) {
 		for (int i = 0; i < n; i++)
 			on_data(e, s, &rx[i]);
@@ -563,7 +594,6 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 	struct sock *socks[2];
 	struct pollfd pfd[2];
 	unsigned nsock = 0;
-	struct sock_rx *rx;
 	struct event ev;
 	int64_t deadline_at = 0;
 	int rc = 0;
@@ -576,8 +606,8 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		if (nsock == 0 || socks[0] != s)
 			socks[nsock++] = s;
 	}
-	rx = malloc(RX_BATCH * sizeof(*rx));
-	if (!rx)
+	e->rx = malloc(RX_BATCH * sizeof(*e->rx));
+	if (!e->rx)
 		return -ENOMEM;
 	for (unsigned i = 0; i < e->ntargets; i++) {
 		event_init(&ev, EV_START, e, i);
@@ -618,7 +648,7 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		 * look before sleeping. */
 		n = 0;
 		for (unsigned i = 0; i < nsock; i++) {
-			int got = drain(e, socks[i], rx);
+			int got = drain(e, socks[i]);
 
 			if (got < 0) {
 				rc = got;
@@ -648,7 +678,8 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 	}
 out:
 	e->end_mono = engine_now();
-	free(rx);
+	free(e->rx);
+	e->rx = NULL;
 	event_init(&ev, EV_END, e, 0);
 	emit(e, &ev);
 	return rc;

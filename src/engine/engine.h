@@ -79,6 +79,11 @@ struct engine {
 	int64_t tokens_ns;
 	int64_t exit_at;        /* 0 = not yet scheduled */
 	bool exiting;
+	struct sock_rx *rx;     /* receive batch */
+	/* A send that failed, waiting for the error queue to say why. */
+	bool send_failed;
+	unsigned send_failed_target;
+	uint16_t send_failed_seq;
 	struct engine_txmap txmap[ENGINE_TXRING];
 };
 

@@ -54,6 +54,12 @@ struct event {
 	int err;                /* errno of a local error */
 };
 
+/* EV_LOCAL_ERROR: icmp_code says where the error came from. */
+enum {
+	EV_LOCAL_FROM_SEND = 0,         /* sendto() failed */
+	EV_LOCAL_FROM_QUEUE = 1,        /* the kernel's error queue said why */
+};
+
 /* A consumer of events. */
 struct event_sink {
 	void (*on_event)(void *ctx, const struct event *ev);

@@ -59,6 +59,13 @@ void report_ping_header(struct report_ping *r)
 	const struct report_ping_cfg *c = &r->cfg;
 	char a[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
 
+	/* iputils prints the pattern as it parses -p, before the header. */
+	if (c->patlen) {
+		fprintf(c->out, "PATTERN: 0x");
+		for (size_t i = 0; i < c->patlen; i++)
+			fprintf(c->out, "%02x", c->pattern[i]);
+		fprintf(c->out, "\n");
+	}
 	if (c->dst->sa_family == AF_INET6) {
 		fprintf(c->out, "PING %s(%s) ", c->canon,
 			pretty(r, c->dst, c->dstlen));
@@ -76,12 +83,6 @@ void report_ping_header(struct report_ping *r)
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu(%zu) bytes of data.\n", c->datalen,
 			c->datalen + 8 + 20);
-	}
-	if (c->patlen) {
-		fprintf(c->out, "PATTERN: 0x");
-		for (size_t i = 0; i < c->patlen; i++)
-			fprintf(c->out, "%02x", c->pattern[i]);
-		fprintf(c->out, "\n");
 	}
 }
 
@@ -180,11 +181,15 @@ static void on_local_error(struct report_ping *r, const struct event *ev)
 		flood_char(r, "E", 1);
 		return;
 	}
-	if (ev->err == EMSGSIZE && ev->icmp_info)
-		fprintf(stderr, "ping: local error: message too long, mtu=%u\n",
-			ev->icmp_info);
-	else
+	if (ev->icmp_code == EV_LOCAL_FROM_QUEUE) {
+		if (ev->err == EMSGSIZE)
+			fprintf(stderr, "ping: local error: message too long, mtu=%u\n",
+				ev->icmp_info);
+		else
+			fprintf(stderr, "ping: local error: %s\n", strerror(ev->err));
+	} else {
 		fprintf(stderr, "ping: sendmsg: %s\n", strerror(ev->err));
+	}
 }
 
 static void status_line(struct report_ping *r)
