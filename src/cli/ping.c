@@ -227,7 +227,7 @@ static int open_socket(struct ping_run *r, int family)
 	so.pmtudisc = o->pmtudisc;
 	so.sndbuf = o->sndbuf;
 	so.device = r->device;
-	if (o->iface && !r->device) {
+	if ((o->iface && !r->device) || (o->strict_source && r->src.ss_family)) {
 		so.source = (struct sockaddr *)&r->src;
 		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 						     sizeof(struct sockaddr_in);
@@ -253,6 +253,23 @@ static int open_socket(struct ping_run *r, int family)
 			return -1;
 		} else {
 			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+			return -1;
+		}
+	}
+	if (o->has_flowlabel && family == AF_INET6) {
+		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
+
+		rc = sock_flowlabel(&r->sock, d6, o->flowlabel);
+		if (rc < 0) {
+			fprintf(stderr, "ping: can't send flowinfo: %s\n", strerror(-rc));
+			return -1;
+		}
+		d6->sin6_flowinfo = htonl(o->flowlabel & 0xfffff);
+	}
+	if (o->do_connect) {
+		rc = sock_connect(&r->sock, (struct sockaddr *)&r->dst, r->dstlen);
+		if (rc < 0) {
+			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
 			return -1;
 		}
 	}
@@ -326,6 +343,9 @@ static int run_ping(struct ping_run *r)
 	rc.adaptive = o->adaptive;
 	rc.ipg = o->interval_ns == 0 || o->flood || o->adaptive;
 	rc.preload = o->preload;
+	rc.precise = o->precise;
+	rc.has_flowlabel = o->has_flowlabel && family == AF_INET6;
+	rc.flowlabel = o->flowlabel;
 	rc.pattern = o->pattern;
 	rc.patlen = o->patlen;
 	rc.stats = &r->stats;

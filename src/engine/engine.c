@@ -216,6 +216,21 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	return 0;
 }
 
+/* -A: the interval follows the smoothed RTT, in whole milliseconds as
+ * iputils keeps it, never below the unprivileged floor. */
+static int64_t interval_now(const struct engine *e)
+{
+	const struct engine_target *t = &e->targets[0];
+	int64_t iv;
+
+	if (!e->cfg.adaptive || !t->rtt_ewma8_ns)
+		return e->cfg.interval_ns;
+	iv = (t->rtt_ewma8_ns / 8 + MSEC / 2) / MSEC * MSEC;
+	if (e->cfg.min_user_interval && iv < 2 * MSEC)
+		iv = 2 * MSEC;
+	return iv < e->cfg.interval_ns ? iv : e->cfg.interval_ns;
+}
+
 /* How long until the next probe may go: <= 0 means now.  A token bucket
  * of interval-sized tokens, holding up to `preload` of them, as iputils
  * paces; with interval 0 (flood) a probe goes as soon as the previous one
@@ -223,7 +238,7 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 static int64_t next_send_in(struct engine *e, int64_t now)
 {
 	struct engine_target *t = &e->targets[0];
-	int64_t iv = e->cfg.interval_ns, elapsed, ntok, cap;
+	int64_t iv = interval_now(e), elapsed, ntok, cap;
 	uint64_t inflight;
 
 	if (e->exiting)

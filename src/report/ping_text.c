@@ -37,12 +37,15 @@ static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
 
 /* Reply times in microseconds, rounded to three significant digits the
  * way iputils does: 0.045, 1.23, 12.3, 123. */
-int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns)
+int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise)
 {
 	int64_t us = (rtt_ns + 500) / 1000;
 
 	if (us < 0)
 		us = 0;
+	if (precise)
+		return snprintf(buf, len, "%" PRId64 ".%03" PRId64, us / 1000,
+				us % 1000);
 	if (us >= 100000 - 50)
 		return snprintf(buf, len, "%" PRId64, (us + 500) / 1000);
 	if (us >= 10000 - 5)
@@ -69,6 +72,8 @@ void report_ping_header(struct report_ping *r)
 	if (c->dst->sa_family == AF_INET6) {
 		fprintf(c->out, "PING %s(%s) ", c->canon,
 			pretty(r, c->dst, c->dstlen));
+		if (c->has_flowlabel)
+			fprintf(c->out, ", flow 0x%05x, ", c->flowlabel);
 		if (c->device || c->src)
 			fprintf(c->out, "from %s %s: ",
 				c->src ? numeric(c->src, s, sizeof(s)) : "::",
@@ -123,7 +128,7 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 		return;
 	}
 	if (ev->has_rtt) {
-		report_fmt_rtt(t, sizeof(t), ev->rtt_ns);
+		report_fmt_rtt(t, sizeof(t), ev->rtt_ns, c->precise);
 		fprintf(c->out, " time=%s ms", t);
 	}
 	if (ev->dup)

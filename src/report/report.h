@@ -38,6 +38,9 @@ struct report_ping_cfg {
 	bool adaptive;          /* -A */
 	bool ipg;               /* print ipg/ewma in the summary */
 	unsigned preload;
+	bool precise;           /* -3: times not rounded */
+	bool has_flowlabel;     /* -F */
+	uint32_t flowlabel;
 	const uint8_t *pattern; /* -p, printed as PATTERN: */
 	size_t patlen;
 	const struct stats *stats;
@@ -58,8 +61,9 @@ void report_ping_header(struct report_ping *r);
 void report_ping_summary(struct report_ping *r, int64_t elapsed_ns);
 
 /* Text helpers, also used by the unit tests. */
-/* " time=0.045 ms" etc.: iputils' rule, three significant digits. */
-int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns);
+/* "0.045", "1.23", "12.3", "123": iputils' rule, three significant
+ * digits; precise (-3): always microseconds, "12.345". */
+int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise);
 /* The text iputils gives an ICMP error (type, code) of family. */
 int report_icmp_text(char *buf, size_t len, int family, uint8_t type,
 		     uint8_t code, uint32_t info, const char *gateway);

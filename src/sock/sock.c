@@ -6,6 +6,7 @@
 #include <linux/errqueue.h>
 #include <linux/filter.h>
 #include <linux/icmp.h>
+#include <linux/in6.h>
 #include <linux/net_tstamp.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
@@ -141,22 +142,6 @@ static int apply6(struct sock *s, const struct sock_opts *o, const char **what)
 			return -errno;
 		}
 	}
-	if (o->flowlabel) {
-		/* Sending a chosen flow label needs it leased first. */
-		struct in6_flowlabel_req req;
-
-		memset(&req, 0, sizeof(req));
-		req.flr_label = htonl(o->flowlabel & 0xfffff);
-		req.flr_action = IPV6_FL_A_GET;
-		req.flr_flags = IPV6_FL_F_CREATE;
-		req.flr_share = IPV6_FL_S_EXCL;
-		if (o->source_len == 0) {
-			*what = "IPV6_FLOWLABEL_MGR";
-			return -EDESTADDRREQ;
-		}
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1),
-		     "IPV6_FLOWINFO_SEND");
-	}
 	return 0;
 }
 
@@ -202,6 +187,29 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what)
 	}
 	rc = s->family == AF_INET6 ? apply6(s, o, what) : apply4(s, o, what);
 	return rc;
+}
+
+int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
+		   uint32_t label)
+{
+	struct in6_flowlabel_req req;
+
+	/* A flow label must be leased from the kernel before it is sent. */
+	memset(&req, 0, sizeof(req));
+	req.flr_dst = dst->sin6_addr;
+	req.flr_label = htonl(label & 0xfffff);
+	req.flr_action = IPV6_FL_A_GET;
+	req.flr_flags = IPV6_FL_F_CREATE;
+	req.flr_share = IPV6_FL_S_EXCL;
+	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &req,
+		       sizeof(req)) < 0)
+		return -errno;
+	return setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
+}
+
+int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len)
+{
+	return connect(s->fd, dst, len) < 0 ? -errno : 0;
 }
 
 int sock_filter_id(struct sock *s, uint16_t id)

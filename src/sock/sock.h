@@ -45,7 +45,6 @@ struct sock_opts {
 	int pmtudisc;           /* IP_PMTUDISC_* / IPV6_PMTUDISC_* */
 	int sndbuf;
 	int rcvbuf;
-	uint32_t flowlabel;     /* IPv6, 0 = none */
 	const char *device;     /* SO_BINDTODEVICE */
 	const struct sockaddr *source;  /* bind() to this address */
 	socklen_t source_len;
@@ -58,6 +57,14 @@ struct sock_opts {
 
 /* Apply o; returns 0 or -errno and names the failing step in *what. */
 int sock_apply(struct sock *s, const struct sock_opts *o, const char **what);
+
+/* Lease and use an IPv6 flow label towards dst. */
+struct sockaddr_in6;
+int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
+		   uint32_t label);
+
+/* connect() the socket to dst (ping -C). */
+int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len);
 
 /* Raw sockets see every ICMP message on the host: install a kernel socket
  * filter so only echo replies carrying id, and ICMP errors, wake us. */
