@@ -29,6 +29,13 @@ void stats_update(struct stats *s, const struct event *ev)
 {
 	if (ev->nsent > s->transmitted)
 		s->transmitted = ev->nsent;
+	if (ev->type == EV_REPLY || (ev->type == EV_ERROR && !ev->notice)) {
+		/* How many probes were out when this answer came. */
+		uint64_t pipe = (uint16_t)((uint16_t)ev->nsent - ev->seq) + 1u;
+
+		if (pipe > s->pipesize && pipe <= ev->nsent)
+			s->pipesize = pipe;
+	}
 	switch (ev->type) {
 	case EV_REPLY:
 		if (ev->bad_cksum) {
@@ -42,12 +49,15 @@ void stats_update(struct stats *s, const struct event *ev)
 		if (!ev->has_rtt)
 			return;
 		add_rtt(s, ev->rtt_ns);
-		if (!ev->dup)
-			s->ewma8_ns = s->ewma8_ns ?
-				s->ewma8_ns + ev->rtt_ns - s->ewma8_ns / 8 :
-				ev->rtt_ns * 8;
+		/* Every timed reply, duplicates too, as iputils does. */
+		s->ewma8_ns = s->ewma8_ns ?
+			s->ewma8_ns + ev->rtt_ns - s->ewma8_ns / 8 :
+			ev->rtt_ns * 8;
 		break;
 	case EV_ERROR:
+		if (ev->notice)
+			return;
+		/* fall through */
 	case EV_LOCAL_ERROR:
 		s->errors++;
 		break;

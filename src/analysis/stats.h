@@ -12,6 +12,7 @@ struct stats {
 	uint64_t duplicates;
 	uint64_t corrupted;     /* bad checksum */
 	uint64_t errors;        /* ICMP errors and local errors */
+	uint64_t pipesize;      /* most probes out when an answer came */
 
 	/* RTT over every reply with a time, duplicates included (as iputils
 	 * does), in nanoseconds.  Mean and variance by Welford's method: no

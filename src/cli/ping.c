@@ -313,6 +313,7 @@ static int run_ping(struct ping_run *r)
 	ec.adaptive = o->adaptive;
 	ec.report_outstanding = o->outstanding;
 	ec.min_user_interval = getuid() != 0;
+	ec.broadcast = o->broadcast;
 	engine_init(&r->engine, &ec);
 	if (engine_add_target(&r->engine, (struct sockaddr *)&r->dst, r->dstlen,
 			      &r->sock, id) < 0) {
@@ -321,8 +322,9 @@ static int run_ping(struct ping_run *r)
 	}
 
 	stats_init(&r->stats);
+	/* iputils prints addresses only with -n, -f, or a numeric target. */
 	resolve_cache_init(&r->names,
-			   (o->numeric || resolve_is_numeric(o->target)) &&
+			   (o->numeric || o->flood || resolve_is_numeric(o->target)) &&
 			   !o->force_names);
 	memset(&rc, 0, sizeof(rc));
 	rc.out = stdout;

@@ -74,6 +74,7 @@ static void event_init(struct event *ev, enum event_type type,
 	ev->ttl = -1;
 	ev->tos = -1;
 	ev->wrong_byte = -1;
+	ev->ident = -1;
 	if (ti < e->ntargets) {
 		ev->family = e->targets[ti].addr.ss_family;
 		ev->nsent = e->targets[ti].ntransmitted;
@@ -161,6 +162,7 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	    !bit_get(t->replied, (uint16_t)t->ntransmitted)) {
 		event_init(&ev, EV_NOANSWER, e, ti);
 		ev.seq = (uint16_t)t->ntransmitted;
+		ev.has_when = clock_gettime(CLOCK_REALTIME, &ev.when) == 0;
 		emit(e, &ev);
 	}
 
@@ -286,6 +288,20 @@ static const void *sa_addr(const struct sockaddr_storage *ss)
 	return &((const struct sockaddr_in *)ss)->sin_addr;
 }
 
+/* Replies from many hosts are expected for multicast and broadcast
+ * targets and for an IPv6 subnet-router anycast address. */
+static bool group_address(const struct engine *e, const struct sockaddr_storage *a)
+{
+	if (a->ss_family == AF_INET6) {
+		const uint8_t *b = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
+		static const uint8_t zero[8];
+
+		return b[0] == 0xff || memcmp(b + 8, zero, 8) == 0;
+	}
+	return e->cfg.broadcast ||
+	       IN_MULTICAST(ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr));
+}
+
 /* Which target does a reply with this id from this address belong to? */
 static int find_target(const struct engine *e, const struct sock *s,
 		       uint16_t id, const struct sockaddr_storage *from)
@@ -355,6 +371,11 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	}
 	ev.has_rtt = true;
 	ev.rtt_ns = rtt_of(slot, rx);
+	ev.other_addr = !addr_equal(&t->addr, sa_addr(&rx->from),
+				    rx->from.ss_family) &&
+			!group_address(e, &t->addr);
+	if (s->kind == SOCK_KIND_RAW)
+		ev.ident = t->id;
 	ev.bad_cksum = !m->cksum_ok;
 	ev.dup = bit_get(t->replied, m->seq);
 	ev.truncated = m->data_len < e->cfg.datalen;
@@ -443,7 +464,12 @@ static void on_icmp_error(struct engine *e, struct sock *s,
 	ev.icmp_code = m->code;
 	ev.icmp_info = m->rest;
 	ev.bytes = m->len;
-	e->targets[ti].nerrors++;
+	/* Redirects and source quenches are advice, not a lost probe. */
+	ev.notice = s->family == AF_INET &&
+		    (m->type == WIRE_ICMP4_REDIRECT ||
+		     m->type == WIRE_ICMP4_SOURCEQUENCH);
+	if (!ev.notice)
+		e->targets[ti].nerrors++;
 	emit(e, &ev);
 }
 
@@ -565,9 +591,10 @@ static int drain(struct engine *e, struct sock *s)
 
 int64_t engine_elapsed_ns(const struct engine *e)
 {
-	if (!e->start_mono)
+	/* As iputils counts it: from the start to the last probe sent. */
+	if (!e->start_mono || !e->last_send_mono)
 		return 0;
-	return (e->end_mono ? e->end_mono : engine_now()) - e->start_mono;
+	return e->last_send_mono - e->start_mono;
 }
 
 static bool done(const struct engine *e)
@@ -595,6 +622,10 @@ static void schedule_exit(struct engine *e, int64_t now)
 			wait = e->cfg.interval_ns;
 	} else {
 		wait = e->cfg.linger_ns;
+		if (wait == 0) {        /* -W 0: wait for ever, as iputils */
+			e->exit_at = INT64_MAX;
+			return;
+		}
 	}
 	e->exit_at = now + wait;
 }
@@ -673,7 +704,7 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		}
 		if (n > 0)
 			continue;
-		if (e->exit_at)
+		if (e->exit_at && e->exit_at != INT64_MAX)
 			wait = min64(wait, e->exit_at - now);
 		if (deadline_at)
 			wait = min64(wait, deadline_at - now);

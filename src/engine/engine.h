@@ -28,6 +28,7 @@ struct engine_cfg {
 	bool adaptive;          /* -A */
 	bool report_outstanding;/* -O */
 	bool min_user_interval; /* not privileged: the interval has a floor */
+	bool broadcast;         /* -b: replies come from many hosts */
 };
 
 /* Per-probe memory: one slot per 16-bit sequence number. */
@@ -105,7 +106,7 @@ struct engine_signals {
  * failed beyond repair). */
 int engine_run(struct engine *e, const struct engine_signals *sig);
 
-/* Wall time of the run so far, ns (first probe to now or to the end). */
+/* The run's time as ping reports it: start to the last probe sent, ns. */
 int64_t engine_elapsed_ns(const struct engine *e);
 
 /* Current monotonic time in ns. */

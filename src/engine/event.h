@@ -42,6 +42,8 @@ struct event {
 	bool dup;
 	bool bad_cksum;
 	bool truncated;         /* shorter than what we sent */
+	bool other_addr;        /* answered by someone we did not ask */
+	int ident;              /* our ICMP identifier, -1 when the kernel's */
 	long wrong_byte;        /* offset of the first differing data byte or -1 */
 	uint8_t wrong_expected, wrong_got;
 	const uint8_t *data;    /* the reply's data, data_len bytes */
@@ -52,6 +54,8 @@ struct event {
 	uint8_t icmp_type, icmp_code;
 	uint32_t icmp_info;     /* gateway, mtu, pointer: bytes 4..7 */
 	int err;                /* errno of a local error */
+	bool notice;            /* EV_ERROR: redirect or source quench, which
+	                           iputils shows but does not count */
 };
 
 /* EV_LOCAL_ERROR: icmp_code says where the error came from. */

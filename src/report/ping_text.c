@@ -39,7 +39,7 @@ static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
  * way iputils does: 0.045, 1.23, 12.3, 123. */
 int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise)
 {
-	int64_t us = (rtt_ns + 500) / 1000;
+	int64_t us = rtt_ns / 1000;
 
 	if (us < 0)
 		us = 0;
@@ -70,7 +70,8 @@ void report_ping_header(struct report_ping *r)
 		fprintf(c->out, "\n");
 	}
 	if (c->dst->sa_family == AF_INET6) {
-		fprintf(c->out, "PING %s(%s) ", c->canon,
+		/* iputils names an IPv6 target as typed, no space. */
+		fprintf(c->out, "PING %s(%s) ", c->host,
 			pretty(r, c->dst, c->dstlen));
 		if (c->has_flowlabel)
 			fprintf(c->out, ", flow 0x%05x, ", c->flowlabel);
@@ -120,6 +121,8 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 	stamp(r, ev);
 	fprintf(c->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
 		pretty(r, ev->from, ev->fromlen), ev->seq);
+	if (c->verbose && ev->ident >= 0)
+		fprintf(c->out, " ident=%d", ev->ident);
 	if (ev->ttl >= 0)
 		fprintf(c->out, " ttl=%d", ev->ttl);
 	if (ev->truncated) {
@@ -135,6 +138,8 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 		fprintf(c->out, " (DUP!)");
 	if (ev->bad_cksum)
 		fprintf(c->out, " (BAD CHECKSUM!)");
+	if (ev->other_addr)
+		fprintf(c->out, " (DIFFERENT ADDRESS!)");
 	if (ev->wrong_byte >= 0) {
 		fprintf(c->out, "\nwrong data byte #%ld should be 0x%x but was 0x%x",
 			ev->wrong_byte, ev->wrong_expected, ev->wrong_got);
@@ -156,7 +161,8 @@ static void on_error(struct report_ping *r, const struct event *ev)
 	char text[160], gw[INET6_ADDRSTRLEN] = "";
 
 	if (c->flood) {
-		flood_char(r, "E", 1);
+		if (!ev->notice)
+			flood_char(r, "\bE", 2);
 		return;
 	}
 	if (c->quiet)
@@ -171,7 +177,9 @@ static void on_error(struct report_ping *r, const struct event *ev)
 			 ev->icmp_code, ev->icmp_info, gw);
 	stamp(r, ev);
 	if (ev->from)
-		fprintf(c->out, "From %s icmp_seq=%u %s\n",
+		/* Advice (redirect, quench) has a colon after the address. */
+		fprintf(c->out, ev->notice ? "From %s: icmp_seq=%u %s\n" :
+					     "From %s icmp_seq=%u %s\n",
 			pretty(r, ev->from, ev->fromlen), ev->seq, text);
 	else
 		fprintf(c->out, "From icmp_seq=%u %s\n", ev->seq, text);
@@ -186,9 +194,13 @@ static void on_local_error(struct report_ping *r, const struct event *ev)
 		flood_char(r, "E", 1);
 		return;
 	}
+	if (c->quiet)
+		return;
 	if (ev->icmp_code == EV_LOCAL_FROM_QUEUE) {
 		if (ev->err == EMSGSIZE)
-			fprintf(stderr, "ping: local error: message too long, mtu=%u\n",
+			fprintf(stderr, ev->family == AF_INET6 ?
+				"ping: local error: message too long, mtu: %u\n" :
+				"ping: local error: message too long, mtu=%u\n",
 				ev->icmp_info);
 		else
 			fprintf(stderr, "ping: local error: %s\n", strerror(ev->err));
@@ -235,10 +247,10 @@ void report_ping_on_event(void *ctx, const struct event *ev)
 		on_local_error(r, ev);
 		break;
 	case EV_NOANSWER:
-		if (!r->cfg.quiet && !r->cfg.flood) {
-			fprintf(r->cfg.out, "no answer yet for icmp_seq=%u\n", ev->seq);
-			fflush(r->cfg.out);
-		}
+		/* Shown even with -q and -f, as iputils does. */
+		stamp(r, ev);
+		fprintf(r->cfg.out, "no answer yet for icmp_seq=%u\n", ev->seq);
+		fflush(r->cfg.out);
 		break;
 	case EV_STATUS:
 		status_line(r);
@@ -286,8 +298,8 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 		fprintf(c->out, " ms");
 		comma = ", ";
 	}
-	if (c->preload > 1) {
-		fprintf(c->out, "%spipe %u", comma, c->preload);
+	if (s->pipesize > 1) {
+		fprintf(c->out, "%spipe %" PRIu64, comma, s->pipesize);
 		comma = ", ";
 	}
 	if (s->received && c->ipg && s->transmitted > 1) {
