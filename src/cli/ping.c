@@ -236,7 +236,9 @@ static int open_socket(struct ping_run *r, int family)
 	so.no_mcast_loop = o->no_mcast_loop;
 	so.debug = o->debug;
 	so.dontroute = o->dontroute;
-	so.timestamps = !o->user_latency;
+	/* Flood trades kernel stamps for less work per probe (its times are
+	 * then user-to-user, on CLOCK_MONOTONIC); -U asks for those too. */
+	so.timestamps = o->user_latency || o->flood ? SOCK_TS_NONE : SOCK_TS_RXTX;
 	/* Big enough for a burst of replies at flood speed. */
 	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
 	rc = sock_apply(&r->sock, &so, &what);

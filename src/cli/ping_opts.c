@@ -79,7 +79,7 @@ static int parse_seconds(const char *s, int64_t *ns, char *err, size_t len)
 		return fail(err, len, "invalid argument: '%s'", s);
 	if (v < 0 || v > (double)INT_MAX)
 		return -1;      /* the caller words it */
-	*ns = (int64_t)llround(v * 1e9);
+	*ns = (int64_t)(v * 1e9 + 0.5);
 	return 0;
 }
 

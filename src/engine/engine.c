@@ -12,8 +12,9 @@
 
 #define NSEC 1000000000LL
 #define MSEC 1000000LL
-#define NSLOTS 65536
-#define RX_BATCH 16
+#define NSEQ 65536
+#define SLOT_RING_MIN 1024
+#define RX_BATCH 8
 /* With flood and no replies, probes still go out this often (iputils). */
 #define FLOOD_MIN_INTERVAL (10 * MSEC)
 
@@ -99,9 +100,13 @@ int engine_add_target(struct engine *e, const struct sockaddr *addr,
 	t->addrlen = addrlen;
 	t->sock = sock;
 	t->id = id;
-	/* calloc: pages of slots never used are never touched. */
-	t->slots = calloc(NSLOTS, sizeof(*t->slots));
-	t->replied = calloc(NSLOTS / 8, 1);
+	/* Room for every probe that may be in flight, preload included. */
+	t->slot_mask = SLOT_RING_MIN;
+	while (t->slot_mask < 2u * e->cfg.preload && t->slot_mask < NSEQ)
+		t->slot_mask *= 2;
+	t->slots = calloc(t->slot_mask, sizeof(*t->slots));
+	t->slot_mask -= 1;
+	t->replied = calloc(NSEQ / 8, 1);
 	t->txbuf = malloc(len);
 	if (!t->slots || !t->replied || !t->txbuf) {
 		free(t->slots);
@@ -152,7 +157,8 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 {
 	struct engine_target *t = &e->targets[ti];
 	uint16_t seq = (uint16_t)(t->ntransmitted + 1);
-	struct engine_slot *slot = &t->slots[seq];
+	struct engine_slot *slot = &t->slots[seq & t->slot_mask];
+	struct timespec wall;
 	struct wire_echo echo;
 	struct event ev;
 	uint32_t key = 0;
@@ -184,8 +190,12 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	wire_echo_build(&echo, t->txbuf, t->txlen);
 
 	bit_set(t->replied, seq, false);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	slot->seq = seq;
+	slot->live = true;
+	slot->kernel_stamp = false;
 	slot->sent_mono = now;
-	slot->sent_kernel = 0;
+	slot->sent_wall = ts_ns(&wall);
 	rc = sock_send(t->sock, t->txbuf, t->txlen,
 		       (const struct sockaddr *)&t->addr, t->addrlen, &key);
 	t->ntransmitted++;
@@ -326,10 +336,12 @@ static int64_t rtt_of(const struct engine_slot *slot, const struct sock_rx *rx)
 {
 	int64_t mono = ts_ns(&rx->mono) - slot->sent_mono;
 
-	/* Kernel stamps are on CLOCK_REALTIME, which can jump: use them only
-	 * when they agree with the monotonic clock around the same pair. */
-	if (slot->sent_kernel && rx->has_kstamp) {
-		int64_t k = ts_ns(&rx->kstamp) - slot->sent_kernel;
+	/* The receive stamp is the kernel's; the send stamp too when the
+	 * kernel gave one, else ours from just before the send.  Both are on
+	 * CLOCK_REALTIME, which can jump: use them only when they agree with
+	 * the monotonic clock around the same pair. */
+	if (rx->has_kstamp) {
+		int64_t k = ts_ns(&rx->kstamp) - slot->sent_wall;
 
 		if (k >= 0 && k <= mono + 10000)
 			return k;
@@ -350,7 +362,7 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	if (ti < 0)
 		return;
 	t = &e->targets[ti];
-	slot = &t->slots[m->seq];
+	slot = &t->slots[m->seq & t->slot_mask];
 	event_init(&ev, EV_REPLY, e, (unsigned)ti);
 	ev.seq = m->seq;
 	ev.from = (const struct sockaddr *)&rx->from;
@@ -362,15 +374,18 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	ev.tos = tos;
 	ev.data = m->data;
 	ev.data_len = m->data_len;
-	if (slot->sent_mono == 0) {
+	if ((uint16_t)(t->ntransmitted - m->seq) >=
+	    (t->ntransmitted < NSEQ ? t->ntransmitted : NSEQ)) {
 		/* Never sent: forged, or from a run before ours. */
 		ev.type = EV_FOREIGN;
 		ev.icmp_type = m->type;
 		emit(e, &ev);
 		return;
 	}
-	ev.has_rtt = true;
-	ev.rtt_ns = rtt_of(slot, rx);
+	/* A reply so late that its slot was reused has no time. */
+	ev.has_rtt = slot->live && slot->seq == m->seq;
+	if (ev.has_rtt)
+		ev.rtt_ns = rtt_of(slot, rx);
 	ev.other_addr = !addr_equal(&t->addr, sa_addr(&rx->from),
 				    rx->from.ss_family) &&
 			!group_address(e, &t->addr);
@@ -504,10 +519,13 @@ static void on_errqueue(struct engine *e, struct sock *s,
 
 		if (m->used && m->key == rx->txkey && rx->has_kstamp &&
 		    m->target < e->ntargets) {
-			struct engine_slot *slot =
-				&e->targets[m->target].slots[m->seq];
+			struct engine_target *t = &e->targets[m->target];
+			struct engine_slot *slot = &t->slots[m->seq & t->slot_mask];
 
-			slot->sent_kernel = ts_ns(&rx->kstamp);
+			if (slot->live && slot->seq == m->seq) {
+				slot->sent_wall = ts_ns(&rx->kstamp);
+				slot->kernel_stamp = true;
+			}
 			m->used = false;
 		}
 		return;
@@ -573,8 +591,13 @@ static int drain(struct engine *e, struct sock *s)
 	struct sock_rx *rx = e->rx;
 	int n, total = 0;
 
-	/* Send stamps first: a reply's RTT wants its probe's stamp. */
-	drain_errqueue(e, s);
+	/* Send stamps first: a reply's RTT wants its probe's stamp.  Without
+	 * them (flood) the queue holds only errors: look now and then, and
+	 * whenever poll says so, not on every packet. */
+	if (s->tx_stamps || ++e->since_errq >= 32) {
+		e->since_errq = 0;
+		drain_errqueue(e, s);
+	}
 	while ((n = sock_recv(s, rx, RX_BATCH)) > 0) {
 		for (int i = 0; i < n; i++)
 			on_data(e, s, &rx[i]);
@@ -721,6 +744,9 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 			rc = -errno;
 			break;
 		}
+		for (unsigned i = 0; i < nsock; i++)
+			if (pfd[i].revents & POLLERR)
+				drain_errqueue(e, socks[i]);
 	}
 out:
 	e->end_mono = engine_now();

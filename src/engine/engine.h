@@ -31,10 +31,15 @@ struct engine_cfg {
 	bool broadcast;         /* -b: replies come from many hosts */
 };
 
-/* Per-probe memory: one slot per 16-bit sequence number. */
+/* Per-probe memory, in a ring indexed by sequence number: only probes
+ * that can still be answered need it. */
 struct engine_slot {
-	int64_t sent_mono;      /* ns; 0 = never sent */
-	int64_t sent_kernel;    /* ns, kernel TX stamp (realtime); 0 = none */
+	int64_t sent_mono;      /* ns, CLOCK_MONOTONIC before the send */
+	int64_t sent_wall;      /* ns, CLOCK_REALTIME: the kernel's send
+	                           stamp when it came, else ours */
+	uint16_t seq;
+	bool live;
+	bool kernel_stamp;      /* sent_wall is the kernel's */
 };
 
 struct engine_target {
@@ -51,7 +56,8 @@ struct engine_target {
 	int64_t tmax_ns;        /* largest RTT: how long to wait at the end */
 	int64_t rtt_ewma8_ns;   /* 8 x EWMA of RTT, for -A */
 
-	struct engine_slot *slots;      /* 65536 */
+	struct engine_slot *slots;      /* ring of slot_mask + 1 */
+	uint32_t slot_mask;
 	uint8_t *replied;               /* bitmap, 65536 bits */
 	uint8_t *txbuf;                 /* probe being built */
 	size_t txlen;
@@ -81,6 +87,7 @@ struct engine {
 	int64_t exit_at;        /* 0 = not yet scheduled */
 	bool exiting;
 	struct sock_rx *rx;     /* receive batch */
+	unsigned since_errq;    /* loops since the error queue was read */
 	/* A send that failed, waiting for the error queue to say why. */
 	bool send_failed;
 	unsigned send_failed_target;

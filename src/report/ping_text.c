@@ -39,7 +39,7 @@ static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
  * way iputils does: 0.045, 1.23, 12.3, 123. */
 int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise)
 {
-	int64_t us = rtt_ns / 1000;
+	int64_t us = (rtt_ns + 500) / 1000;
 
 	if (us < 0)
 		us = 0;

@@ -133,10 +133,10 @@ const char *resolve_pretty(void *cache, const struct sockaddr *sa,
 		/* Show internationalised names as their users write them. */
 		if (strstr(host, "xn--") &&
 		    idn2_to_unicode_8z8z(host, &uni, 0) == IDN2_OK) {
-			snprintf(slot->text, sizeof(slot->text), "%s (%s)", uni, num);
+			snprintf(slot->text, sizeof(slot->text), "%.255s (%s)", uni, num);
 			idn2_free(uni);
 		} else {
-			snprintf(slot->text, sizeof(slot->text), "%s (%s)", host, num);
+			snprintf(slot->text, sizeof(slot->text), "%.255s (%s)", host, num);
 		}
 	} else {
 		snprintf(slot->text, sizeof(slot->text), "%s", num);

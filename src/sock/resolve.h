@@ -17,13 +17,13 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 /* Is s a numeric address of any family? */
 bool resolve_is_numeric(const char *s);
 
-#define RESOLVE_CACHE_SIZE 64
+#define RESOLVE_CACHE_SIZE 32
 
 struct resolve_entry {
 	bool used;
 	int family;
 	unsigned char addr[16];
-	char text[1100];        /* "name (addr)" or "addr" */
+	char text[320];        /* "name (addr)" or "addr" */
 };
 
 /* Reverse lookups, each address looked up once per run. */
@@ -31,7 +31,7 @@ struct resolve_cache {
 	bool numeric;           /* never look up: print addresses */
 	unsigned next;          /* replacement cursor when full */
 	struct resolve_entry e[RESOLVE_CACHE_SIZE];
-	char buf[1100];
+	char buf[320];
 };
 
 void resolve_cache_init(struct resolve_cache *c, bool numeric);

@@ -77,8 +77,12 @@ static int apply4(struct sock *s, const struct sock_opts *o, const char **what)
 	int fd = s->fd;
 
 	STEP(setint(fd, IPPROTO_IP, IP_RECVERR, 1), "IP_RECVERR");
-	STEP(setint(fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
-	STEP(setint(fd, IPPROTO_IP, IP_RECVTOS, 1), "IP_RECVTOS");
+	if (s->kind == SOCK_KIND_DGRAM) {
+		/* A raw socket has the IP header; a datagram socket needs the
+		 * kernel to tell TTL and TOS. */
+		STEP(setint(fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
+		STEP(setint(fd, IPPROTO_IP, IP_RECVTOS, 1), "IP_RECVTOS");
+	}
 	if (o->ttl >= 0) {
 		STEP(setint(fd, IPPROTO_IP, IP_TTL, o->ttl), "IP_TTL");
 		STEP(setint(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl),
@@ -170,15 +174,17 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what)
 		STEP(setint(fd, SOL_SOCKET, SO_DEBUG, 1), "SO_DEBUG");
 	if (o->dontroute)
 		STEP(setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
-	if (o->timestamps) {
-		int flags = SOF_TIMESTAMPING_RX_SOFTWARE |
-			    SOF_TIMESTAMPING_TX_SOFTWARE |
-			    SOF_TIMESTAMPING_SOFTWARE |
-			    SOF_TIMESTAMPING_OPT_ID |
-			    SOF_TIMESTAMPING_OPT_TSONLY;
+	if (o->timestamps != SOCK_TS_NONE) {
+		/* The send stamp is taken as the probe is queued for the device
+		 * (TX_SCHED): before any packet capture sees it, so that our RTT
+		 * and a capture's agree. */
+		int flags = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
 
+		if (o->timestamps == SOCK_TS_RXTX)
+			flags |= SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID |
+				 SOF_TIMESTAMPING_OPT_TSONLY;
 		if (setint(fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0) {
-			s->tx_stamps = true;
+			s->tx_stamps = o->timestamps == SOCK_TS_RXTX;
 			s->tx_count = 0;
 		} else {
 			/* Older kernels: receive stamps only. */

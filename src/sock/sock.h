@@ -36,6 +36,14 @@ int sock_open(struct sock *s, int family, bool need_raw,
 	      struct sock_open_err *err);
 void sock_close(struct sock *s);
 
+/* Which kernel timestamps to ask for. */
+enum sock_ts {
+	SOCK_TS_NONE,
+	SOCK_TS_RX,             /* on arrival */
+	SOCK_TS_RXTX,           /* on arrival, and when a probe is queued for
+	                           the device (one more read per probe) */
+};
+
 /* Settings applied after opening.  -1 (or NULL / false) means "leave the
  * kernel's default". */
 struct sock_opts {
@@ -52,7 +60,7 @@ struct sock_opts {
 	bool no_mcast_loop;
 	bool debug;
 	bool dontroute;
-	bool timestamps;        /* kernel RX/TX timestamps */
+	enum sock_ts timestamps;
 };
 
 /* Apply o; returns 0 or -errno and names the failing step in *what. */
@@ -102,7 +110,6 @@ struct sock_ee {
 
 struct sock_rx {
 	enum sock_rx_kind kind;
-	uint8_t buf[SOCK_RX_BUFSZ];
 	size_t len;             /* bytes in buf */
 	bool truncated;         /* the datagram was longer than buf */
 	struct sockaddr_storage from;
@@ -116,6 +123,8 @@ struct sock_rx {
 	int ifindex;            /* 0 unknown */
 	uint32_t txkey;         /* SOCK_RX_TXSTAMP: which send */
 	struct sock_ee ee;      /* SOCK_RX_ERROR */
+	/* Last, so that a short datagram touches only the first page. */
+	uint8_t buf[SOCK_RX_BUFSZ];
 };
 
 /* Receive up to n datagrams without blocking.  Returns the number received
