@@ -298,6 +298,18 @@ static const void *sa_addr(const struct sockaddr_storage *ss)
 	return &((const struct sockaddr_in *)ss)->sin_addr;
 }
 
+/* When it arrived, for ping -D: the kernel's stamp, or now when the kernel
+ * gave none (the first packets after timestamping is switched on may
+ * come without). */
+static void arrival_time(struct event *ev, const struct sock_rx *rx)
+{
+	if (rx->has_kstamp)
+		ev->when = rx->kstamp;
+	else
+		clock_gettime(CLOCK_REALTIME, &ev->when);
+	ev->has_when = true;
+}
+
 /* Replies from many hosts are expected for multicast and broadcast
  * targets and for an IPv6 subnet-router anycast address. */
 static bool group_address(const struct engine *e, const struct sockaddr_storage *a)
@@ -367,8 +379,7 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	ev.seq = m->seq;
 	ev.from = (const struct sockaddr *)&rx->from;
 	ev.fromlen = rx->fromlen;
-	ev.has_when = rx->has_kstamp;
-	ev.when = rx->kstamp;
+	arrival_time(&ev, rx);
 	ev.bytes = m->len;
 	ev.ttl = ttl;
 	ev.tos = tos;
@@ -473,8 +484,7 @@ static void on_icmp_error(struct engine *e, struct sock *s,
 	ev.seq = seq;
 	ev.from = (const struct sockaddr *)&rx->from;
 	ev.fromlen = rx->fromlen;
-	ev.has_when = rx->has_kstamp;
-	ev.when = rx->kstamp;
+	arrival_time(&ev, rx);
 	ev.icmp_type = m->type;
 	ev.icmp_code = m->code;
 	ev.icmp_info = m->rest;
@@ -555,8 +565,7 @@ static void on_errqueue(struct engine *e, struct sock *s,
 		ev.from = rx->ee.has_offender ?
 			  (const struct sockaddr *)&rx->ee.offender : NULL;
 		ev.fromlen = sizeof(rx->ee.offender);
-		ev.has_when = rx->has_kstamp;
-		ev.when = rx->kstamp;
+		arrival_time(&ev, rx);
 		ev.icmp_type = rx->ee.type;
 		ev.icmp_code = rx->ee.code;
 		ev.icmp_info = rx->ee.info;

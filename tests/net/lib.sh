@@ -1,0 +1,544 @@
+# shellcheck shell=bash
+# tests/net/lib.sh: helpers for echolot's network tests. Source it, do not run it.
+#
+# Every test builds its own network namespaces joined by veth pairs, addressed
+# only from 198.18.0.0/15 and 2001:2::/48, with no default route anywhere, and
+# runs the pinger inside them. Everything created here is registered and
+# removed by the EXIT trap, also when the test fails or is interrupted.
+#
+# Environment:
+#   PING       pinger under test   (default: $ROOT/build/ping)
+#   REF_PING   reference pinger    (default: /usr/bin/ping, iputils)
+#   NET_VERBOSE=1  print every command run in a namespace and its output
+#   NET_DEBUG=1    shell tracing of the test
+#   CMD_TIMEOUT    bound in seconds for any one command (default 30)
+#   NET_NS_PREFIX  namespace name prefix (default elt<pid>; run.sh sets it)
+#
+# Most tests use `chain N` (below): prober p - N routers - target t.
+#
+# A test script looks like:
+#   . "$(dirname "$0")/lib.sh"
+#   need_root; need_ping
+#   ns_add a; ns_add b
+#   veth a a0 b b0
+#   addr a a0 198.18.0.1/24 2001:2::1/64
+#   addr b b0 198.18.0.2/24 2001:2::2/64
+#   run_in a "$PING" -c 1 -w 5 -n 198.18.0.2
+#   assert_eq "exit status" 0 "$RC"
+#   finish
+#
+# Exit statuses of a test: 0 pass, 1 fail, 77 skip (last stdout line
+# "SKIP: <reason>"), as with automake.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PING=${PING:-$ROOT/build/ping}
+REF_PING=${REF_PING:-/usr/bin/ping}
+TEST_NAME=$(basename "$0" .sh)
+
+# All namespace names start with NS_PREFIX; run.sh checks that none remain.
+# The PID makes names unique per run, so parallel runs do not collide; run.sh
+# passes its own unique prefix in NET_NS_PREFIX.
+NS_PREFIX=${NET_NS_PREFIX:-elt$$}
+# Upper bound in seconds for any single command run inside a namespace.
+CMD_TIMEOUT=${CMD_TIMEOUT:-30}
+
+FAILS=0
+CHECKS=0
+_NS_LIST=()          # short names of namespaces we created
+_PIDS=()             # background processes we started
+_ETC_NETNS=()        # /etc/netns/<name> directories we created
+_ETC_NETNS_CREATED=0 # we created /etc/netns itself
+TMPD=$(mktemp -d "/tmp/echolot-net.$TEST_NAME.XXXXXX") || exit 1
+chmod 755 "$TMPD"
+
+[ "${NET_DEBUG:-0}" = 1 ] && set -x
+
+# --- cleanup ---------------------------------------------------------------
+
+cleanup() {
+	local rc=$? pid ns d
+	trap - EXIT INT TERM
+	for pid in "${_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	for pid in "${_PIDS[@]}"; do
+		wait "$pid" 2>/dev/null
+	done
+	for ns in "${_NS_LIST[@]}"; do
+		ip netns del "$NS_PREFIX-$ns" 2>/dev/null
+	done
+	for d in "${_ETC_NETNS[@]}"; do
+		rm -rf -- "$d"
+	done
+	if [ "$_ETC_NETNS_CREATED" = 1 ]; then
+		rmdir /etc/netns 2>/dev/null
+	fi
+	rm -rf -- "$TMPD"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "$TEST_NAME: interrupted" >&2; exit 130' INT
+trap 'echo "$TEST_NAME: terminated" >&2; exit 143' TERM
+
+# --- results ---------------------------------------------------------------
+
+log() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
+
+# skip REASON: end the test as skipped (exit 77).
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# die MESSAGE: a setup step failed; the test fails.
+die() {
+	echo "FAIL: $TEST_NAME: setup: $*" >&2
+	exit 1
+}
+
+# must CMD...: run a setup command, fail the test if it fails.
+must() {
+	"$@" || die "command failed (status $?): $*"
+}
+
+fail() {
+	FAILS=$((FAILS + 1))
+	printf 'FAIL: %s: %s\n' "$TEST_NAME" "$*" >&2
+}
+
+pass() {
+	[ "${NET_VERBOSE:-0}" = 1 ] && printf 'ok: %s\n' "$*"
+	return 0
+}
+
+# finish: end of test; exit 1 if any assertion failed.
+finish() {
+	if [ "$FAILS" -gt 0 ]; then
+		echo "$TEST_NAME: $FAILS of $CHECKS checks failed"
+		exit 1
+	fi
+	echo "$TEST_NAME: all $CHECKS checks passed"
+	exit 0
+}
+
+# --- assertions ------------------------------------------------------------
+# Each takes a description first, and on failure prints what was expected, what
+# was seen, and the last command's full stdout/stderr.
+
+_show_last() {
+	{
+		echo "  --- command: ${LAST_CMD:-?} (exit ${RC:-?})"
+		echo "  --- stdout:"
+		printf '%s\n' "${OUT:-}" | sed 's/^/  | /'
+		if [ -n "${ERR:-}" ]; then
+			echo "  --- stderr:"
+			printf '%s\n' "$ERR" | sed 's/^/  | /'
+		else
+			echo "  --- stderr: (empty)"
+		fi
+	} >&2
+}
+
+# _show_text TEXT: the text an assertion looked at, unless it is the last
+# command's stdout (shown anyway), then the last command.
+_show_text() {
+	if [ "$1" != "${OUT:-}" ]; then
+		echo "  in text:" >&2
+		printf '%s\n' "$1" | sed 's/^/  | /' >&2
+	fi
+	_show_last
+}
+
+# assert_eq DESC EXPECTED ACTUAL
+assert_eq() {
+	CHECKS=$((CHECKS + 1))
+	if [ "$2" == "$3" ]; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	{
+		echo "  expected: $(printf '%s' "$2" | sed '2,$s/^/            /')"
+		echo "  actual:   $(printf '%s' "$3" | sed '2,$s/^/            /')"
+	} >&2
+	_show_last
+	return 1
+}
+
+# assert_match DESC ERE TEXT: some line of TEXT matches the extended regex.
+assert_match() {
+	CHECKS=$((CHECKS + 1))
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	echo "  no line matches: $2" >&2
+	_show_text "$3"
+	return 1
+}
+
+# assert_no_match DESC ERE TEXT: no line of TEXT matches.
+assert_no_match() {
+	CHECKS=$((CHECKS + 1))
+	if ! printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	echo "  unexpected line(s) matching: $2" >&2
+	printf '%s\n' "$3" | grep -E -- "$2" | sed 's/^/  | /' >&2
+	_show_last
+	return 1
+}
+
+# assert_line_count DESC ERE N TEXT: exactly N lines of TEXT match.
+assert_line_count() {
+	local n
+	CHECKS=$((CHECKS + 1))
+	n=$(printf '%s\n' "$4" | grep -Ec -- "$2")
+	if [ "$n" -eq "$3" ]; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	echo "  expected $3 line(s) matching: $2, found $n" >&2
+	_show_text "$4"
+	return 1
+}
+
+# assert_lines DESC EXPECTED ACTUAL: multi-line equality with a unified diff.
+assert_lines() {
+	CHECKS=$((CHECKS + 1))
+	if [ "$2" == "$3" ]; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1"
+	printf '%s\n' "$2" >"$TMPD/expected"
+	printf '%s\n' "$3" >"$TMPD/actual"
+	diff -u --label expected --label actual "$TMPD/expected" "$TMPD/actual" | sed 's/^/  /' >&2
+	return 1
+}
+
+# --- preconditions ---------------------------------------------------------
+
+need_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+	command -v ip >/dev/null || skip "iproute2 (ip) not installed"
+}
+
+need_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null || skip "$c not installed"
+	done
+}
+
+# need_ping [BINARY...]: the pinger(s) exist and are executable.
+need_ping() {
+	local p
+	[ $# -gt 0 ] || set -- "$PING"
+	for p in "$@"; do
+		[ -x "$p" ] || skip "pinger $p not found or not executable (build it, or set PING=)"
+	done
+}
+
+# is_echolot [BINARY]: the binary is echolot (not iputils).
+is_echolot() {
+	"${1:-$PING}" -V 2>&1 | grep -qi echolot
+}
+
+# --- namespaces and links --------------------------------------------------
+
+# nsn SHORT: full namespace name.
+nsn() { printf '%s-%s' "$NS_PREFIX" "$1"; }
+
+# ns_add SHORT: create a namespace with lo up, no routes, immediate IPv6
+# addresses, no ICMP rate limits, and a resolver that fails at once (nothing
+# resolved by DNS can ever leave it: there is no route out anyway).
+ns_add() {
+	local ns=$1 full
+	full=$(nsn "$ns")
+	ip netns add "$full" || die "ip netns add $full"
+	_NS_LIST+=("$ns")
+	ip -n "$full" link set lo up || die "lo up in $full"
+	ns_sysctl "$ns" \
+		net.ipv6.conf.all.accept_dad=0 \
+		net.ipv6.conf.default.accept_dad=0 \
+		net.ipv6.conf.all.accept_ra=0 \
+		net.ipv6.conf.default.accept_ra=0 \
+		net.ipv4.icmp_ratelimit=0 \
+		net.ipv6.icmp.ratelimit=0
+	# Resolver: 127.0.0.1 inside the namespace, where nothing listens, so a
+	# reverse lookup that /etc/hosts does not answer fails at once.
+	etc_file "$ns" resolv.conf "nameserver 127.0.0.1
+options timeout:1 attempts:1"
+}
+
+# in_ns SHORT CMD...: run a command in a namespace (no capture, bounded).
+in_ns() {
+	local ns=$1
+	shift
+	timeout -k 5 "$CMD_TIMEOUT" ip netns exec "$(nsn "$ns")" "$@"
+}
+
+# ns_sysctl SHORT KEY=VALUE...
+ns_sysctl() {
+	local ns=$1 kv
+	shift
+	for kv in "$@"; do
+		ip netns exec "$(nsn "$ns")" sysctl -qw "$kv" >/dev/null || die "sysctl $kv in $ns"
+	done
+}
+
+# etc_file SHORT FILE CONTENT: a file that `ip netns exec` bind-mounts over
+# /etc/FILE for processes run in that namespace.
+etc_file() {
+	local ns=$1 file=$2 content=$3 d
+	d=/etc/netns/$(nsn "$ns")
+	if [ ! -d /etc/netns ]; then
+		mkdir -p /etc/netns && _ETC_NETNS_CREATED=1
+	fi
+	if [ ! -d "$d" ]; then
+		mkdir -p "$d" || die "mkdir $d"
+		_ETC_NETNS+=("$d")
+	fi
+	printf '%s\n' "$content" >"$d/$file" || die "write $d/$file"
+}
+
+# hosts_file SHORT "ADDR NAME" ...: /etc/hosts as seen inside namespace SHORT.
+hosts_file() {
+	local ns=$1
+	shift
+	etc_file "$ns" hosts "$(printf '%s\n' "127.0.0.1 localhost" "::1 localhost" "$@")"
+}
+
+# veth NS_A IF_A NS_B IF_B: a veth pair between two namespaces, both ends up.
+# The pair is created directly inside the namespaces, never in the root one.
+veth() {
+	local a=$1 ia=$2 b=$3 ib=$4
+	ip -n "$(nsn "$a")" link add "$ia" type veth peer name "$ib" netns "$(nsn "$b")" ||
+		die "veth $a:$ia <-> $b:$ib"
+	ip -n "$(nsn "$a")" link set "$ia" up || die "link up $a:$ia"
+	ip -n "$(nsn "$b")" link set "$ib" up || die "link up $b:$ib"
+}
+
+# addr SHORT DEV ADDR/LEN...: IPv4 and IPv6 (nodad) addresses.
+addr() {
+	local ns=$1 dev=$2 a
+	shift 2
+	for a in "$@"; do
+		case $a in
+		*:*) ip -n "$(nsn "$ns")" -6 addr add "$a" dev "$dev" nodad || die "addr $a on $ns:$dev" ;;
+		*) ip -n "$(nsn "$ns")" -4 addr add "$a" dev "$dev" || die "addr $a on $ns:$dev" ;;
+		esac
+	done
+}
+
+# route SHORT ARGS...: `ip route add ARGS` (IPv6 when the first address has a ':').
+route() {
+	local ns=$1
+	shift
+	case "$*" in
+	*:*) ip -n "$(nsn "$ns")" -6 route add "$@" || die "route -6 $* in $ns" ;;
+	*) ip -n "$(nsn "$ns")" -4 route add "$@" || die "route $* in $ns" ;;
+	esac
+}
+
+# forwarding SHORT: make the namespace a router (IPv4 and IPv6).
+forwarding() {
+	ns_sysctl "$1" net.ipv4.ip_forward=1 net.ipv6.conf.all.forwarding=1
+}
+
+# --- nftables --------------------------------------------------------------
+
+# nft_load SHORT RULESET: load a ruleset (nft -f syntax) into a namespace.
+nft_load() {
+	printf '%s\n' "$2" | ip netns exec "$(nsn "$1")" nft -f - || die "nft ruleset in $1"
+}
+
+# nft_counter SHORT FAMILY TABLE NAME: packets of a named counter.
+nft_counter() {
+	ip netns exec "$(nsn "$1")" nft -j list counter "$2" "$3" "$4" |
+		jq -r '.nftables[] | select(.counter) | .counter.packets'
+}
+
+# --- running pingers -------------------------------------------------------
+
+# run_in SHORT CMD...: run CMD in the namespace, bounded by CMD_TIMEOUT;
+# sets OUT (stdout), ERR (stderr), RC (exit status) and LAST_CMD.
+run_in() {
+	local ns=$1
+	shift
+	LAST_CMD="[$ns] $*"
+	timeout -k 5 "$CMD_TIMEOUT" ip netns exec "$(nsn "$ns")" "$@" \
+		>"$TMPD/out" 2>"$TMPD/err" </dev/null
+	RC=$?
+	OUT=$(cat "$TMPD/out")
+	ERR=$(cat "$TMPD/err")
+	[ "${NET_VERBOSE:-0}" = 1 ] && {
+		echo "\$ $LAST_CMD  -> $RC"
+		printf '%s\n' "$OUT" "$ERR"
+	}
+	return 0
+}
+
+# run_as_nobody SHORT CMD...: as run_in, but as uid/gid 65534 without groups.
+run_as_nobody() {
+	local ns=$1
+	shift
+	run_in "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
+}
+
+# unprivileged_copy BINARY: copy BINARY into a directory that nobody can read;
+# a copy carries no file capabilities and no setuid bit. Prints the copy's path.
+unprivileged_copy() {
+	local src=$1 dir dst
+	dir=$(mktemp -d "$TMPD/bin.XXXXXX") || die "mktemp"
+	chmod 755 "$dir"
+	dst=$dir/$(basename "$src")
+	cp "$src" "$dst" || die "copy $src"
+	chmod 755 "$dst"
+	chmod u-s,g-s "$dst"
+	printf '%s\n' "$dst"
+}
+
+# bg_start SHORT OUTFILE CMD...: a background command in a namespace, killed
+# at cleanup; its PID is in BG_PID.
+bg_start() {
+	local ns=$1 outf=$2
+	shift 2
+	timeout -k 5 "$CMD_TIMEOUT" ip netns exec "$(nsn "$ns")" "$@" >"$outf" 2>&1 </dev/null &
+	BG_PID=$!
+	_PIDS+=("$BG_PID")
+}
+
+# --- output comparison -----------------------------------------------------
+
+# mask: replace measured values in ping output (stdin -> stdout) so that two
+# runs, or two implementations, can be compared line by line:
+#   time=0.045 ms                      -> time=X ms
+#   rtt min/avg/max/mdev = a/b/c/d ms  -> = X/X/X/X ms   (also ", pipe N", ", ipg/ewma a/b ms")
+#   ..., time 2003ms                   -> time Xms
+#   [1700000000.123456] (-D)           -> [TS]
+mask() {
+	sed -E \
+		-e 's/^\[[0-9]+\.[0-9]+\] /[TS] /' \
+		-e 's/time=[0-9]+(\.[0-9]+)? ms/time=X ms/' \
+		-e 's/, time [0-9]+ms/, time Xms/' \
+		-e 's#^(rtt|round-trip) min/avg/max/(mdev|stddev) = [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+ ms#\1 min/avg/max/\2 = X/X/X/X ms#' \
+		-e 's/, pipe [0-9]+/, pipe N/' \
+		-e 's#, ipg/ewma [0-9.]+/[0-9.]+ ms#, ipg/ewma X/X ms#'
+}
+
+# stat_field TEXT WHAT: from the statistics line, the number before WHAT
+# ("packets transmitted", "received", "errors", "duplicates", "% packet loss").
+stat_field() {
+	printf '%s\n' "$1" | grep -E '[0-9]+ packets transmitted' |
+		grep -oE "[0-9.]+ ?$2" | grep -oE '^[0-9.]+' | head -n1
+}
+
+# --- topologies ------------------------------------------------------------
+
+# chain N: prober "p" - routers "r1".."rN" (forwarding) - target "t", in a line.
+# Link k (1..N+1) joins node k-1 to node k (p is node 0, t is node N+1) on
+# 198.18.k.0/24 and 2001:2:0:k::/64; the left end is .1/::1, the right end
+# .2/::2; interfaces are named "left"/"right" as seen from each node. Every node
+# gets routes to every link through its neighbours, and none beyond 198.18.0.0/15
+# and 2001:2::/48 (no default route). Sets:
+#   P4 P6  prober addresses     T4 T6  target addresses
+#   R4[k] R6[k]  router k's address on its left (prober-facing) link, which is
+#   the source Linux uses for errors it sends back towards the prober.
+# shellcheck disable=SC2034 # P4 P6 T4 T6 R4 R6 are for the sourcing test
+chain() {
+	local n=$1 k j last
+	last=$((n + 1))
+	R4=() R6=()
+	ns_add p
+	for ((k = 1; k <= n; k++)); do
+		ns_add "r$k"
+		forwarding "r$k"
+	done
+	ns_add t
+	_chain_node() { if [ "$1" -eq 0 ]; then echo p; elif [ "$1" -eq "$last" ]; then echo t; else echo "r$1"; fi; }
+	for ((k = 1; k <= last; k++)); do
+		local a b
+		a=$(_chain_node $((k - 1)))
+		b=$(_chain_node "$k")
+		veth "$a" right "$b" left
+		addr "$a" right "198.18.$k.1/24" "2001:2:0:$k::1/64"
+		addr "$b" left "198.18.$k.2/24" "2001:2:0:$k::2/64"
+	done
+	# Routes: node j reaches link k (not adjacent) via its neighbour on that side.
+	for ((j = 0; j <= last; j++)); do
+		local node
+		node=$(_chain_node "$j")
+		for ((k = 1; k <= last; k++)); do
+			if [ "$k" -lt "$j" ]; then # link k is left of node j (adjacent: k == j)
+				route "$node" "198.18.$k.0/24" via "198.18.$j.1"
+				route "$node" "2001:2:0:$k::/64" via "2001:2:0:$j::1"
+			elif [ "$k" -gt $((j + 1)) ]; then # right of node j (adjacent: k == j+1)
+				route "$node" "198.18.$k.0/24" via "198.18.$((j + 1)).2"
+				route "$node" "2001:2:0:$k::/64" via "2001:2:0:$((j + 1))::2"
+			fi
+		done
+	done
+	unset -f _chain_node
+	P4=198.18.1.1 P6=2001:2:0:1::1
+	T4=198.18.$last.2 T6=2001:2:0:$last::2
+	for ((k = 1; k <= n; k++)); do
+		R4[k]=198.18.$k.2
+		R6[k]=2001:2:0:$k::2
+	done
+}
+
+# --- reading ping output ---------------------------------------------------
+
+# stats_line TEXT: the "N packets transmitted, ..." line without ", time Nms".
+stats_line() {
+	printf '%s\n' "$1" | grep -E '^[0-9]+ packets transmitted' | sed -E 's/, time [0-9]+ms$//'
+}
+
+# reply_seqs TEXT [DUP]: icmp_seq of the echo reply lines, space separated; only
+# the "(DUP!)" lines when the second argument is "dup", else only the others.
+reply_seqs() {
+	local sel='-v'
+	[ "${2:-}" = dup ] && sel=''
+	printf '%s\n' "$1" | grep -E '^(\[[0-9.]+\] )?[0-9]+ bytes from ' | grep $sel -F '(DUP!)' |
+		sed -nE 's/.* icmp_seq=([0-9]+) .*/\1/p' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# assert_rtt DESC TEXT: a well formed rtt line with min <= avg <= max.
+assert_rtt() {
+	local line
+	line=$(printf '%s\n' "$2" | grep -E '^rtt min/avg/max/mdev = ')
+	CHECKS=$((CHECKS + 1))
+	if printf '%s\n' "$line" | grep -Eq '^rtt min/avg/max/mdev = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms$' &&
+		printf '%s\n' "$line" | awk -F'[ /]' '{ exit !($7 <= $8 && $8 <= $9 && $10 >= 0) }'; then
+		pass "$1"
+		return 0
+	fi
+	fail "$1: bad or missing rtt line: '${line}'"
+	_show_last
+	return 1
+}
+
+# loss_pct TRANSMITTED RECEIVED: the loss as iputils prints it,
+# printf("%g%%", (tx - rx) * 100.0 / tx).
+loss_pct() {
+	awk -v t="$1" -v r="$2" 'BEGIN { printf "%g%%\n", (t - r) * 100.0 / t }'
+}
+
+# mask_prog: normalize the program name that prefixes stderr messages
+# ("/usr/bin/ping: ..." or "/tmp/x/ping6: ...") to "ping:".
+mask_prog() {
+	sed -E 's#^([^ :]*/)?ping6?: #ping: #'
+}
+
+# neigh_fast SHORT DEV: neighbour resolution on DEV gives up after ~0.6 s
+# (3 probes 200 ms apart) instead of 3 s, so unanswered ARP/ND is quick.
+neigh_fast() {
+	ns_sysctl "$1" "net.ipv4.neigh.$2.retrans_time_ms=200" "net.ipv6.neigh.$2.retrans_time_ms=200" \
+		"net.ipv4.neigh.$2.mcast_solicit=3" "net.ipv6.neigh.$2.mcast_solicit=3"
+}

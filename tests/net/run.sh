@@ -1,0 +1,107 @@
+#!/bin/bash
+# tests/net/run.sh: run echolot's network tests (tests/net/t_*.sh).
+#
+#   sudo bash tests/net/run.sh [-v] [t_name ...]
+#
+# Each test runs under `timeout 120` with its own namespaces. One line per test
+# ("PASS name", "FAIL name", "SKIP name: reason"), the log of every failed test
+# (every test with -v), then the last line "N passed, N failed[, N skipped]".
+# Exit status 1 if any test failed or left a namespace behind, else 0.
+# Environment: PING (default build/ping), REF_PING (default /usr/bin/ping).
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+VERBOSE=0
+if [ "${1:-}" = -v ]; then
+	VERBOSE=1
+	shift
+fi
+
+TESTS=()
+if [ $# -gt 0 ]; then
+	for t in "$@"; do
+		t=$(basename "$t" .sh)
+		[ -f "$HERE/$t.sh" ] || {
+			echo "run.sh: no such test: $t" >&2
+			exit 2
+		}
+		TESTS+=("$t")
+	done
+else
+	for f in "$HERE"/t_*.sh; do
+		TESTS+=("$(basename "$f" .sh)")
+	done
+fi
+
+pass=0 fail=0 skipped=0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "run.sh: network tests need root (network namespaces); skipping all" >&2
+	for t in "${TESTS[@]}"; do
+		echo "SKIP $t: not root"
+		skipped=$((skipped + 1))
+	done
+	echo "0 passed, 0 failed, $skipped skipped"
+	exit 0
+fi
+
+# Every test gets a namespace prefix unique to this run, so we can tell ours
+# from anyone else's at the end.
+PREFIX=elt$$r
+LOGDIR=$(mktemp -d /tmp/echolot-net-run.XXXXXX) || exit 1
+trap 'rm -rf "$LOGDIR"' EXIT
+trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
+
+etc_netns_existed=0
+[ -d /etc/netns ] && etc_netns_existed=1
+
+start=$(date +%s)
+i=0
+for t in "${TESTS[@]}"; do
+	i=$((i + 1))
+	log=$LOGDIR/$t.log
+	t0=$(date +%s)
+	NET_NS_PREFIX=$PREFIX$i timeout -k 10 120 bash "$HERE/$t.sh" >"$log" 2>&1 </dev/null
+	rc=$?
+	secs=$(($(date +%s) - t0))
+	case $rc in
+	0)
+		echo "PASS $t"
+		pass=$((pass + 1))
+		;;
+	77)
+		reason=$(sed -n 's/^SKIP: //p' "$log" | tail -n1)
+		echo "SKIP $t: ${reason:-no reason given}"
+		skipped=$((skipped + 1))
+		;;
+	*)
+		[ $rc = 124 ] && echo "(timed out after 120 s)" >>"$log"
+		echo "FAIL $t"
+		fail=$((fail + 1))
+		;;
+	esac
+	if [ $VERBOSE = 1 ] || { [ $rc != 0 ] && [ $rc != 77 ]; }; then
+		echo "  --- $t: exit $rc after ${secs}s; log:"
+		sed 's/^/  /' "$log"
+	fi
+done
+
+# Nothing of ours may remain: namespaces (deletion is asynchronous in the
+# kernel, but the name disappears at once) and /etc/netns entries.
+left=$(ip netns list 2>/dev/null | awk '{print $1}' | grep -E "^${PREFIX}[0-9]+-" || true)
+etc_left=$(ls -d /etc/netns/"$PREFIX"* 2>/dev/null || true)
+if [ -n "$left$etc_left" ]; then
+	# shellcheck disable=SC2086 # one word per name
+	echo "FAIL cleanup: left behind:" $left $etc_left
+	fail=$((fail + 1))
+	for ns in $left; do ip netns del "$ns" 2>/dev/null; done
+	for d in $etc_left; do rm -rf -- "$d"; done
+fi
+# Tests remove /etc/netns when they created it, unless a parallel test still
+# used it; tidy up after the last one.
+[ $etc_netns_existed = 0 ] && rmdir /etc/netns 2>/dev/null
+
+echo "run.sh: $(($(date +%s) - start))s for ${#TESTS[@]} tests, PING=${PING:-$(cd "$HERE/../.." && pwd)/build/ping}"
+summary="$pass passed, $fail failed"
+[ $skipped -gt 0 ] && summary+=", $skipped skipped"
+echo "$summary"
+[ $fail -eq 0 ]
