@@ -62,7 +62,7 @@ static void usage(FILE *f)
 	      "  -d                 use SO_DEBUG socket option\n"
 	      "  -e <identifier>    define identifier for ping session, default is random for\n"
 	      "                     SOCK_RAW and kernel defined for SOCK_DGRAM\n"
-	      "                     Imply using SOCK_RAW (for IPv4 only for identifier 0)\n"
+	      "                     Imply using SOCK_RAW\n"
 	      "  -f                 flood ping\n"
 	      "  -h                 print help and exit\n"
 	      "  -H                 force reverse DNS name resolution (useful for numeric\n"
@@ -73,7 +73,7 @@ static void usage(FILE *f)
 	      "  -l <preload>       send <preload> number of packages while waiting replies\n"
 	      "  -m <mark>          tag the packets going out\n"
 	      "  -M <pmtud opt>     define mtu discovery, can be one of <do|dont|want|probe>\n"
-	      "  -n                 no reverse DNS name resolution, override -H\n"
+	      "  -n                 no reverse DNS name resolution (-H overrides it)\n"
 	      "  -O                 report outstanding replies\n"
 	      "  -p <pattern>       contents of padding byte\n"
 	      "  -q                 quiet output\n"
@@ -95,7 +95,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "IPv6 options:\n"
 	      "  -6                 use IPv6\n"
-	      "  -F <flowlabel>     define flow label, default is random\n"
+	      "  -F <flowlabel>     define flow label (hex), default is none\n"
 	      "\n"
 	      "For more details see echolot(8).\n", f);
 }
@@ -211,7 +211,8 @@ static int open_socket(struct ping_run *r, int family)
 	struct ping_opts *o = &r->o;
 	struct sock_open_err oe;
 	struct sock_opts so;
-	const char *what;
+	const char *what, *warn;
+	int warn_err;
 	bool need_raw = o->ident >= 0;
 	int rc;
 
@@ -241,22 +242,21 @@ static int open_socket(struct ping_run *r, int family)
 	so.timestamps = o->user_latency || o->flood ? SOCK_TS_NONE : SOCK_TS_RXTX;
 	/* Big enough for a burst of replies at flood speed. */
 	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
-	rc = sock_apply(&r->sock, &so, &what);
+	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
+	if (warn && !strcmp(warn, "SO_MARK"))
+		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
+			(long long)o->mark, strerror(-warn_err));
+	else if (warn)
+		fprintf(stderr, "ping: WARNING: %s: %s\n", warn, strerror(-warn_err));
 	if (rc < 0) {
-		if (rc == -EPERM && !strcmp(what, "SO_MARK")) {
-			fprintf(stderr, "ping: WARNING: failed to set mark: %d: %s\n",
-				o->mark, strerror(-rc));
-		} else if (!strcmp(what, "SO_BINDTODEVICE")) {
+		if (!strcmp(what, "SO_BINDTODEVICE"))
 			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
 				strerror(-rc));
-			return -1;
-		} else if (!strcmp(what, "bind")) {
+		else if (!strcmp(what, "bind"))
 			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
-			return -1;
-		} else {
+		else
 			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
-			return -1;
-		}
+		return -1;
 	}
 	if (o->has_flowlabel && family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
@@ -334,7 +334,8 @@ static int run_ping(struct ping_run *r)
 	rc.canon = r->canon;
 	rc.dst = (struct sockaddr *)&r->dst;
 	rc.dstlen = r->dstlen;
-	rc.src = o->iface ? (struct sockaddr *)&r->src : NULL;
+	/* The header names the source with -I and with -B, as iputils. */
+	rc.src = o->iface || o->strict_source ? (struct sockaddr *)&r->src : NULL;
 	rc.device = r->device;
 	rc.datalen = (size_t)o->datalen;
 	rc.interval_ns = o->interval_ns;
@@ -391,7 +392,7 @@ int cli_ping(int argc, char **argv, int family)
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
 	if (rc != PING_OPTS_OK) {
 		if (r->o.help) {
-			usage(stdout);
+			usage(stderr);
 			rc = 2;
 		} else if (err[0]) {
 			fprintf(stderr, "ping: %s\n", err);

@@ -213,7 +213,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		case 'm':
 			if ((rc = parse_int(optarg, 0, UINT_MAX, &v, err, len)))
 				return rc;
-			o->mark = (int)v;
+			o->mark = v;
 			break;
 		case 'M':
 			if (!strcmp(optarg, "do"))

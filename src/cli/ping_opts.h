@@ -20,7 +20,7 @@ struct ping_opts {
 	long datalen;           /* -s */
 	int ttl;                /* -t, -1 default */
 	int tos;                /* -Q, -1 default */
-	int mark;               /* -m, -1 default */
+	int64_t mark;           /* -m, -1 default */
 	int pmtudisc;           /* -M: -1 default, else IP_PMTUDISC_* */
 	int sndbuf;             /* -S, 0 default */
 	int ident;              /* -e, -1 = chosen for us */

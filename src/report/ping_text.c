@@ -63,7 +63,7 @@ void report_ping_header(struct report_ping *r)
 	char a[INET6_ADDRSTRLEN], s[INET6_ADDRSTRLEN];
 
 	/* iputils prints the pattern as it parses -p, before the header. */
-	if (c->patlen) {
+	if (c->patlen && !c->quiet) {
 		fprintf(c->out, "PATTERN: 0x");
 		for (size_t i = 0; i < c->patlen; i++)
 			fprintf(c->out, "%02x", c->pattern[i]);
@@ -160,13 +160,13 @@ static void on_error(struct report_ping *r, const struct event *ev)
 	const struct report_ping_cfg *c = &r->cfg;
 	char text[160], gw[INET6_ADDRSTRLEN] = "";
 
+	if (c->quiet)
+		return;
 	if (c->flood) {
 		if (!ev->notice)
 			flood_char(r, "\bE", 2);
 		return;
 	}
-	if (c->quiet)
-		return;
 	if (ev->family == AF_INET && ev->icmp_type == 5) {
 		struct in_addr g;
 
@@ -190,12 +190,12 @@ static void on_local_error(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
 
+	if (c->quiet)
+		return;
 	if (c->flood) {
 		flood_char(r, "E", 1);
 		return;
 	}
-	if (c->quiet)
-		return;
 	if (ev->icmp_code == EV_LOCAL_FROM_QUEUE) {
 		if (ev->err == EMSGSIZE)
 			fprintf(stderr, ev->family == AF_INET6 ?

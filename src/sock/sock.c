@@ -149,11 +149,14 @@ static int apply6(struct sock *s, const struct sock_opts *o, const char **what)
 	return 0;
 }
 
-int sock_apply(struct sock *s, const struct sock_opts *o, const char **what)
+int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
+	       const char **warn, int *warn_err)
 {
 	int fd = s->fd, rc;
 
 	*what = NULL;
+	*warn = NULL;
+	*warn_err = 0;
 	if (o->device &&
 	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->device,
 		       (socklen_t)strlen(o->device) + 1) < 0) {
@@ -164,14 +167,10 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what)
 		*what = "bind";
 		return -errno;
 	}
-	if (o->mark >= 0)
-		STEP(setint(fd, SOL_SOCKET, SO_MARK, o->mark), "SO_MARK");
 	if (o->sndbuf > 0)
 		STEP(setint(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf), "SO_SNDBUF");
 	if (o->rcvbuf > 0)
 		(void)setint(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf);
-	if (o->debug)
-		STEP(setint(fd, SOL_SOCKET, SO_DEBUG, 1), "SO_DEBUG");
 	if (o->dontroute)
 		STEP(setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
 	if (o->timestamps != SOCK_TS_NONE) {
@@ -192,7 +191,21 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what)
 		}
 	}
 	rc = s->family == AF_INET6 ? apply6(s, o, what) : apply4(s, o, what);
-	return rc;
+	if (rc < 0)
+		return rc;
+	if (o->mark >= 0) {
+		unsigned int mark = (unsigned int)o->mark;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0) {
+			*warn = "SO_MARK";
+			*warn_err = -errno;
+		}
+	}
+	if (o->debug && setint(fd, SOL_SOCKET, SO_DEBUG, 1) < 0) {
+		*warn = "SO_DEBUG";
+		*warn_err = -errno;
+	}
+	return 0;
 }
 
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,

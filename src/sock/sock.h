@@ -49,7 +49,7 @@ enum sock_ts {
 struct sock_opts {
 	int ttl;
 	int tos;                /* IPv4 TOS or IPv6 traffic class */
-	int mark;
+	int64_t mark;           /* SO_MARK, unsigned 32 bits */
 	int pmtudisc;           /* IP_PMTUDISC_* / IPV6_PMTUDISC_* */
 	int sndbuf;
 	int rcvbuf;
@@ -63,8 +63,12 @@ struct sock_opts {
 	enum sock_ts timestamps;
 };
 
-/* Apply o; returns 0 or -errno and names the failing step in *what. */
-int sock_apply(struct sock *s, const struct sock_opts *o, const char **what);
+/* Apply o; returns 0 or -errno and names the failing step in *what.
+ * SO_MARK and SO_DEBUG come last and their failure (they need
+ * CAP_NET_ADMIN) is not fatal: *warn names it and its -errno is in
+ * *warn_err, and everything else is still applied. */
+int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
+	       const char **warn, int *warn_err);
 
 /* Lease and use an IPv6 flow label towards dst. */
 struct sockaddr_in6;
