@@ -4,7 +4,7 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 # sqrt() as one instruction: no errno, so no libm to load at start-up.
-CFLAGS  += -fno-math-errno
+override CFLAGS += -fno-math-errno
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -D_GNU_SOURCE -MMD -MP
 LDLIBS  := -lcap -lidn2
@@ -79,6 +79,13 @@ BUILD_DEPS := gcc make libc6-dev libcap-dev libseccomp-dev libidn2-dev libcap2-b
 TEST_DEPS  := libcmocka-dev clang iputils-ping iproute2 nftables tcpdump \
               python3 python3-scapy procps util-linux valgrind jq
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+FUZZ_SECONDS ?= 10
+fuzz:
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: all
+	@bash bench/run.sh
 
 .PHONY: deps
 deps:

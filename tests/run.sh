@@ -32,8 +32,11 @@ suite() {       # suite NAME COMMAND...: run, show, count
 }
 
 units() {       # units BUILDDIR
-	local bins=("$1"/tests/test_*)
-	[ -e "${bins[0]}" ] || { echo "no unit tests in $1"; return 1; }
+	local bins=() b
+	for b in "$1"/tests/test_*; do
+		case $b in *.d | *.o) ;; *) [ -x "$b" ] && bins+=("$b") ;; esac
+	done
+	[ ${#bins[@]} -gt 0 ] || { echo "no unit tests in $1"; return 1; }
 	sh tests/unit/run.sh "${bins[@]}"
 }
 

@@ -13,8 +13,6 @@ static void add_rtt(struct stats *s, int64_t rtt)
 {
 	double delta;
 
-	if (rtt < 0)
-		rtt = 0;
 	if (s->nrtt == 0 || rtt < s->min_ns)
 		s->min_ns = rtt;
 	if (s->nrtt == 0 || rtt > s->max_ns)
@@ -27,9 +25,12 @@ static void add_rtt(struct stats *s, int64_t rtt)
 
 void stats_update(struct stats *s, const struct event *ev)
 {
+	int64_t rtt;
+
 	if (ev->nsent > s->transmitted)
 		s->transmitted = ev->nsent;
-	if (ev->type == EV_REPLY || (ev->type == EV_ERROR && !ev->notice)) {
+	if ((ev->type == EV_REPLY && !ev->bad_cksum) ||
+	    (ev->type == EV_ERROR && !ev->notice)) {
 		/* How many probes were out when this answer came. */
 		uint64_t pipe = (uint16_t)((uint16_t)ev->nsent - ev->seq) + 1u;
 
@@ -48,11 +49,12 @@ void stats_update(struct stats *s, const struct event *ev)
 			s->received++;
 		if (!ev->has_rtt)
 			return;
-		add_rtt(s, ev->rtt_ns);
+		/* A negative time cannot be; a clock misread is taken as 0. */
+		rtt = ev->rtt_ns < 0 ? 0 : ev->rtt_ns;
+		add_rtt(s, rtt);
 		/* Every timed reply, duplicates too, as iputils does. */
-		s->ewma8_ns = s->ewma8_ns ?
-			s->ewma8_ns + ev->rtt_ns - s->ewma8_ns / 8 :
-			ev->rtt_ns * 8;
+		s->ewma8_ns = s->ewma8_ns ? s->ewma8_ns + rtt - s->ewma8_ns / 8 :
+					    rtt * 8;
 		break;
 	case EV_ERROR:
 		if (ev->notice)

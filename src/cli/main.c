@@ -15,15 +15,6 @@ static const struct command commands[] = {
 	{ "ping6", AF_INET6, "ping over IPv6" },
 };
 
-void cli_version(FILE *f)
-{
-	fprintf(f, "echolot %s (ping compatible with iputils 20221126)\n",
-		ECHOLOT_VERSION);
-	fprintf(f, "socket: raw with CAP_NET_RAW, else ICMP datagram; "
-		"privileges: capabilities dropped after socket setup (libcap); "
-		"IDN: libidn2; timestamps: kernel SO_TIMESTAMPING\n");
-}
-
 static void help(FILE *f)
 {
 	fprintf(f, "usage: echolot COMMAND [ARGS]\n\ncommands:\n");

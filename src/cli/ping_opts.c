@@ -54,7 +54,7 @@ static int parse_int(const char *s, long long min, long long max,
 
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (end == s || *end || isspace((unsigned char)*s))
+	if (end == s || *end)
 		return fail(err, len, "invalid argument: '%s'", s);
 	if (errno == ERANGE)
 		return fail(err, len, "invalid argument: '%s': %s", s,
@@ -68,16 +68,17 @@ static int parse_int(const char *s, long long min, long long max,
 }
 
 /* Seconds as a decimal fraction, to nanoseconds. */
-static int parse_seconds(const char *s, int64_t *ns, char *err, size_t len)
+static int parse_seconds(const char *s, double max, int64_t *ns, char *err,
+			 size_t len)
 {
 	char *end;
 	double v;
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || *end || isspace((unsigned char)*s) || !isfinite(v))
+	if (end == s || *end || !isfinite(v))
 		return fail(err, len, "invalid argument: '%s'", s);
-	if (v < 0 || v > (double)INT_MAX)
+	if (v < 0 || v > max)
 		return -1;      /* the caller words it */
 	*ns = (int64_t)(v * 1e9 + 0.5);
 	return 0;
@@ -105,18 +106,27 @@ static int parse_pattern(const char *s, struct ping_opts *o, char *err,
 	return 0;
 }
 
-static int parse_tos(const char *s, int *tos, char *err, size_t len)
+/* A number as iputils reads -Q and -F: hexadecimal after 0x, else
+ * decimal (a leading 0 is not octal). */
+static bool parse_hex_or_dec(const char *s, unsigned long *v)
 {
+	int base = (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) ? 16 : 10;
 	char *end;
-	long v;
 
 	errno = 0;
-	v = strtol(s, &end, 0);         /* decimal or 0x hex, as iputils */
-	if (end == s || *end || errno)
+	*v = strtoul(s, &end, base);
+	return end != s && !*end && !errno && s[0] != '-';
+}
+
+static int parse_tos(const char *s, int *tos, char *err, size_t len)
+{
+	unsigned long v;
+
+	if (!parse_hex_or_dec(s, &v))
 		return fail(err, len, "bad TOS value: %s", s);
-	if (v < 0 || v > 255)
+	if (v > 255)
 		return fail(err, len,
-			    "the decimal value of TOS bits must be in range 0-255: %s", s);
+			    "the decimal value of TOS bits must be in range 0-255: %lu", v);
 	*tos = (int)v;
 	return 0;
 }
@@ -135,7 +145,8 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 	int c, rc;
 
 	err[0] = '\0';
-	optind = 1;
+	/* 0, not 1: glibc then forgets the previous argv entirely. */
+	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
 				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:",
@@ -180,19 +191,20 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			o->ident = (int)v;
 			break;
 		case 'F': {
-			char *end;
 			unsigned long fl;
 
-			errno = 0;
-			fl = strtoul(optarg, &end, 16);
-			if (end == optarg || *end || errno || fl > 0xfffff)
-				return fail(err, len, "invalid flowinfo: %s", optarg);
+			if (!parse_hex_or_dec(optarg, &fl))
+				return fail(err, len, "bad value for flowinfo: %s", optarg);
+			if (fl > 0xfffff)
+				return fail(err, len, "flow value is greater than 20 bits: %s",
+					    optarg);
 			o->flowlabel = (uint32_t)fl;
 			o->has_flowlabel = true;
 			break;
 		}
 		case 'i':
-			rc = parse_seconds(optarg, &o->interval_ns, err, len);
+			/* iputils keeps intervals in int milliseconds. */
+			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->interval_ns, err, len);
 			if (rc > 0)
 				return rc;
 			if (rc < 0)
@@ -246,12 +258,15 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			o->sndbuf = (int)v;
 			break;
 		case 't':
-			if ((rc = parse_int(optarg, 1, 255, &v, err, len)))
+			if ((rc = parse_int(optarg, 0, 255, &v, err, len)))
 				return rc;
+			if (v == 0)     /* the kernel refuses it; say so as iputils */
+				return fail(err, len,
+					    "cannot set unicast time-to-live: Invalid argument");
 			o->ttl = (int)v;
 			break;
 		case 'w':
-			rc = parse_seconds(optarg, &o->deadline_ns, err, len);
+			rc = parse_seconds(optarg, INT_MAX, &o->deadline_ns, err, len);
 			if (rc > 0)
 				return rc;
 			if (rc < 0)
@@ -260,7 +275,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 					    optarg, INT_MAX);
 			break;
 		case 'W':
-			rc = parse_seconds(optarg, &o->linger_ns, err, len);
+			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->linger_ns, err, len);
 			if (rc > 0)
 				return rc;
 			if (rc < 0)

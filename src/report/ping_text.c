@@ -261,9 +261,13 @@ void report_ping_on_event(void *ctx, const struct event *ev)
 	}
 }
 
+/* Milliseconds with microsecond digits, the microseconds truncated as
+ * iputils' integer arithmetic truncates them. */
 static void ms3(FILE *out, double ns)
 {
-	fprintf(out, "%.3f", ns / 1e6);
+	int64_t us = ns > 0 ? (int64_t)(ns / 1000.0) : 0;
+
+	fprintf(out, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
 }
 
 void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)

@@ -24,6 +24,7 @@ int wire_ip4_parse(const uint8_t *buf, size_t len, struct wire_ip4 *ip)
 	ip->total_len = get16(buf + 2);
 	ip->id = get16(buf + 4);
 	ip->df = (buf[6] & 0x40) != 0;
+	ip->frag_off = (uint16_t)((buf[6] & 0x1f) << 8 | buf[7]);
 	ip->ttl = buf[8];
 	ip->proto = buf[9];
 	memcpy(&ip->src, buf + 12, 4);
@@ -55,6 +56,9 @@ static int ip6_skip_ext(const uint8_t *buf, size_t len, uint8_t *proto)
 		case 44:  /* fragment: fixed 8 bytes */
 			if (len < off + 8)
 				return -EPROTO;
+			/* A later fragment carries payload, not the header. */
+			if ((buf[off + 2] << 8 | buf[off + 3]) & 0xfff8)
+				return -EPROTO;
 			nh = buf[off];
 			off += 8;
 			break;
@@ -84,6 +88,8 @@ int wire_quote_parse(int family, const uint8_t *buf, size_t len,
 		q->ttl = ip.ttl;
 		q->src4 = ip.src;
 		q->dst4 = ip.dst;
+		if (ip.frag_off)
+			return 0;       /* a later fragment: no L4 header */
 		l4off = ip.ihl_bytes;
 	} else if (family == AF_INET6) {
 		uint8_t proto = 0;

@@ -44,6 +44,7 @@ struct wire_ip4 {
 	uint16_t total_len;     /* as claimed by the header */
 	uint16_t id;
 	bool df;
+	uint16_t frag_off;      /* in 8-byte units; non-zero: no L4 header */
 	uint8_t ttl;
 	uint8_t proto;
 	struct in_addr src, dst;

@@ -1,0 +1,37 @@
+/* libFuzzer: wire_ip4_parse and wire_ip4_icmp_parse, what a raw IPv4
+ * socket hands us. */
+#include "fuzz_common.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct wire_ip4 ip;
+	struct wire_icmp m;
+	int rc;
+
+	rc = wire_ip4_parse(data, size, &ip);
+	fuzz_check_rc(rc);
+	if (rc == 0) {
+		FUZZ_ASSERT(ip.ihl_bytes >= WIRE_IP4_MIN_HDR && ip.ihl_bytes <= 60);
+		FUZZ_ASSERT(ip.ihl_bytes <= size);
+		FUZZ_ASSERT(ip.opts == data + WIRE_IP4_MIN_HDR);
+		FUZZ_ASSERT(ip.opts_len == (size_t)ip.ihl_bytes - WIRE_IP4_MIN_HDR);
+		FUZZ_ASSERT(ip.ttl == data[8] && ip.proto == data[9]);
+	}
+
+	rc = wire_ip4_icmp_parse(data, size, &ip, &m);
+	fuzz_check_rc(rc);
+	if (rc == 0) {
+		const uint8_t *icmp = data + ip.ihl_bytes;
+
+		FUZZ_ASSERT(ip.proto == IPPROTO_ICMP);
+		FUZZ_ASSERT(ip.ihl_bytes + m.len <= size);
+		/* The ICMP message is what the header claims, or what
+		 * arrived when the claim is larger or absurd. */
+		FUZZ_ASSERT(m.len == size - ip.ihl_bytes ||
+			    m.len == (size_t)ip.total_len - ip.ihl_bytes);
+		fuzz_check_icmp(AF_INET, icmp, m.len, 0, &m);
+	}
+	return 0;
+}
