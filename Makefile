@@ -7,7 +7,7 @@ CFLAGS  ?= -O2 -g
 override CFLAGS += -fno-math-errno
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -D_GNU_SOURCE -MMD -MP
-LDLIBS  := -lcap -lidn2
+LDLIBS  := -lcap
 
 BUILD   ?= build
 PREFIX  ?= /usr/local

@@ -8,7 +8,51 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include <dlfcn.h>
+
 #include "resolve.h"
+
+/* libidn2, loaded only for a name that needs it: most runs never see a
+ * non-ASCII name, and loading it (with libunistring) at every start costs
+ * more than a whole ping to a neighbour. */
+struct idn {
+	void *lib;
+	__typeof__(idn2_to_ascii_8z) *to_ascii;
+	__typeof__(idn2_to_unicode_8z8z) *to_unicode;
+	__typeof__(idn2_strerror) *strerror;
+	__typeof__(idn2_free) *free;
+};
+
+static bool idn_open(struct idn *d)
+{
+	d->lib = dlopen("libidn2.so.0", RTLD_NOW | RTLD_LOCAL);
+	if (!d->lib)
+		return false;
+	d->to_ascii = (__typeof__(d->to_ascii))dlsym(d->lib, "idn2_to_ascii_8z");
+	d->to_unicode = (__typeof__(d->to_unicode))dlsym(d->lib, "idn2_to_unicode_8z8z");
+	d->strerror = (__typeof__(d->strerror))dlsym(d->lib, "idn2_strerror");
+	d->free = (__typeof__(d->free))dlsym(d->lib, "idn2_free");
+	if (!d->to_ascii || !d->to_unicode || !d->strerror || !d->free) {
+		dlclose(d->lib);
+		return false;
+	}
+	return true;
+}
+
+/* Replace an ACE name ("xn--...") in buf by its Unicode form, if it has
+ * one; leave it as it is otherwise. */
+static void idn_unicode(char *buf, size_t len)
+{
+	struct idn idn;
+	char *uni = NULL;
+
+	if (!idn_open(&idn))
+		return;
+	if (idn.to_unicode(buf, &uni, 0) == IDN2_OK && uni && strlen(uni) < len)
+		memcpy(buf, uni, strlen(uni) + 1);
+	idn.free(uni);
+	dlclose(idn.lib);
+}
 
 static bool is_ascii(const char *s)
 {
@@ -45,11 +89,26 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 	int rc;
 
 	if (!is_ascii(name)) {
-		rc = idn2_to_ascii_8z(name, &ascii,
-				      IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-		if (rc != IDN2_OK) {
-			snprintf(err, errlen, "%s: %s", name, idn2_strerror(rc));
+		struct idn idn;
+		char *a = NULL;
+
+		if (!idn_open(&idn)) {
+			snprintf(err, errlen, "%s: %s (libidn2: %s)", name,
+				 gai_strerror(EAI_NONAME), dlerror());
 			return EAI_NONAME;
+		}
+		rc = idn.to_ascii(name, &a, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
+		if (rc != IDN2_OK) {
+			snprintf(err, errlen, "%s: %s", name, idn.strerror(rc));
+			dlclose(idn.lib);
+			return EAI_NONAME;
+		}
+		ascii = strdup(a);
+		idn.free(a);
+		dlclose(idn.lib);
+		if (!ascii) {
+			snprintf(err, errlen, "%s: %s", name, gai_strerror(EAI_MEMORY));
+			return EAI_MEMORY;
 		}
 		lookup = ascii;
 	}
@@ -81,6 +140,8 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 	*outlen = (socklen_t)ai->ai_addrlen;
 	snprintf(canon, canonlen, "%s",
 		 res->ai_canonname ? res->ai_canonname : name);
+	if (strstr(canon, "xn--"))
+		idn_unicode(canon, canonlen);
 	freeaddrinfo(res);
 	free(ascii);
 	return 0;
@@ -128,16 +189,10 @@ const char *resolve_pretty(void *cache, const struct sockaddr *sa,
 	slot = &c->e[c->next];
 	c->next = (c->next + 1) % RESOLVE_CACHE_SIZE;
 	if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, 0) == 0) {
-		char *uni = NULL;
-
 		/* Show internationalised names as their users write them. */
-		if (strstr(host, "xn--") &&
-		    idn2_to_unicode_8z8z(host, &uni, 0) == IDN2_OK) {
-			snprintf(slot->text, sizeof(slot->text), "%.255s (%s)", uni, num);
-			idn2_free(uni);
-		} else {
-			snprintf(slot->text, sizeof(slot->text), "%.255s (%s)", host, num);
-		}
+		if (strstr(host, "xn--"))
+			idn_unicode(host, sizeof(host));
+		snprintf(slot->text, sizeof(slot->text), "%.255s (%s)", host, num);
 	} else {
 		snprintf(slot->text, sizeof(slot->text), "%s", num);
 	}
