@@ -9,13 +9,17 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "cli.h"
 #include "ping_opts.h"
+#include "../analysis/hist.h"
 #include "../analysis/stats.h"
 #include "../engine/engine.h"
+#include "../report/ping_json.h"
 #include "../report/report.h"
 #include "../sock/resolve.h"
+#include "../sock/sandbox.h"
 #include "../sock/sock.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -88,6 +92,9 @@ static void usage(FILE *f)
 	      "  -W <timeout>       time to wait for response\n"
 	      "  -3                 RTT precision (do not round up the result time)\n"
 	      "      --os           name the remote operating system after the statistics\n"
+	      "      --format <fmt> output format: text (default), json (one JSON object\n"
+	      "                     per event and line) or atlas (a RIPE Atlas ping result)\n"
+	      "      --json         same as --format=json\n"
 	      "\n"
 	      "IPv4 options:\n"
 	      "  -4                 use IPv4\n"
@@ -136,6 +143,10 @@ struct ping_run {
 	struct sock sock;
 	struct stats stats;
 	struct report_ping report;
+	/* --format json / atlas (docs/json-schema.md) */
+	struct hist hist;
+	struct report_json json;
+	struct report_atlas atlas;
 	struct resolve_cache names;
 	struct engine engine;
 };
@@ -150,6 +161,47 @@ static void report_sink(void *ctx, const struct event *ev)
 		return;
 	}
 	report_ping_on_event(&run->report, ev);
+}
+
+/* --format json / atlas: the machine-readable reporters, with the run's
+ * time handed over before the end as to the text one. */
+static void json_sink(void *ctx, const struct event *ev)
+{
+	struct ping_run *run = ctx;
+
+	if (ev->type == EV_END)
+		run->json.elapsed_ns = engine_elapsed_ns(&run->engine);
+	report_json_on_event(&run->json, ev);
+}
+
+static void add_machine_report(struct ping_run *r, int family)
+{
+	struct report_machine_cfg mc;
+
+	memset(&mc, 0, sizeof(mc));
+	mc.out = stdout;
+	mc.command = "ping";
+	mc.host = r->o.target;
+	mc.canon = r->canon;
+	mc.dst = (struct sockaddr *)&r->dst;
+	mc.src = r->src.ss_family == family ? (struct sockaddr *)&r->src : NULL;
+	mc.datalen = (size_t)r->o.datalen;
+	mc.ttl = r->o.ttl;
+	mc.raw = r->sock.kind == SOCK_KIND_RAW;
+	mc.quiet = r->o.quiet;
+	clock_gettime(CLOCK_REALTIME, &mc.start);
+	mc.stats = &r->stats;
+	if (r->o.format == PING_FORMAT_ATLAS) {
+		report_atlas_init(&r->atlas, &mc);
+		engine_add_sink(&r->engine,
+				(struct event_sink){ report_atlas_on_event, &r->atlas });
+		return;
+	}
+	hist_init(&r->hist);
+	mc.hist = &r->hist;
+	report_json_init(&r->json, &mc);
+	engine_add_sink(&r->engine, (struct event_sink){ hist_on_event, &r->hist });
+	engine_add_sink(&r->engine, (struct event_sink){ json_sink, r });
 }
 
 /* -I: an address to send from, or an interface to send through. */
@@ -359,10 +411,29 @@ static int run_ping(struct ping_run *r)
 	report_ping_init(&r->report, &rc);
 
 	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
-	engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
+	if (o->format == PING_FORMAT_TEXT)
+		engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
+	else
+		add_machine_report(r, family);
 
 	install_signals();
+	/* From here on the run may only send, receive, wait and print (and
+	 * look names up if it prints names). */
+	err = sandbox_enter(!r->names.numeric);
+	if (err < 0) {
+		fprintf(stderr, "ping: seccomp: %s\n", strerror(-err));
+		return 2;
+	}
+	if (o->sandbox_selftest && sandbox_available()) {
+		/* The tests' proof that a forbidden call is refused: this
+		 * process must die of SIGSYS here. */
+		int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+		fprintf(stderr, "ping: sandbox selftest: socket() returned %d\n", fd);
+		return 3;
+	}
 	err = engine_run(&r->engine, &sig);
+	report_atlas_free(&r->atlas);
 	engine_free(&r->engine);
 	sock_close(&r->sock);
 	if (err < 0) {

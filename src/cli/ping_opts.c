@@ -131,8 +131,14 @@ static int parse_tos(const char *s, int *tos, char *err, size_t len)
 	return 0;
 }
 
+/* Long options without a short form. */
+enum { OPT_JSON = 256, OPT_FORMAT };
+
 static const struct option longopts[] = {
 	{ "os", no_argument, NULL, 'o' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "sandbox-selftest", no_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -180,6 +186,20 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		case 'V': o->version = true; break;
 		case 'h': o->help = true; return PING_OPTS_EXIT;
 		case 'o': o->os = true; break;
+		case OPT_JSON: o->format = PING_FORMAT_JSON; break;
+		case OPT_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->format = PING_FORMAT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->format = PING_FORMAT_JSON;
+			else if (!strcmp(optarg, "atlas"))
+				o->format = PING_FORMAT_ATLAS;
+			else
+				return fail(err, len,
+					    "invalid --format argument: '%s' (text, json or atlas)",
+					    optarg);
+			break;
+		case 'X': o->sandbox_selftest = true; break;
 		case 'c':
 			if ((rc = parse_int(optarg, 1, LLONG_MAX, &v, err, len)))
 				return rc;
@@ -282,7 +302,13 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 				return fail(err, len, "bad linger time: %s", optarg);
 			break;
 		case '?':
-			if (optopt && strchr("ceFiIlmMpQsStwW", optopt))
+			if (optopt == OPT_FORMAT)
+				return fail(err, len,
+					    "option '--format' requires an argument");
+			if (optopt == OPT_JSON)
+				return fail(err, len,
+					    "option '--json' doesn't allow an argument");
+			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMpQsStwW", optopt))
 				return fail(err, len,
 					    "option requires an argument -- '%c'", optopt);
 			if (optopt)

@@ -9,6 +9,13 @@
 
 #define PING_MAX_PATTERN 16
 
+/* What ping writes on stdout (--format, --json). */
+enum ping_format {
+	PING_FORMAT_TEXT = 0,   /* iputils' text */
+	PING_FORMAT_JSON,       /* NDJSON, one event per line */
+	PING_FORMAT_ATLAS,      /* one RIPE Atlas ping result at the end */
+};
+
 struct ping_opts {
 	int family;             /* AF_UNSPEC, AF_INET, AF_INET6 */
 	const char *target;
@@ -51,6 +58,9 @@ struct ping_opts {
 	bool version;           /* -V */
 	bool help;              /* -h */
 	bool os;                /* --os (later) */
+	enum ping_format format;        /* --format, --json */
+	bool sandbox_selftest;  /* --sandbox-selftest: make a call the sandbox
+	                           forbids, for the tests */
 };
 
 enum {

@@ -291,12 +291,14 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 	}
 	fputc('\n', c->out);
 	if (s->received && s->nrtt) {
+		/* min and max as the reply lines showed them (rounded);
+		 * avg and mdev truncated, as iputils computes them. */
 		fprintf(c->out, "rtt min/avg/max/mdev = ");
-		ms3(c->out, (double)s->min_ns);
+		ms3(c->out, (double)(s->min_ns + 500));
 		fputc('/', c->out);
 		ms3(c->out, s->mean_ns);
 		fputc('/', c->out);
-		ms3(c->out, (double)s->max_ns);
+		ms3(c->out, (double)(s->max_ns + 500));
 		fputc('/', c->out);
 		ms3(c->out, stats_mdev_ns(s));
 		fprintf(c->out, " ms");

@@ -1,38 +1,59 @@
-/* Privileges: held only while sockets are opened, then given up. */
+/* Privileges: held only while sockets are opened, then given up.
+ *
+ * The kernel's capset(2) is called directly rather than through libcap:
+ * all we ever do is clear every set, and loading libcap costs about 6% of
+ * a whole `ping -c 1` to a neighbour (measured, bench/). */
 #include <errno.h>
+#include <string.h>
 #include <unistd.h>
-#include <sys/capability.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 #include "sock.h"
 
+static int caps(int op, struct __user_cap_data_struct data[2])
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+		.pid = 0,
+	};
+
+	return (int)syscall(op, &hdr, data);
+}
+
 bool sock_have_net_raw(void)
 {
-	cap_t caps = cap_get_proc();
-	cap_flag_value_t v = CAP_CLEAR;
+	struct __user_cap_data_struct d[2];
 
-	if (!caps)
+	memset(d, 0, sizeof(d));
+	if (caps(SYS_capget, d) < 0)
 		return false;
-	cap_get_flag(caps, CAP_NET_RAW, CAP_PERMITTED, &v);
-	cap_free(caps);
-	return v == CAP_SET;
+	return (d[CAP_NET_RAW / 32].permitted & (1u << (CAP_NET_RAW % 32))) != 0;
 }
 
 int sock_drop_privileges(void)
 {
-	cap_t none;
-	int rc = 0;
+	struct __user_cap_data_struct none[2];
 
 	/* A set-uid root install: become the invoking user for good. */
 	if (geteuid() != getuid() && setuid(getuid()) < 0)
 		return -errno;
-	none = cap_init();
-	if (!none)
+	memset(none, 0, sizeof(none));
+	if (caps(SYS_capset, none) < 0)
 		return -errno;
-	if (cap_set_proc(none) < 0 && errno != EPERM)
-		rc = -errno;
-	cap_free(none);
 	/* No way back through exec of a file with capabilities either. */
-	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	return rc;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+int sock_privileges_left(void)
+{
+	struct __user_cap_data_struct d[2];
+
+	memset(d, 0, sizeof(d));
+	if (caps(SYS_capget, d) < 0)
+		return -errno;
+	return (d[0].effective | d[0].permitted | d[1].effective | d[1].permitted) != 0;
 }

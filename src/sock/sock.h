@@ -143,7 +143,11 @@ int sock_recv_errqueue(struct sock *s, struct sock_rx *rx, unsigned n);
  * or -errno. */
 int sock_drop_privileges(void);
 
-/* Does the process hold CAP_NET_RAW (effective or permitted)? */
+/* Does the process hold CAP_NET_RAW (permitted)? */
 bool sock_have_net_raw(void);
+
+/* 1 if any capability is still effective or permitted, 0 if none, or
+ * -errno. */
+int sock_privileges_left(void);
 
 #endif

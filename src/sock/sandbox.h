@@ -1,0 +1,19 @@
+/* The seccomp allow-list a run lives under once its sockets are open. */
+#ifndef ECHOLOT_SANDBOX_H
+#define ECHOLOT_SANDBOX_H
+
+#include <stdbool.h>
+
+/* Install the filter: the numeric one, or one that also allows what name
+ * lookups need.  Anything else kills the process.  Needs no privilege
+ * (no_new_privs must be set, as sock_drop_privileges() does).  Returns 0
+ * or -errno. */
+int sandbox_enter(bool resolve);
+
+/* false in sanitizer builds, whose runtimes need calls of their own. */
+bool sandbox_available(void);
+
+/* How many system calls the chosen list allows (for -V). */
+unsigned sandbox_calls(bool resolve);
+
+#endif

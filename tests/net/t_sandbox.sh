@@ -1,0 +1,75 @@
+#!/bin/bash
+# t_sandbox: least privilege.
+#  - a copy with cap_net_raw+ep, run by nobody where ping sockets are closed,
+#    pings through a raw socket and, while it runs, holds no capability at
+#    all (CapEff = CapPrm = 0), has no_new_privs and a seccomp filter;
+#  - a whole life under the filter: names printed (reverse lookups through
+#    the hosts file), replies, ICMP errors, SIGQUIT's status line, SIGINT's
+#    summary; nothing is killed;
+#  - a forbidden call is refused: --sandbox-selftest makes one after the
+#    filter is installed, and the process dies of SIGSYS.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_ping
+is_echolot || skip "echolot-only test"
+"$PING" -V | grep -q "sandbox: seccomp" || skip "this build runs without the sandbox"
+need_cmd setcap
+
+chain 1
+hosts_file p "$T4 target.test" "$T6 target.test" "${R4[1]} r1.test" "${R6[1]} r1.test"
+ns_sysctl p net.ipv4.ping_group_range="1 0"
+
+# --- capabilities dropped ----------------------------------------------------
+copy=$(unprivileged_copy "$PING")
+setcap cap_net_raw+ep "$copy" || skip "setcap not supported on $TMPD"
+out=$TMPD/priv.out
+bg_start p "$out" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	"$copy" -c 6 -i 0.2 -n "$T4"
+sleep 0.5
+pid=$(pgrep -P "$BG_PID" | head -n1)
+[ -n "$pid" ] || die "no ping process under $BG_PID"
+status=$(cat "/proc/$pid/status" 2>/dev/null)
+assert_match "running: no effective capability" "^CapEff:[[:space:]]+0+$" "$status"
+assert_match "running: no permitted capability" "^CapPrm:[[:space:]]+0+$" "$status"
+assert_match "running: no_new_privs" "^NoNewPrivs:[[:space:]]+1$" "$status"
+assert_match "running: seccomp filter" "^Seccomp:[[:space:]]+2$" "$status"
+wait "$BG_PID"
+rc=$?
+assert_eq "capability run: exit status" 0 "$rc"
+assert_match "capability run: replies through the raw socket" \
+	"^6 packets transmitted, 6 received, 0% packet loss" "$(cat "$out")"
+
+# --- a whole life under the filter ---------------------------------------------
+for fam in 4 6; do
+	out=$TMPD/life$fam.out
+	bg_start p "$out" "$PING" -$fam -i 0.2 target.test
+	sleep 0.7
+	pid=$(pgrep -P "$BG_PID" | head -n1)
+	[ -n "$pid" ] || die "no ping process under $BG_PID"
+	kill -QUIT "$pid"
+	sleep 0.5
+	kill -INT "$pid"
+	wait "$BG_PID"
+	rc=$?
+	text=$(tr -d '\r' <"$out")
+	assert_eq "v$fam life: exit status after SIGINT" 0 "$rc"
+	assert_match "v$fam life: reverse names printed" \
+		"^64 bytes from target.test \(" "$text"
+	assert_match "v$fam life: SIGQUIT status line" \
+		"^[0-9]+/[0-9]+ packets, 0% loss, min/avg/ewma/max = " "$text"
+	assert_match "v$fam life: SIGINT summary" \
+		"^[0-9]+ packets transmitted, [0-9]+ received, 0% packet loss" "$text"
+	assert_no_match "v$fam life: not killed" "Bad system call" "$text"
+
+	run_in p "$PING" -$fam -c 2 -i 0.2 -t 1 target.test
+	assert_eq "v$fam errors under the filter: exit status" 1 "$RC"
+	assert_line_count "v$fam errors under the filter: From lines with names" \
+		"^From r1.test \(" 2 "$OUT"
+done
+
+# --- a forbidden call ------------------------------------------------------------
+run_in p "$PING" --sandbox-selftest -c 1 -n "$T4"
+assert_eq "forbidden call: killed by SIGSYS (128+31)" 159 "$RC"
+assert_no_match "forbidden call: never returned" "returned" "$ERR"
+
+finish
