@@ -36,6 +36,10 @@
 # a measurement failed, 2 on a usage or environment error.
 
 set -u
+# Start-up is timed in a user's usual locale (iputils calls setlocale(),
+# which in a UTF-8 locale maps the locale archive); STARTUP_LC=C times it
+# in the C locale instead.  Everything else runs in C for parseable output.
+STARTUP_LC=${STARTUP_LC:-C.UTF-8}
 export LC_ALL=C
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -189,7 +193,7 @@ for fam in v4 v6; do
 			else
 				a=("iputils" "$IPUTILS -c 1 -n $peer") b=("echolot" "$ECHOLOT -c 1 -n $peer")
 			fi
-			TMO=120 in_p "$HYPERFINE" "${HF_OPTS[@]}" --warmup "$STARTUP_WARMUP" --runs "$half" \
+			TMO=120 in_p env LC_ALL="$STARTUP_LC" "$HYPERFINE" "${HF_OPTS[@]}" --warmup "$STARTUP_WARMUP" --runs "$half" \
 				--export-json "$WORK/hf-$fam-$round.json" \
 				-n "${a[0]}" "${a[1]}" -n "${b[0]}" "${b[1]}" \
 				>"$WORK/hf-$fam-$round.log" 2>&1 || { ok=0; cat "$WORK/hf-$fam-$round.log" >&2; }
@@ -306,7 +310,7 @@ ipv=$("$IPUTILS" -V 2>/dev/null | head -n1)
 	echo "iputils: $IPUTILS ($ipv)"
 	echo "link: veth $NS_P/vp $P4 $P6 <-> $NS_T/vt $T4 $T6, static neighbours"
 	if [ -n "$HYPERFINE" ]; then
-		echo "start-up: hyperfine -N --warmup $STARTUP_WARMUP --runs $(( (STARTUP_RUNS + 1) / 2 )), 2 rounds in opposite order, pooled: PING -c 1 -n PEER"
+		echo "start-up: hyperfine -N --warmup $STARTUP_WARMUP --runs $(( (STARTUP_RUNS + 1) / 2 )), 2 rounds in opposite order, pooled: PING -c 1 -n PEER, LC_ALL=$STARTUP_LC"
 	else
 		echo "start-up: python loop, interleaved, $STARTUP_RUNS runs after $STARTUP_WARMUP warm-up: PING -c 1 -n PEER"
 	fi
