@@ -63,6 +63,10 @@ void stats_update(struct stats *s, const struct event *ev)
 	case EV_LOCAL_ERROR:
 		s->errors++;
 		break;
+	case EV_FOREIGN:
+		if (ev->forged)
+			s->forged++;
+		break;
 	default:
 		break;
 	}

@@ -13,6 +13,8 @@ struct stats {
 	uint64_t corrupted;     /* bad checksum */
 	uint64_t errors;        /* ICMP errors and local errors */
 	uint64_t pipesize;      /* most probes out when an answer came */
+	uint64_t forged;        /* replies with our id and sequence but not our
+	                           tag: dropped, counted here only */
 
 	/* RTT over every reply with a time, duplicates included (as iputils
 	 * does), in nanoseconds.  Mean and variance by Welford's method: no

@@ -368,6 +368,10 @@ static int run_ping(struct ping_run *r)
 	ec.report_outstanding = o->outstanding;
 	ec.min_user_interval = getuid() != 0;
 	ec.broadcast = o->broadcast;
+	if (getrandom(ec.tag_key, sizeof(ec.tag_key), 0) != sizeof(ec.tag_key)) {
+		fprintf(stderr, "ping: getrandom: %s\n", strerror(errno));
+		return 2;
+	}
 	engine_init(&r->engine, &ec);
 	if (engine_add_target(&r->engine, (struct sockaddr *)&r->dst, r->dstlen,
 			      &r->sock, id) < 0) {

@@ -151,6 +151,47 @@ static void local_error(struct engine *e, unsigned ti, uint16_t seq, int err,
 	emit(e, &ev);
 }
 
+/* ------------------------------------------------------------------ tags */
+
+static size_t tag_len(const struct engine *e)
+{
+	return e->cfg.datalen < ENGINE_TAG_LEN ? e->cfg.datalen : ENGINE_TAG_LEN;
+}
+
+static uint64_t probe_tag(const struct engine *e, const struct engine_target *t,
+			  uint16_t seq, int64_t sent_mono)
+{
+	uint8_t msg[12];
+
+	msg[0] = (uint8_t)(t->id >> 8);
+	msg[1] = (uint8_t)t->id;
+	msg[2] = (uint8_t)(seq >> 8);
+	msg[3] = (uint8_t)seq;
+	for (int i = 0; i < 8; i++)
+		msg[4 + i] = (uint8_t)((uint64_t)sent_mono >> (8 * i));
+	return wire_siphash24(e->cfg.tag_key, msg, sizeof(msg));
+}
+
+/* Does the reply carry the tag of the probe we still remember under its
+ * sequence number?  Without data there is nothing to check: a run with
+ * -s 0 cannot tell a forged reply from ours (as iputils never can). */
+static bool authentic(const struct engine *e, const struct engine_target *t,
+		      const struct engine_slot *slot, const struct wire_icmp *m)
+{
+	size_t n = tag_len(e);
+	uint64_t tag;
+
+	if (n == 0)
+		return true;
+	if (!slot->live || slot->seq != m->seq || m->data_len < n)
+		return false;
+	tag = probe_tag(e, t, m->seq, slot->sent_mono);
+	for (size_t i = 0; i < n; i++)
+		if (m->data[i] != (uint8_t)(tag >> (8 * i)))
+			return false;
+	return true;
+}
+
 /* ------------------------------------------------------------------ send */
 
 static int send_probe(struct engine *e, unsigned ti, int64_t now)
@@ -172,15 +213,27 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 		emit(e, &ev);
 	}
 
-	if (e->cfg.datalen >= ENGINE_STAMP_LEN) {
-		/* A struct timeval where iputils has one, so captures decode;
-		 * the RTT never comes from it, only from our own memory. */
-		struct timeval tv;
+	{
+		/* The data starts with a tag only we can make (SipHash under a
+		 * per-run key over id, sequence and send time): a reply that a
+		 * stranger forged or replayed fails it.  Then, with room, the
+		 * send time in microseconds for whoever reads a capture; the
+		 * RTT never comes from it, only from our own memory. */
 		uint8_t *p = t->txbuf + WIRE_ICMP_HDR_LEN;
+		uint64_t tag = probe_tag(e, t, seq, now);
+		size_t n = tag_len(e);
 
-		gettimeofday(&tv, NULL);
-		memcpy(p, &tv, sizeof(tv) < ENGINE_STAMP_LEN ? sizeof(tv) :
-		       ENGINE_STAMP_LEN);
+		for (size_t i = 0; i < n; i++)
+			p[i] = (uint8_t)(tag >> (8 * i));
+		if (e->cfg.datalen >= ENGINE_STAMP_LEN) {
+			struct timespec w;
+			uint64_t us;
+
+			clock_gettime(CLOCK_REALTIME, &w);
+			us = (uint64_t)w.tv_sec * 1000000u + (uint64_t)w.tv_nsec / 1000u;
+			for (size_t i = 0; i < 8; i++)
+				p[ENGINE_TAG_LEN + i] = (uint8_t)(us >> (8 * i));
+		}
 	}
 	echo.family = t->addr.ss_family;
 	echo.id = t->id;
@@ -393,7 +446,15 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 		emit(e, &ev);
 		return;
 	}
-	/* A reply so late that its slot was reused has no time. */
+	if (m->cksum_ok && !authentic(e, t, slot, m)) {
+		/* Our id and a sequence we sent, but not our tag: forged, a
+		 * replay, or so late that we no longer remember the probe. */
+		ev.type = EV_FOREIGN;
+		ev.forged = true;
+		ev.icmp_type = m->type;
+		emit(e, &ev);
+		return;
+	}
 	ev.has_rtt = slot->live && slot->seq == m->seq;
 	if (ev.has_rtt)
 		ev.rtt_ns = rtt_of(slot, rx);
@@ -407,7 +468,7 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	ev.truncated = m->data_len < e->cfg.datalen;
 
 	/* Compare the data after the stamp with what we sent. */
-	skip = e->cfg.datalen >= ENGINE_STAMP_LEN ? ENGINE_STAMP_LEN : 0;
+	skip = e->cfg.datalen >= ENGINE_STAMP_LEN ? ENGINE_STAMP_LEN : tag_len(e);
 	ev.data_skip = skip;
 	n = m->data_len < e->cfg.datalen ? m->data_len : e->cfg.datalen;
 	for (size_t i = skip; i < n && !ev.bad_cksum; i++) {

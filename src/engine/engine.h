@@ -12,7 +12,9 @@
 #include "../sock/sock.h"
 
 #define ENGINE_MAX_SINKS 4
-#define ENGINE_STAMP_LEN 16     /* a struct timeval, where iputils has it */
+#define ENGINE_STAMP_LEN 16     /* tag and send time, where iputils has a
+                                   struct timeval */
+#define ENGINE_TAG_LEN 8
 #define ENGINE_MAX_PATTERN 16
 
 struct engine_cfg {
@@ -29,6 +31,7 @@ struct engine_cfg {
 	bool report_outstanding;/* -O */
 	bool min_user_interval; /* not privileged: the interval has a floor */
 	bool broadcast;         /* -b: replies come from many hosts */
+	uint8_t tag_key[16];    /* per-run secret for the probes' tags */
 };
 
 /* Per-probe memory, in a ring indexed by sequence number: only probes

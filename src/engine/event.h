@@ -43,6 +43,7 @@ struct event {
 	bool bad_cksum;
 	bool truncated;         /* shorter than what we sent */
 	bool other_addr;        /* answered by someone we did not ask */
+	bool forged;            /* EV_FOREIGN: our id and sequence, not our tag */
 	int ident;              /* our ICMP identifier, -1 when the kernel's */
 	long wrong_byte;        /* offset of the first differing data byte or -1 */
 	uint8_t wrong_expected, wrong_got;

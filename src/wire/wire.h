@@ -119,6 +119,10 @@ struct wire_echo {
  * The ICMPv4 checksum is filled in; for ICMPv6 the kernel fills it. */
 int wire_echo_build(const struct wire_echo *e, uint8_t *out, size_t cap);
 
+/* SipHash-2-4 of data under a 128-bit key: the tag our probes carry so
+ * that a reply a stranger forged or replayed is told from ours. */
+uint64_t wire_siphash24(const uint8_t key[16], const void *data, size_t len);
+
 /* Fill buf with a repeating pattern (ping -p). */
 void wire_fill_pattern(uint8_t *buf, size_t len, const uint8_t *pat,
 		       size_t patlen);

@@ -1424,6 +1424,29 @@ static void test_hostile_random(void **state)
 	TABLE_END();
 }
 
+
+/* SipHash-2-4 against the reference vectors of the paper's appendix and
+ * its reference implementation: key 00..0f, messages 00.. of length n. */
+static void test_siphash_vectors(void **state)
+{
+	static const struct { size_t len; uint64_t want; } t[] = {
+		{ 0, 0x726fdb47dd0e0e31ULL },
+		{ 15, 0xa129ca6149be45e5ULL },
+	};
+	uint8_t key[16], msg[64];
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		key[i] = (uint8_t)i;
+	for (int i = 0; i < 64; i++)
+		msg[i] = (uint8_t)i;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		assert_true(wire_siphash24(key, msg, t[i].len) == t[i].want);
+	/* Any change of key or message changes the tag. */
+	key[0] ^= 1;
+	assert_true(wire_siphash24(key, msg, 15) != 0xa129ca6149be45e5ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1461,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_prefixes),
 		cmocka_unit_test(test_hostile_mutations),
 		cmocka_unit_test(test_hostile_random),
+		cmocka_unit_test(test_siphash_vectors),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
