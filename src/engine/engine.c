@@ -281,6 +281,27 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	return 0;
 }
 
+/* Probes out and not yet answered, as iputils counts them: everything
+ * sent after the newest answer, so that a lost probe stops counting once a
+ * later one is answered (flood would otherwise slow to 100/s after
+ * `preload` losses). */
+static uint64_t in_flight(const struct engine_target *t)
+{
+	uint16_t diff = (uint16_t)((uint16_t)t->ntransmitted - t->acked);
+	uint64_t answered = t->nreceived + t->nerrors;
+
+	if (diff <= 0x7fff)
+		return diff;
+	return t->ntransmitted > answered ? t->ntransmitted - answered : 0;
+}
+
+/* The newest answered sequence, in 16-bit sequence space. */
+static void acknowledge(struct engine_target *t, uint16_t seq)
+{
+	if ((uint16_t)(seq - t->acked) <= 0x7fff)
+		t->acked = seq;
+}
+
 /* -A: the interval follows the smoothed RTT, in whole milliseconds as
  * iputils keeps it, never below the unprivileged floor. */
 static int64_t interval_now(const struct engine *e)
@@ -316,7 +337,7 @@ static int64_t next_send_in(struct engine *e, int64_t now)
 		return 0;
 	}
 	elapsed = now - e->last_send_mono;
-	inflight = t->ntransmitted - t->nreceived - t->nerrors;
+	inflight = in_flight(t);
 	if (iv == 0 && elapsed < FLOOD_MIN_INTERVAL &&
 	    inflight >= e->cfg.preload)
 		return FLOOD_MIN_INTERVAL - elapsed;
@@ -489,6 +510,7 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	} else {
 		t->nreceived++;
 		bit_set(t->replied, m->seq, true);
+		acknowledge(t, m->seq);
 		if (ev.rtt_ns > t->tmax_ns)
 			t->tmax_ns = ev.rtt_ns;
 		t->rtt_ewma8_ns = t->rtt_ewma8_ns ?
@@ -554,8 +576,10 @@ static void on_icmp_error(struct engine *e, struct sock *s,
 	ev.notice = s->family == AF_INET &&
 		    (m->type == WIRE_ICMP4_REDIRECT ||
 		     m->type == WIRE_ICMP4_SOURCEQUENCH);
-	if (!ev.notice)
+	if (!ev.notice) {
 		e->targets[ti].nerrors++;
+		acknowledge(&e->targets[ti], seq);
+	}
 	emit(e, &ev);
 }
 
@@ -631,6 +655,7 @@ static void on_errqueue(struct engine *e, struct sock *s,
 		ev.icmp_code = rx->ee.code;
 		ev.icmp_info = rx->ee.info;
 		e->targets[ti].nerrors++;
+		acknowledge(&e->targets[ti], seq);
 		emit(e, &ev);
 		return;
 	}

@@ -58,6 +58,7 @@ struct engine_target {
 	uint64_t nchecksum;
 	int64_t tmax_ns;        /* largest RTT: how long to wait at the end */
 	int64_t rtt_ewma8_ns;   /* 8 x EWMA of RTT, for -A */
+	uint16_t acked;         /* newest sequence answered (reply or error) */
 
 	struct engine_slot *slots;      /* ring of slot_mask + 1 */
 	uint32_t slot_mask;
