@@ -13,9 +13,11 @@
 
 #include "cli.h"
 #include "ping_opts.h"
+#include "../analysis/fp.h"
 #include "../analysis/hist.h"
 #include "../analysis/stats.h"
 #include "../engine/engine.h"
+#include "../report/os_line.h"
 #include "../report/ping_json.h"
 #include "../report/report.h"
 #include "../sock/resolve.h"
@@ -149,6 +151,7 @@ struct ping_run {
 	struct report_atlas atlas;
 	struct resolve_cache names;
 	struct engine engine;
+	struct fp fp;           /* --os */
 };
 
 static void report_sink(void *ctx, const struct event *ev)
@@ -163,13 +166,28 @@ static void report_sink(void *ctx, const struct event *ev)
 	report_ping_on_event(&run->report, ev);
 }
 
-/* --format json / atlas: the machine-readable reporters, with the run's
- * time handed over before the end as to the text one. */
+/* --os: the reply TTLs, and the verdict after the statistics. */
+static void os_sink(void *ctx, const struct event *ev)
+{
+	struct ping_run *run = ctx;
+	struct fp_verdict v;
+
+	if (ev->type == EV_END) {
+		fp_verdict(&run->fp, -1, &v);
+		report_os_line(stdout, &v);
+		return;
+	}
+	fp_on_event(&run->fp, ev);
+}
+
+/* --format json / atlas: the machine-readable reporters; the run's time is
+ * handed over before a status line and the summary, as to the text one. */
 static void json_sink(void *ctx, const struct event *ev)
 {
 	struct ping_run *run = ctx;
 
-	if (ev->type == EV_END)
+	hist_update(&run->hist, ev);
+	if (ev->type == EV_END || ev->type == EV_STATUS)
 		run->json.elapsed_ns = engine_elapsed_ns(&run->engine);
 	report_json_on_event(&run->json, ev);
 }
@@ -200,7 +218,8 @@ static void add_machine_report(struct ping_run *r, int family)
 	hist_init(&r->hist);
 	mc.hist = &r->hist;
 	report_json_init(&r->json, &mc);
-	engine_add_sink(&r->engine, (struct event_sink){ hist_on_event, &r->hist });
+	/* One sink for both (the engine has few): the percentiles, then the
+	 * line that may print them. */
 	engine_add_sink(&r->engine, (struct event_sink){ json_sink, r });
 }
 
@@ -380,10 +399,11 @@ static int run_ping(struct ping_run *r)
 	}
 
 	stats_init(&r->stats);
-	/* iputils prints addresses only with -n, -f, or a numeric target. */
-	resolve_cache_init(&r->names,
-			   (o->numeric || o->flood || resolve_is_numeric(o->target)) &&
-			   !o->force_names);
+	/* iputils prints addresses only with -n, -f, or a numeric target;
+	 * JSON and Atlas output carry addresses only. */
+	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
+			   ((o->numeric || o->flood || resolve_is_numeric(o->target)) &&
+			    !o->force_names));
 	memset(&rc, 0, sizeof(rc));
 	rc.out = stdout;
 	rc.host = o->target;
@@ -419,6 +439,11 @@ static int run_ping(struct ping_run *r)
 		engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
 	else
 		add_machine_report(r, family);
+	if (o->os && o->format == PING_FORMAT_TEXT) {
+		/* After the text reporter: its line follows the summary. */
+		fp_init(&r->fp);
+		engine_add_sink(&r->engine, (struct event_sink){ os_sink, r });
+	}
 
 	install_signals();
 	/* From here on the run may only send, receive, wait and print (and

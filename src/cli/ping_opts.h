@@ -57,7 +57,7 @@ struct ping_opts {
 	bool precise;           /* -3 */
 	bool version;           /* -V */
 	bool help;              /* -h */
-	bool os;                /* --os (later) */
+	bool os;                /* --os: name the remote OS after the summary */
 	enum ping_format format;        /* --format, --json */
 	bool sandbox_selftest;  /* --sandbox-selftest: make a call the sandbox
 	                           forbids, for the tests */
