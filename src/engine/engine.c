@@ -172,6 +172,14 @@ static uint64_t probe_tag(const struct engine *e, const struct engine_target *t,
 	return wire_siphash24(e->cfg.tag_key, msg, sizeof(msg));
 }
 
+/* Is seq one of the last 65536 probes sent to t? */
+static bool was_sent(const struct engine_target *t, uint16_t seq)
+{
+	uint64_t window = t->ntransmitted < NSEQ ? t->ntransmitted : NSEQ;
+
+	return (uint16_t)(t->ntransmitted - seq) < window;
+}
+
 /* Does the reply carry the tag of the probe we still remember under its
  * sequence number?  Without data there is nothing to check: a run with
  * -s 0 cannot tell a forged reply from ours (as iputils never can). */
@@ -437,7 +445,7 @@ static int64_t rtt_of(const struct engine_slot *slot, const struct sock_rx *rx)
 
 static void on_echo_reply(struct engine *e, struct sock *s,
 			  const struct sock_rx *rx, const struct wire_icmp *m,
-			  int ttl, int tos)
+			  int ttl, int tos, const struct wire_ip4 *ip)
 {
 	struct event ev;
 	struct engine_target *t;
@@ -459,8 +467,11 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	ev.tos = tos;
 	ev.data = m->data;
 	ev.data_len = m->data_len;
-	if ((uint16_t)(t->ntransmitted - m->seq) >=
-	    (t->ntransmitted < NSEQ ? t->ntransmitted : NSEQ)) {
+	if (ip) {
+		ev.ip_opts = ip->opts;
+		ev.ip_opts_len = ip->opts_len;
+	}
+	if (!was_sent(t, m->seq)) {
 		/* Never sent: forged, or from a run before ours. */
 		ev.type = EV_FOREIGN;
 		ev.icmp_type = m->type;
@@ -540,7 +551,8 @@ static int quoted_probe(const struct engine *e, const struct sock *s,
 
 		if (t->sock == s && t->id == id &&
 		    addr_equal(&t->addr, dst, q->family))
-			return (int)i;
+			/* Only a probe we sent can have caused an error. */
+			return was_sent(t, *seq) ? (int)i : -1;
 	}
 	return -1;
 }
@@ -550,9 +562,14 @@ static void on_icmp_error(struct engine *e, struct sock *s,
 {
 	struct event ev;
 	uint16_t seq;
+	bool notice = s->family == AF_INET &&
+		      (m->type == WIRE_ICMP4_REDIRECT ||
+		       m->type == WIRE_ICMP4_SOURCEQUENCH);
 	int ti = quoted_probe(e, s, &m->quote, &seq);
 
-	if (ti < 0) {
+	/* A corrupted error is dropped as the kernel drops it from the error
+	 * queue; iputils shows advice (redirect, quench) marked instead. */
+	if (ti < 0 || (!m->cksum_ok && !notice)) {
 		event_init(&ev, EV_FOREIGN, e, 0);
 		ev.family = s->family;
 		ev.from = (const struct sockaddr *)&rx->from;
@@ -573,9 +590,8 @@ static void on_icmp_error(struct engine *e, struct sock *s,
 	ev.icmp_info = m->rest;
 	ev.bytes = m->len;
 	/* Redirects and source quenches are advice, not a lost probe. */
-	ev.notice = s->family == AF_INET &&
-		    (m->type == WIRE_ICMP4_REDIRECT ||
-		     m->type == WIRE_ICMP4_SOURCEQUENCH);
+	ev.notice = notice;
+	ev.bad_cksum = !m->cksum_ok;
 	if (!ev.notice) {
 		e->targets[ti].nerrors++;
 		acknowledge(&e->targets[ti], seq);
@@ -587,6 +603,7 @@ static void on_data(struct engine *e, struct sock *s, const struct sock_rx *rx)
 {
 	struct wire_icmp m;
 	struct wire_ip4 ip;
+	const struct wire_ip4 *iph = NULL;
 	int ttl = rx->ttl, tos = rx->tos;
 
 	if (s->family == AF_INET && s->kind == SOCK_KIND_RAW) {
@@ -594,11 +611,12 @@ static void on_data(struct engine *e, struct sock *s, const struct sock_rx *rx)
 			return;
 		ttl = ip.ttl;
 		tos = ip.tos;
+		iph = &ip;
 	} else if (wire_icmp_parse(s->family, rx->buf, rx->len, &m) < 0) {
 		return;
 	}
 	if (wire_icmp_is_echo_reply(&m))
-		on_echo_reply(e, s, rx, &m, ttl, tos);
+		on_echo_reply(e, s, rx, &m, ttl, tos, iph);
 	else if (wire_icmp_is_error(s->family, m.type))
 		on_icmp_error(e, s, rx, &m);
 }

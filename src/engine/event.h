@@ -47,6 +47,8 @@ struct event {
 	int ident;              /* our ICMP identifier, -1 when the kernel's */
 	long wrong_byte;        /* offset of the first differing data byte or -1 */
 	uint8_t wrong_expected, wrong_got;
+	const uint8_t *ip_opts; /* IPv4 options of the reply (raw socket) */
+	size_t ip_opts_len;
 	const uint8_t *data;    /* the reply's data, data_len bytes */
 	size_t data_len;
 	size_t data_skip;       /* leading bytes that are not pattern */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "../wire/wire.h"
 
 void report_ping_init(struct report_ping *r, const struct report_ping_cfg *cfg)
 {
@@ -107,6 +108,135 @@ static void flood_char(struct report_ping *r, const char *s, size_t n)
 	}
 }
 
+static void opt_addr(struct report_ping *r, const uint8_t *p)
+{
+	struct sockaddr_in sin;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	memcpy(&sin.sin_addr, p, 4);
+	if (sin.sin_addr.s_addr == 0)
+		fprintf(r->cfg.out, "\t0.0.0.0");
+	else
+		fprintf(r->cfg.out, "\t%s",
+			pretty(r, (struct sockaddr *)&sin, sizeof(sin)));
+}
+
+/* A route option's recorded addresses (RR, LSRR, SSRR): as many 4-byte
+ * entries as the pointer says were filled, never past the option. */
+static void opt_route(struct report_ping *r, const struct wire_ip4_opt *o,
+		      const char *title)
+{
+	const uint8_t *p = o->data + 1;
+	size_t avail = o->data_len ? o->data_len - 1 : 0;
+	long i = (long)(o->data[0] > o->len ? o->len : o->data[0]) - 4;
+
+	fputs(title, r->cfg.out);
+	for (size_t at = 0; i > 0 && at + 4 <= avail; at += 4, i -= 4) {
+		opt_addr(r, p + at);
+		fputc('\n', r->cfg.out);
+	}
+}
+
+/* IPv4 options of a reply, as iputils shows them whether or not it asked
+ * for any: record route (or "(same route)"), timestamps, source routes,
+ * NOPs, unknown ones. */
+static void print_ip_opts(struct report_ping *r, const struct event *ev)
+{
+	struct wire_ip4_opt o;
+	size_t off = 0;
+
+	while (wire_ip4_opt_next(ev->ip_opts, ev->ip_opts_len, &off, &o) == 1) {
+		switch (o.type) {
+		case WIRE_IPOPT_NOP:
+			fprintf(r->cfg.out, "\nNOP");
+			break;
+		case WIRE_IPOPT_RR: {
+			long i;
+
+			if (o.data_len < 1)
+				break;
+			i = (long)(o.data[0] > o.len ? o.len : o.data[0]) - 4;
+			if (i <= 0)
+				break;
+			if ((size_t)i > o.data_len - 1)
+				i = (long)o.data_len - 1;
+			if ((size_t)i == r->old_rrlen &&
+			    !memcmp(o.data + 1, r->old_rr, (size_t)i) && !r->cfg.flood) {
+				fprintf(r->cfg.out, "\t(same route)");
+				break;
+			}
+			r->old_rrlen = (size_t)i < sizeof(r->old_rr) ? (size_t)i : 0;
+			memcpy(r->old_rr, o.data + 1, r->old_rrlen);
+			opt_route(r, &o, "\nRR: ");
+			break;
+		}
+		case WIRE_IPOPT_LSRR:
+		case WIRE_IPOPT_SSRR:
+			if (o.data_len >= 1)
+				opt_route(r, &o, o.type == WIRE_IPOPT_SSRR ? "\nSSRR: " :
+									     "\nLSRR: ");
+			break;
+		case WIRE_IPOPT_TS: {
+			const uint8_t *p;
+			size_t avail, at = 0;
+			long i, stdtime = 0, nonstd = 0;
+			uint8_t flags;
+
+			if (o.data_len < 2)
+				break;
+			i = (long)(o.data[0] > o.len ? o.len : o.data[0]) - 5;
+			if (i <= 0)
+				break;
+			flags = o.data[1];
+			p = o.data + 2;
+			avail = o.data_len - 2;
+			fprintf(r->cfg.out, "\nTS: ");
+			while (i > 0) {
+				long l;
+
+				if ((flags & 0x0f) != 0) {      /* not timestamps only */
+					if (at + 4 > avail)
+						break;
+					opt_addr(r, p + at);
+					at += 4;
+					i -= 4;
+					if (i <= 0)
+						break;
+				}
+				if (at + 4 > avail)
+					break;
+				l = (long)((uint32_t)p[at] << 24 | (uint32_t)p[at + 1] << 16 |
+					   (uint32_t)p[at + 2] << 8 | p[at + 3]);
+				at += 4;
+				if (l & 0x80000000L) {
+					l &= 0x7fffffffL;
+					if (nonstd == 0)
+						fprintf(r->cfg.out, "\t%ld absolute not-standard", l);
+					else
+						fprintf(r->cfg.out, "\t%ld not-standard", l - nonstd);
+					nonstd = l;
+				} else {
+					if (stdtime == 0)
+						fprintf(r->cfg.out, "\t%ld absolute", l);
+					else
+						fprintf(r->cfg.out, "\t%ld", l - stdtime);
+					stdtime = l;
+				}
+				i -= 4;
+				fputc('\n', r->cfg.out);
+			}
+			if (flags >> 4)
+				fprintf(r->cfg.out, "Unrecorded hops: %d\n", flags >> 4);
+			break;
+		}
+		default:
+			fprintf(r->cfg.out, "\nunknown option %x", o.type);
+			break;
+		}
+	}
+}
+
 static void on_reply(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
@@ -151,6 +281,8 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 	}
 	if (c->audible)
 		fputc('\a', c->out);
+	if (ev->ip_opts_len)
+		print_ip_opts(r, ev);
 	fputc('\n', c->out);
 	fflush(c->out);
 }
@@ -158,7 +290,7 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 static void on_error(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
-	char text[160], gw[INET6_ADDRSTRLEN] = "";
+	char text[160] = "", gw[INET6_ADDRSTRLEN] = "";
 
 	if (c->quiet)
 		return;
@@ -173,8 +305,10 @@ static void on_error(struct report_ping *r, const struct event *ev)
 		g.s_addr = htonl(ev->icmp_info);
 		inet_ntop(AF_INET, &g, gw, sizeof(gw));
 	}
-	report_icmp_text(text, sizeof(text), ev->family, ev->icmp_type,
-			 ev->icmp_code, ev->icmp_info, gw);
+	if (ev->bad_cksum)      /* only advice gets this far (engine) */
+		snprintf(text, sizeof(text), "(BAD CHECKSUM)");
+	report_icmp_text(text + strlen(text), sizeof(text) - strlen(text),
+			 ev->family, ev->icmp_type, ev->icmp_code, ev->icmp_info, gw);
 	stamp(r, ev);
 	if (ev->from)
 		/* Advice (redirect, quench) has a colon after the address. */

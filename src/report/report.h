@@ -49,6 +49,8 @@ struct report_ping_cfg {
 
 struct report_ping {
 	struct report_ping_cfg cfg;
+	uint8_t old_rr[40];     /* the last record route shown */
+	size_t old_rrlen;
 	int64_t elapsed_ns;     /* set by the cli before EV_END */
 };
 

@@ -34,6 +34,29 @@ int wire_ip4_parse(const uint8_t *buf, size_t len, struct wire_ip4 *ip)
 	return 0;
 }
 
+int wire_ip4_opt_next(const uint8_t *opts, size_t len, size_t *off,
+		      struct wire_ip4_opt *o)
+{
+	size_t at = *off;
+
+	if (at >= len || opts[at] == WIRE_IPOPT_EOL)
+		return 0;
+	memset(o, 0, sizeof(*o));
+	o->type = opts[at];
+	if (o->type == WIRE_IPOPT_NOP) {
+		o->len = 1;
+		*off = at + 1;
+		return 1;
+	}
+	if (at + 2 > len || opts[at + 1] < 2 || opts[at + 1] > len - at)
+		return -EINVAL;
+	o->len = opts[at + 1];
+	o->data = opts + at + 2;
+	o->data_len = (size_t)o->len - 2;
+	*off = at + o->len;
+	return 1;
+}
+
 /* Walk an IPv6 extension header chain to the upper-layer header.  Returns
  * the offset of the upper layer and its protocol in *proto, or -EPROTO when
  * the chain runs past len or loops longer than any real one. */

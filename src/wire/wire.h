@@ -52,6 +52,30 @@ struct wire_ip4 {
 	size_t opts_len;
 };
 
+/* One IPv4 option: type, its length as claimed (1 for NOP), and the bytes
+ * after type and length (data_len of them, all inside the header). */
+struct wire_ip4_opt {
+	uint8_t type;
+	uint8_t len;
+	const uint8_t *data;
+	size_t data_len;
+};
+
+enum {
+	WIRE_IPOPT_EOL = 0,
+	WIRE_IPOPT_NOP = 1,
+	WIRE_IPOPT_RR = 7,
+	WIRE_IPOPT_TS = 68,
+	WIRE_IPOPT_LSRR = 131,
+	WIRE_IPOPT_SSRR = 137,
+};
+
+/* Walk IPv4 options: the option at *off into *o and *off past it.
+ * Returns 1 for an option, 0 at the end (EOL, or no bytes left), -EINVAL
+ * for one whose length is below 2 or runs past the header. */
+int wire_ip4_opt_next(const uint8_t *opts, size_t len, size_t *off,
+		      struct wire_ip4_opt *o);
+
 /* Parse an IPv4 header.  Fails if len < 20, version != 4, or the IHL claims
  * more bytes than len holds (a lying IHL). */
 int wire_ip4_parse(const uint8_t *buf, size_t len, struct wire_ip4 *ip);
