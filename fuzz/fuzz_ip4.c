@@ -1,5 +1,5 @@
-/* libFuzzer: wire_ip4_parse and wire_ip4_icmp_parse, what a raw IPv4
- * socket hands us. */
+/* libFuzzer: wire_ip4_parse, its options (wire_ip4_opt_next) and
+ * wire_ip4_icmp_parse: what a raw IPv4 socket hands us. */
 #include "fuzz_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -18,6 +18,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(ip.opts == data + WIRE_IP4_MIN_HDR);
 		FUZZ_ASSERT(ip.opts_len == (size_t)ip.ihl_bytes - WIRE_IP4_MIN_HDR);
 		FUZZ_ASSERT(ip.ttl == data[8] && ip.proto == data[9]);
+
+		/* The options walk stays inside the options and ends. */
+		struct wire_ip4_opt o;
+		size_t off = 0, prev = 0;
+		int n = 0;
+
+		while ((rc = wire_ip4_opt_next(ip.opts, ip.opts_len, &off, &o)) == 1) {
+			FUZZ_ASSERT(off > prev && off <= ip.opts_len);
+			FUZZ_ASSERT(o.data_len == 0 ||
+				    (o.data >= ip.opts && o.data + o.data_len <= ip.opts + ip.opts_len));
+			prev = off;
+			FUZZ_ASSERT(++n <= 40);
+		}
+		FUZZ_ASSERT(rc == 0 || rc == -EINVAL);
 	}
 
 	rc = wire_ip4_icmp_parse(data, size, &ip, &m);
