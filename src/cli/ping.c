@@ -445,6 +445,11 @@ static int run_ping(struct ping_run *r)
 		engine_add_sink(&r->engine, (struct event_sink){ os_sink, r });
 	}
 
+	/* The target's reverse name is looked up now, before the schedule
+	 * starts, so that replies never wait for the resolver; other hosts'
+	 * names (routers' errors) are looked up once each, when first seen. */
+	if (!r->names.numeric)
+		(void)resolve_pretty(&r->names, (struct sockaddr *)&r->dst, r->dstlen);
 	install_signals();
 	/* From here on the run may only send, receive, wait and print (and
 	 * look names up if it prints names). */
