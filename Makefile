@@ -24,7 +24,7 @@ LINKS   := ping ping6
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check unit net asan install uninstall bench fuzz
+.PHONY: all clean check unit net asan install uninstall bench fuzz soak valgrind
 
 all: $(BUILD)/echolot $(LINKS:%=$(BUILD)/%)
 
@@ -95,6 +95,12 @@ fuzz:
 
 bench: all
 	@bash bench/run.sh
+
+soak: all
+	@bash bench/soak.sh
+
+valgrind: all $(UNIT_BIN)
+	@bash tests/valgrind.sh
 
 .PHONY: deps
 deps:

@@ -308,9 +308,12 @@ static int open_socket(struct ping_run *r, int family)
 	so.no_mcast_loop = o->no_mcast_loop;
 	so.debug = o->debug;
 	so.dontroute = o->dontroute;
-	/* Flood trades kernel stamps for less work per probe (its times are
-	 * then user-to-user, on CLOCK_MONOTONIC); -U asks for those too. */
-	so.timestamps = o->user_latency || o->flood ? SOCK_TS_NONE : SOCK_TS_RXTX;
+	/* Flood does without the kernel's send stamps (one system call less
+	 * per probe: the send time is read just before sending) but keeps the
+	 * receive stamps, or replies queued behind a preload would be timed
+	 * when read, not when they came.  -U asks for user-to-user times. */
+	so.timestamps = o->user_latency ? SOCK_TS_NONE :
+			o->flood ? SOCK_TS_RX : SOCK_TS_RXTX;
 	/* Big enough for a burst of replies at flood speed. */
 	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
 	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
