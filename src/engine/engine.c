@@ -467,7 +467,11 @@ static void on_echo_reply(struct engine *e, struct sock *s,
 	ev.tos = tos;
 	ev.data = m->data;
 	ev.data_len = m->data_len;
+	ev.reply_code = m->code;
 	if (ip) {
+		ev.has_ip_hdr = true;
+		ev.ip_id = ip->id;
+		ev.ip_df = ip->df;
 		ev.ip_opts = ip->opts;
 		ev.ip_opts_len = ip->opts_len;
 	}

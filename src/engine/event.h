@@ -47,6 +47,11 @@ struct event {
 	int ident;              /* our ICMP identifier, -1 when the kernel's */
 	long wrong_byte;        /* offset of the first differing data byte or -1 */
 	uint8_t wrong_expected, wrong_got;
+	bool has_ip_hdr;        /* the fields below come from the IPv4 header
+	                           (raw socket only) */
+	uint16_t ip_id;
+	bool ip_df;
+	uint8_t reply_code;     /* the reply's ICMP code (echoed or zeroed) */
 	const uint8_t *ip_opts; /* IPv4 options of the reply (raw socket) */
 	size_t ip_opts_len;
 	const uint8_t *data;    /* the reply's data, data_len bytes */
