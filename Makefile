@@ -83,12 +83,6 @@ clean:
 
 -include $(OBJ:.o=.d)
 
-# Debian packages: what the build needs, and what the tests need on top.
-BUILD_DEPS := gcc make libc6-dev libseccomp-dev libidn2-dev libidn2-0 libcap2-bin
-TEST_DEPS  := libcmocka-dev clang iputils-ping iproute2 nftables tcpdump \
-              python3 python3-scapy procps util-linux valgrind jq
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-
 FUZZ_SECONDS ?= 10
 fuzz:
 	@bash fuzz/run.sh $(FUZZ_SECONDS)
@@ -102,7 +96,7 @@ soak: all
 valgrind: all $(UNIT_BIN)
 	@bash tests/valgrind.sh
 
+# Debian packages: what the build and the tests need.
 .PHONY: deps
 deps:
-	$(SUDO) apt-get update -q
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(BUILD_DEPS) $(TEST_DEPS)
+	sh scripts/deps.sh
