@@ -3,16 +3,21 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "trace.h"
 
 struct command {
 	const char *name;
 	int family;
 	const char *help;
+	int (*run)(int argc, char **argv, int family);   /* NULL: cli_ping */
 };
 
 static const struct command commands[] = {
-	{ "ping", AF_UNSPEC, "send ICMP echo requests (iputils ping compatible)" },
-	{ "ping6", AF_INET6, "ping over IPv6" },
+	{ "ping", AF_UNSPEC, "send ICMP echo requests (iputils ping compatible)", NULL },
+	{ "ping6", AF_INET6, "ping over IPv6", NULL },
+	{ "traceroute", AF_UNSPEC, "print the route to a host (Linux traceroute compatible)", cli_trace },
+	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
+	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
 };
 
 static void help(FILE *f)
@@ -21,7 +26,7 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping or ping6).\n");
+		"(a link named ping, ping6, traceroute or traceroute6).\n");
 }
 
 static const struct command *find(const char *name)
@@ -40,7 +45,7 @@ int main(int argc, char **argv)
 	self = self ? self + 1 : (argc > 0 ? argv[0] : "echolot");
 	c = find(self);
 	if (c)
-		return cli_ping(argc, argv, c->family);
+		return (c->run ? c->run : cli_ping)(argc, argv, c->family);
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		help(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
@@ -55,5 +60,5 @@ int main(int argc, char **argv)
 		help(stderr);
 		return 2;
 	}
-	return cli_ping(argc - 1, argv + 1, c->family);
+	return (c->run ? c->run : cli_ping)(argc - 1, argv + 1, c->family);
 }

@@ -150,4 +150,71 @@ bool sock_have_net_raw(void);
  * -errno. */
 int sock_privileges_left(void);
 
+/* ------------------------------------------- traceroute (probe_sock.c) */
+
+enum probe_method {
+	PROBE_UDP,              /* UDP datagrams (traceroute's default) */
+	PROBE_ICMP,             /* ICMP echo requests (-I) */
+	PROBE_TCP,              /* TCP SYN (-T) */
+};
+
+/* The sockets of one trace.  tx sends every probe (its TTL per send):
+ * for UDP with CAP_NET_RAW a raw UDP socket, because only a checksum we
+ * write ourselves is sure to be the one routers quote (the kernel leaves
+ * it to the device, and a virtual one may never fill it in);
+ * replies and errors come back through one of three ways, depending on
+ * the method and the privileges:
+ *   - tx itself: echo replies (ICMP) and SYN-ACK / RST (raw TCP), and on
+ *     a raw ICMP socket also the ICMP errors with their whole quote;
+ *   - icmp, a raw ICMP socket beside tx (UDP with CAP_NET_RAW, TCP):
+ *     the ICMP errors, whole, with any extensions;
+ *   - tx's error queue (errqueue true: UDP or the ICMP datagram socket
+ *     without CAP_NET_RAW): the kernel matched the error to tx, and gives
+ *     type, code, offender and the quoted payload, but no extensions. */
+struct probe_socks {
+	int family;
+	enum probe_method method;
+	struct sock tx;
+	struct sock icmp;       /* fd -1 when not open */
+	int hold_fd;            /* raw UDP: a UDP socket that holds our
+	                           source port for the run, or -1 */
+	bool errqueue;
+	struct sockaddr_storage src;    /* tx's address and port */
+	socklen_t srclen;
+	uint16_t sport;         /* UDP / TCP source port; the identifier
+	                           of an ICMP datagram socket */
+	int mtu;                /* the MTU of the first link towards dst,
+	                           0 unknown */
+};
+
+struct probe_sock_opts {
+	const struct sockaddr *dst;     /* to find the route's source */
+	socklen_t dstlen;
+	const char *device;             /* SO_BINDTODEVICE, or NULL */
+	const struct sockaddr *source;  /* -s, or NULL for the route's */
+	socklen_t source_len;
+	uint16_t sport;                 /* 0: the kernel's (UDP) or random */
+	int tos;                        /* -1: leave */
+	bool dontfrag;                  /* -F: DF set, no local fragmentation */
+	bool dontroute;                 /* -r */
+	int rcvbuf;                     /* 0: leave */
+};
+
+/* What failed: the step, its -errno, and whether a privilege
+ * (CAP_NET_RAW) would have helped. */
+struct probe_sock_err {
+	const char *what;
+	int err;
+	bool need_raw;
+};
+
+int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
+		    const struct probe_sock_opts *o, struct probe_sock_err *e);
+void probe_sock_close(struct probe_socks *ps);
+
+/* Send one probe with this TTL / hop limit (an ancillary message: no
+ * setsockopt per probe).  Returns 0 or -errno. */
+int probe_sock_send(struct sock *s, const void *buf, size_t len,
+		    const struct sockaddr *to, socklen_t tolen, int ttl);
+
 #endif

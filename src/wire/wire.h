@@ -151,4 +151,107 @@ uint64_t wire_siphash24(const uint8_t key[16], const void *data, size_t len);
 void wire_fill_pattern(uint8_t *buf, size_t len, const uint8_t *pat,
 		       size_t patlen);
 
+/* ------------------------------------------------ UDP, TCP (l4.c)
+ * Built and parsed for traceroute's probes.  Addresses are raw bytes in
+ * network order: 4 of them for AF_INET, 16 for AF_INET6. */
+#define WIRE_UDP_HDR_LEN 8
+#define WIRE_TCP_HDR_LEN 20
+
+enum {
+	WIRE_TCP_FIN = 0x01,
+	WIRE_TCP_SYN = 0x02,
+	WIRE_TCP_RST = 0x04,
+	WIRE_TCP_PSH = 0x08,
+	WIRE_TCP_ACK = 0x10,
+};
+
+/* The unfolded sum of the pseudo-header (RFC 768, RFC 8200 8.1) that UDP,
+ * TCP and ICMPv6 checksums cover. */
+uint32_t wire_pseudo_sum(int family, const void *src, const void *dst,
+			 uint8_t proto, uint32_t len);
+
+/* The two bytes that, added at an even offset of checksummed data whose
+ * checksum is now cur (with those bytes zero), make the checksum want. */
+uint16_t wire_csum_compensate(uint16_t cur, uint16_t want);
+
+struct wire_udp {
+	uint16_t sport, dport;
+	uint16_t len;           /* as claimed by the header */
+	uint16_t cksum;
+	const uint8_t *payload; /* inside buf */
+	size_t payload_len;
+};
+
+/* Build a UDP datagram with its checksum (0 sent as 0xffff) into out;
+ * payload may alias out + 8.  Returns its length or -ENOSPC / -EINVAL. */
+int wire_udp_build(int family, const void *src, const void *dst,
+		   uint16_t sport, uint16_t dport, const uint8_t *payload,
+		   size_t payload_len, uint8_t *out, size_t cap);
+int wire_udp_parse(const uint8_t *buf, size_t len, struct wire_udp *u);
+
+struct wire_tcp {
+	uint16_t sport, dport;
+	uint32_t seq, ack;
+	uint8_t hdr_len;        /* header with options, bytes */
+	uint8_t flags;          /* WIRE_TCP_* */
+	uint16_t window;
+	uint16_t cksum;
+	uint16_t urgent;
+	const uint8_t *opts;    /* options, opts_len bytes (a multiple of 4
+	                           for build) */
+	size_t opts_len;
+	const uint8_t *payload;
+	size_t payload_len;
+};
+
+/* Build a TCP segment from t (opts and payload copied; the checksum
+ * computed over the pseudo-header).  Returns its length or -errno. */
+int wire_tcp_build(int family, const void *src, const void *dst,
+		   const struct wire_tcp *t, uint8_t *out, size_t cap);
+/* Parse a TCP header (and point at options and payload); -EINVAL when
+ * len is short or the data offset lies. */
+int wire_tcp_parse(const uint8_t *buf, size_t len, struct wire_tcp *t);
+
+/* ICMP extensions (RFC 4884) and the MPLS label stack object (RFC 4950). */
+#define WIRE_EXT_MAX_OBJ 8
+#define WIRE_MPLS_MAX 16
+
+struct wire_mpls {
+	uint32_t label;         /* 20 bits */
+	uint8_t tc;             /* traffic class, ex EXP: 3 bits */
+	bool s;                 /* bottom of stack */
+	uint8_t ttl;
+};
+
+struct wire_ext_obj {
+	uint8_t cls, ctype;
+	const uint8_t *data;    /* inside buf, len bytes */
+	size_t len;
+};
+
+struct wire_icmp_ext {
+	size_t off;             /* where the structure starts in the ICMP
+	                           message */
+	size_t len;
+	bool cksum_ok;          /* a zero checksum counts as ok (none) */
+	unsigned nobj;
+	struct wire_ext_obj obj[WIRE_EXT_MAX_OBJ];
+	unsigned nmpls;         /* labels of all MPLS objects, top first */
+	struct wire_mpls mpls[WIRE_MPLS_MAX];
+};
+
+/* Parse an extension structure (version 2 header, then objects) of len
+ * bytes at buf.  -EPROTO when the version, an object length or the
+ * checksum is wrong. */
+int wire_icmp_ext_parse(const uint8_t *buf, size_t len,
+			struct wire_icmp_ext *x);
+
+/* Find and parse the extension structure of an ICMP error message (buf,
+ * len: the whole ICMP message): at the original-datagram length when the
+ * sender set it (RFC 4884), else, as RFC 4884 5.5 allows for older
+ * senders, at 128 bytes when a valid, checksummed structure is there.
+ * Returns 0, -ENOENT when there is none, or -EPROTO. */
+int wire_icmp_ext_find(int family, const uint8_t *buf, size_t len,
+		       struct wire_icmp_ext *x);
+
 #endif

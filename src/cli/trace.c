@@ -1,0 +1,362 @@
+/* `traceroute`, `traceroute6`, `echolot trace`: argv -> config, open the
+ * sockets the method needs, drop privileges, run, print. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/random.h>
+
+#include "cli.h"
+#include "trace.h"
+#include "trace_opts.h"
+#include "../engine/trace.h"
+#include "../report/trace_text.h"
+#include "../sock/resolve.h"
+#include "../sock/sandbox.h"
+#include "../sock/sock.h"
+
+#define NSEC 1000000000LL
+
+static const char *prog = "traceroute";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage:\n"
+		"  %s [ -46IUTnFe ] [ -f first_ttl ] [ -i device ] [ -m max_ttl ]"
+		" [ -N squeries ] [ -p port ] [ -t tos ] [ -w MAX,HERE,NEAR ]"
+		" [ -q nqueries ] [ -s src_addr ] [ -z sendwait ] host [ packetlen ]\n"
+		"Options:\n"
+		"  -4                          Use IPv4\n"
+		"  -6                          Use IPv6\n"
+		"  -I  --icmp                  Use ICMP ECHO for tracerouting\n"
+		"  -T  --tcp                   Use TCP SYN for tracerouting (default port is 80)\n"
+		"  -U  --udp                   Use UDP to a particular port (default 53)\n"
+		"  -F  --dont-fragment         Do not fragment packets\n"
+		"  -f first_ttl  --first=first_ttl\n"
+		"                              Start from the first_ttl hop (instead from 1)\n"
+		"  -i device  --interface=device\n"
+		"                              Specify a network interface to operate with\n"
+		"  -m max_ttl  --max-hops=max_ttl\n"
+		"                              Set the max number of hops (max TTL to be\n"
+		"                              reached). Default is 30\n"
+		"  -N squeries  --sim-queries=squeries\n"
+		"                              Set the number of probes to be tried\n"
+		"                              simultaneously (default is 16)\n"
+		"  -n                          Do not resolve IP addresses to their domain names\n"
+		"  -p port  --port=port        Set the destination port (UDP: 33434, -U: 53,\n"
+		"                              TCP: 80; constant for the whole run), or the\n"
+		"                              first ICMP sequence number for -I\n"
+		"  -t tos  --tos=tos           Set the TOS (IPv4 type of service) or TC (IPv6\n"
+		"                              traffic class) value for outgoing packets\n"
+		"  -w MAX,HERE,NEAR  --wait=MAX,HERE,NEAR\n"
+		"                              Wait for a probe no more than HERE (default 3)\n"
+		"                              times longer than a response from the same hop,\n"
+		"                              or no more than NEAR (default 10) times than some\n"
+		"                              next (or, adaptive, earlier) hop, or MAX\n"
+		"                              (default 5.0) seconds\n"
+		"  -q nqueries  --queries=nqueries\n"
+		"                              Set the number of probes per each hop. Default is 3\n"
+		"  -r                          Bypass the normal routing\n"
+		"  -s src_addr  --source=src_addr\n"
+		"                              Use source src_addr for outgoing packets\n"
+		"  -z sendwait  --sendwait=sendwait\n"
+		"                              Minimal time interval between probes (default 0).\n"
+		"                              If more than 10, milliseconds, else seconds\n"
+		"  -e  --extensions            Show ICMP extensions (if present), including MPLS\n"
+		"  --sport=num                 Use source port num for outgoing packets\n"
+		"  --back                      Guess the number of hops in the backward path\n"
+		"                              and print if it differs\n"
+		"  -V  --version               Print version info and exit\n"
+		"  --help                      Read this help and exit\n"
+		"\n"
+		"Arguments:\n"
+		"+     host          The host to traceroute to\n"
+		"      packetlen     The full packet length (default is the length of an IP\n"
+		"                    header plus 40). Can be ignored or increased to a minimal\n"
+		"                    allowed value\n"
+		"\n"
+		"Probes keep every field a load balancer hashes constant (Paris traceroute);\n"
+		"see docs/traceroute.md.\n",
+		prog);
+}
+
+static const char *method_name(enum probe_method m)
+{
+	return m == PROBE_TCP ? "TCP (-T)" : m == PROBE_ICMP ? "ICMP (-I)" : "UDP";
+}
+
+static void socket_error(const struct trace_opts *o,
+			 const struct probe_sock_err *e)
+{
+	if (e->need_raw && o->method == PROBE_TCP) {
+		fprintf(stderr, "%s: %s probes need a raw socket: %s; "
+			"run as root or give the binary CAP_NET_RAW "
+			"(setcap cap_net_raw+ep)\n",
+			prog, method_name(o->method), strerror(-e->err));
+	} else if (e->need_raw) {
+		fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) or an "
+			"ICMP datagram socket: %s; run as root, give the binary "
+			"CAP_NET_RAW (setcap cap_net_raw+ep), or allow your group in "
+			"sysctl net.ipv4.ping_group_range\n",
+			prog, method_name(o->method), strerror(-e->err));
+	} else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE")) {
+		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
+			strerror(-e->err));
+	} else {
+		fprintf(stderr, "%s: %s: %s\n", prog, e->what ? e->what : "socket",
+			strerror(-e->err));
+	}
+}
+
+/* traceroute shows "name (addr)", and "addr (addr)" when the address has
+ * no name; ping's namer gives "addr" alone then. */
+struct trace_namer {
+	struct resolve_cache cache;
+	char buf[320];
+};
+
+static const char *trace_pretty(void *ctx, const struct sockaddr *sa,
+				socklen_t len)
+{
+	struct trace_namer *n = ctx;
+	const char *s = resolve_pretty(&n->cache, sa, len);
+
+	if (n->cache.numeric || strstr(s, " ("))
+		return s;
+	snprintf(n->buf, sizeof(n->buf), "%s (%s)", s, s);
+	return n->buf;
+}
+
+struct trace_run {
+	struct trace_opts o;
+	struct sockaddr_storage dst, src;
+	socklen_t dstlen, srclen;
+	char canon[1025];
+	struct probe_socks socks;
+	struct trace trace;
+	struct report_trace report;
+	struct trace_namer names;
+};
+
+/* The target: -4 / -6 as asked; with neither, IPv4 first as traceroute. */
+static int resolve(struct trace_run *r)
+{
+	char err[1200];
+	int rc;
+
+	if (r->o.family == AF_UNSPEC) {
+		rc = resolve_target(r->o.target, AF_INET, &r->dst, &r->dstlen,
+				    r->canon, sizeof(r->canon), err, sizeof(err));
+		if (rc == 0)
+			return 0;
+	}
+	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			    r->canon, sizeof(r->canon), err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return -1;
+	}
+	if (r->dst.ss_family == AF_INET6) {
+		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
+
+		/* No v4-mapped addresses on a real network: trace v4. */
+		if (IN6_IS_ADDR_V4MAPPED(&d6->sin6_addr)) {
+			struct sockaddr_in d4;
+
+			if (r->o.family == AF_INET6) {
+				fprintf(stderr, "%s: %s: Address family for hostname not supported\n",
+					prog, r->o.target);
+				return -1;
+			}
+			memset(&d4, 0, sizeof(d4));
+			d4.sin_family = AF_INET;
+			memcpy(&d4.sin_addr, d6->sin6_addr.s6_addr + 12, 4);
+			memset(&r->dst, 0, sizeof(r->dst));
+			memcpy(&r->dst, &d4, sizeof(d4));
+			r->dstlen = sizeof(d4);
+		}
+	}
+	return 0;
+}
+
+static int setup_source(struct trace_run *r)
+{
+	struct trace_opts *o = &r->o;
+	char canon[256], err[1200];
+
+	if (o->device && if_nametoindex(o->device) == 0) {
+		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
+			strerror(ENODEV));
+		return -1;
+	}
+	if (!o->source)
+		return 0;
+	if (resolve_target(o->source, AF_UNSPEC, &r->src, &r->srclen, canon,
+			   sizeof(canon), err, sizeof(err))) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		return -1;
+	}
+	if (r->src.ss_family != r->dst.ss_family) {
+		fprintf(stderr, "%s: IP version mismatch in addresses specified\n", prog);
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t random32(void)
+{
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+		v = (uint32_t)getpid() * 2654435761u;
+	return v;
+}
+
+static int run(struct trace_run *r)
+{
+	struct trace_opts *o = &r->o;
+	int family = r->dst.ss_family;
+	struct probe_sock_opts so;
+	struct probe_sock_err se;
+	struct trace_cfg tc;
+	struct report_trace_cfg rc;
+	size_t iphdr = family == AF_INET6 ? 40 : 20;
+	int err;
+
+	if (setup_source(r) < 0)
+		return 2;
+	memset(&so, 0, sizeof(so));
+	so.dst = (struct sockaddr *)&r->dst;
+	so.dstlen = r->dstlen;
+	so.device = o->device;
+	if (o->source) {
+		so.source = (struct sockaddr *)&r->src;
+		so.source_len = r->srclen;
+	}
+	so.sport = o->sport > 0 ? (uint16_t)o->sport : 0;
+	so.tos = o->tos;
+	so.dontfrag = o->dontfrag;
+	so.dontroute = o->dontroute;
+	so.rcvbuf = 1 << 18;
+	if (probe_sock_open(&r->socks, family, o->method, &so, &se) < 0) {
+		socket_error(o, &se);
+		probe_sock_close(&r->socks);
+		return 2;
+	}
+
+	memset(&tc, 0, sizeof(tc));
+	tc.method = o->method;
+	tc.first_ttl = o->first_ttl;
+	tc.max_ttl = o->max_ttl;
+	tc.nqueries = o->nqueries;
+	tc.sim = o->sim;
+	tc.wait_max_ns = (int64_t)(o->wait_max * NSEC);
+	tc.here_factor = o->wait_here;
+	tc.near_factor = o->wait_near;
+	tc.sendwait_ns = (int64_t)(o->sendwait * NSEC);
+	tc.packet_len = o->packet_len >= 0 ? (size_t)o->packet_len : iphdr + 40;
+	tc.port = o->port;
+	tc.extensions = o->extensions;
+	tc.seed = random32();
+	tc.icmp_id = (uint16_t)random32();
+	if (o->method == PROBE_ICMP && r->socks.tx.kind == SOCK_KIND_RAW)
+		sock_filter_id(&r->socks.tx, tc.icmp_id);
+
+	/* The sockets are open: nothing below needs a privilege. */
+	if (sock_drop_privileges() < 0) {
+		fprintf(stderr, "%s: cannot drop privileges: %s\n", prog,
+			strerror(errno));
+		probe_sock_close(&r->socks);
+		return 2;
+	}
+	err = trace_init(&r->trace, &tc, &r->socks, (struct sockaddr *)&r->dst,
+			 r->dstlen);
+	if (err < 0) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
+		probe_sock_close(&r->socks);
+		return 2;
+	}
+
+	resolve_cache_init(&r->names.cache, o->numeric);
+	memset(&rc, 0, sizeof(rc));
+	rc.out = stdout;
+	rc.host = o->target;
+	rc.dst = (struct sockaddr *)&r->dst;
+	rc.dstlen = r->dstlen;
+	rc.max_ttl = o->max_ttl;
+	rc.packet_len = trace_packet_len(&r->trace);
+	rc.numeric = o->numeric;
+	rc.extensions = o->extensions;
+	rc.back = o->back;
+	rc.namer.pretty = trace_pretty;
+	rc.namer.ctx = &r->names;
+	report_trace_init(&r->report, &rc);
+	trace_add_sink(&r->trace, (struct trace_sink){ report_trace_on_event,
+						       &r->report });
+
+	/* From here on: send, receive, wait, print (and look names up). */
+	err = sandbox_enter(!o->numeric);
+	if (err < 0) {
+		fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(-err));
+		trace_free(&r->trace);
+		probe_sock_close(&r->socks);
+		return 2;
+	}
+	report_trace_header(&r->report);
+	err = trace_run(&r->trace, NULL);
+	trace_free(&r->trace);
+	probe_sock_close(&r->socks);
+	if (err < 0) {
+		fprintf(stderr, "%s: send: %s\n", prog, strerror(-err));
+		return 1;
+	}
+	return 0;
+}
+
+int cli_trace(int argc, char **argv, int family)
+{
+	struct trace_run *r;
+	char err[512];
+	int rc;
+
+	if (argc > 0 && argv[0]) {
+		const char *b = strrchr(argv[0], '/');
+
+		b = b ? b + 1 : argv[0];
+		/* "trace" under echolot; otherwise the name we were called by. */
+		prog = !strcmp(b, "traceroute6") ? "traceroute6" : "traceroute";
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return 2;
+	}
+	trace_opts_default(&r->o);
+	r->o.family = family;
+	rc = trace_opts_parse(argc, argv, &r->o, err, sizeof(err));
+	if (rc != TRACE_OPTS_OK) {
+		if (r->o.version) {
+			cli_version(stdout);
+			free(r);
+			return 0;
+		}
+		if (r->o.help) {
+			usage(stdout);
+			free(r);
+			return 0;
+		}
+		if (err[0])
+			fprintf(stderr, "%s: %s\n", prog, err);
+		else
+			usage(stderr);
+		free(r);
+		return 2;
+	}
+	rc = resolve(r) < 0 ? 2 : run(r);
+	free(r);
+	return rc;
+}

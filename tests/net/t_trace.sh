@@ -1,0 +1,440 @@
+#!/bin/bash
+# t_trace: traceroute (build/traceroute, next to $PING) on chains of 1, 5 and
+# 30 forwarding routers, IPv4 and IPv6, methods UDP (default), ICMP (-I) and
+# TCP (-T):
+#  - hop order and addresses exact (times masked), the destination last;
+#  - a router that drops its own ICMP errors (nftables) shows " N  * * *" and
+#    the trace goes on to the target;
+#  - a router without a route answers !N (IPv6 no route; IPv4 no route, one
+#    probe in flight), nft rejects give !H / !X / !P;
+#  - a silent tail (the target blackholed) ends in well under traceroute's
+#    5 s per window: the adaptive wait;
+#  - every probe of a run keeps the fields a load balancer hashes (Paris),
+#    checked on a capture;
+#  - without privileges: UDP works through the error queue, -I through the
+#    ICMP datagram socket when ping_group_range allows, and -T says it needs
+#    CAP_NET_RAW (exit 2); bad option values exit 2;
+#  - -F: "!F-<mtu>" from the router before a narrow link, and from our own
+#    kernel for a probe bigger than the first link;
+#  - -e shows an MPLS label stack (RFC 4950) that a responder adds to its
+#    time exceeded;
+#  - a differential run against /usr/sbin/traceroute on the same topology,
+#    times masked.
+# Every namespace here is created by this test; nothing leaves them.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd nft
+TR=${TR:-$(dirname "$PING")/traceroute}
+REF_TR=${REF_TR:-/usr/sbin/traceroute}
+[ -x "$TR" ] || skip "traceroute $TR not found (build it: make)"
+
+# fast_icmp NS: no global ICMP budget (net.ipv4.icmp_msgs_*, per namespace)
+# to run out of when a burst of probes draws a burst of errors.
+fast_icmp() {
+	ns_sysctl "$1" net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000
+}
+
+# tchain C N: like lib.sh's `chain N`, with namespaces C-p, C-r1..C-rN, C-t
+# (so that several chains coexist) and each node's routes added by one
+# `ip -batch` (a chain of 30 has some 1900 routes).  Addresses as in
+# `chain`: link k is 198.18.k.0/24 and 2001:2:0:k::/64, router k answers
+# from 198.18.k.2 / 2001:2:0:k::2, the target is 198.18.(N+1).2.
+tchain() {
+	local c=$1 n=$2 last=$(($2 + 1)) j k a b node
+	_tnode() {
+		if [ "$1" -eq 0 ]; then echo "$c-p"
+		elif [ "$1" -eq "$last" ]; then echo "$c-t"
+		else echo "$c-r$1"; fi
+	}
+	for ((k = 0; k <= last; k++)); do
+		ns_add "$(_tnode $k)"
+	done
+	for ((k = 1; k <= last; k++)); do
+		[ $k -le "$n" ] && forwarding "$c-r$k"
+		fast_icmp "$(_tnode $k)"
+	done
+	for ((k = 1; k <= last; k++)); do
+		a=$(_tnode $((k - 1)))
+		b=$(_tnode $k)
+		veth "$a" right "$b" left
+		addr "$a" right "198.18.$k.1/24" "2001:2:0:$k::1/64"
+		addr "$b" left "198.18.$k.2/24" "2001:2:0:$k::2/64"
+	done
+	for ((j = 0; j <= last; j++)); do
+		node=$(_tnode $j)
+		for ((k = 1; k <= last; k++)); do
+			if [ $k -lt $j ]; then
+				echo "route add 198.18.$k.0/24 via 198.18.$j.1"
+				echo "route add 2001:2:0:$k::/64 via 2001:2:0:$j::1"
+			elif [ $k -gt $((j + 1)) ]; then
+				echo "route add 198.18.$k.0/24 via 198.18.$((j + 1)).2"
+				echo "route add 2001:2:0:$k::/64 via 2001:2:0:$((j + 1))::2"
+			fi
+		done >"$TMPD/routes"
+		if [ -s "$TMPD/routes" ]; then
+			ip -n "$(nsn "$node")" -batch "$TMPD/routes" || die "routes in $node"
+		fi
+	done
+	unset -f _tnode
+}
+
+# maskt: the measured times of traceroute output.
+maskt() {
+	sed -E 's/ [0-9]+\.[0-9]{3} ms/ X ms/g'
+}
+
+# hop_addr FAM K: the address router (or target) K answers from.
+hop_addr() {
+	if [ "$1" = 4 ]; then echo "198.18.$2.2"; else echo "2001:2:0:$2::2"; fi
+}
+
+# expect_trace FAM N MAXHOPS LEN [SILENT]: masked -n output for a chain of N
+# routers traced to its target, hop SILENT (if any) all stars.
+expect_trace() {
+	local fam=$1 n=$2 max=$3 len=$4 silent=${5:-0} k a
+	a=$(hop_addr "$fam" $((n + 1)))
+	printf 'traceroute to %s (%s), %s hops max, %s byte packets\n' "$a" "$a" "$max" "$len"
+	for ((k = 1; k <= n + 1; k++)); do
+		if [ $k -eq "$silent" ]; then
+			printf '%2d  * * *\n' $k
+		else
+			printf '%2d  %s  X ms  X ms  X ms\n' $k "$(hop_addr "$fam" $k)"
+		fi
+	done
+}
+
+# check_chain C N MAXHOPS [SILENT]: every method, both families, from C-p.
+check_chain() {
+	local c=$1 n=$2 max=$3 silent=${4:-0} fam m len dst what
+	for fam in 4 6; do
+		dst=$(hop_addr $fam $((n + 1)))
+		for m in "" -I -T; do
+			len=60
+			[ $fam = 6 ] && len=80
+			what="chain $n${silent:+ silent $silent} v$fam ${m:-UDP}"
+			run_in "$c-p" "$TR" -n -m "$max" $m "$dst"
+			assert_eq "$what: exit status" 0 "$RC"
+			assert_lines "$what: hops" "$(expect_trace $fam "$n" "$max" $len "$silent")" \
+				"$(printf '%s\n' "$OUT" | maskt)"
+			assert_eq "$what: stderr empty" "" "$ERR"
+		done
+	done
+}
+
+# ---------------------------------------------------------------- chain 1
+tchain c1 1
+check_chain c1 1 30
+# Names: "name (addr)", and "addr (addr)" for an address without one.
+hosts_file c1-p "198.18.2.2 target.test"
+run_in c1-p "$TR" 198.18.2.2
+assert_lines "chain 1 names" "traceroute to 198.18.2.2 (198.18.2.2), 30 hops max, 60 byte packets
+ 1  198.18.1.2 (198.18.1.2)  X ms  X ms  X ms
+ 2  target.test (198.18.2.2)  X ms  X ms  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+run_in c1-p "$TR" -q 1 target.test
+assert_lines "chain 1 target by name" "traceroute to target.test (198.18.2.2), 30 hops max, 60 byte packets
+ 1  198.18.1.2 (198.18.1.2)  X ms
+ 2  target.test (198.18.2.2)  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+# The invocation names and the echolot command.
+run_in c1-p "$(dirname "$TR")/traceroute6" -n -q 1 2001:2:0:2::2
+assert_lines "traceroute6" "traceroute to 2001:2:0:2::2 (2001:2:0:2::2), 30 hops max, 80 byte packets
+ 1  2001:2:0:1::2  X ms
+ 2  2001:2:0:2::2  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+run_in c1-p "$(dirname "$TR")/echolot" trace -n -q 2 -I 198.18.2.2
+assert_lines "echolot trace" "traceroute to 198.18.2.2 (198.18.2.2), 30 hops max, 60 byte packets
+ 1  198.18.1.2  X ms  X ms
+ 2  198.18.2.2  X ms  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+# Packet lengths: the headers at least; TCP's SYN is fixed.
+for spec in "28:28:" "10:28:" "100:100:" "1000:1000:-I" "100:60:-T"; do
+	IFS=: read -r ask want m <<<"$spec"
+	run_in c1-p "$TR" -n -q 1 $m 198.18.2.2 "$ask"
+	assert_match "length $ask ${m:-UDP}: header" "^traceroute to 198\.18\.2\.2 \(198\.18\.2\.2\), 30 hops max, $want byte packets$" "$OUT"
+	assert_match "length $ask ${m:-UDP}: reached" "^ 2  198\.18\.2\.2  [0-9.]+ ms$" "$OUT"
+done
+# -f, -m, -q
+run_in c1-p "$TR" -n -f 2 -q 1 198.18.2.2
+assert_lines "-f 2" "traceroute to 198.18.2.2 (198.18.2.2), 30 hops max, 60 byte packets
+ 2  198.18.2.2  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+run_in c1-p "$TR" -n -m 1 -q 4 198.18.2.2
+assert_lines "-m 1 -q 4" "traceroute to 198.18.2.2 (198.18.2.2), 1 hops max, 60 byte packets
+ 1  198.18.1.2  X ms  X ms  X ms  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+
+# ICMP extensions (-e): t gets 198.18.2.77, where the kernel keeps quiet
+# (nft) and a small responder answers each UDP probe with a time exceeded
+# that carries an RFC 4884 structure with a two-label MPLS stack (RFC 4950).
+addr c1-t left 198.18.2.77/24
+nft_load c1-t '
+table inet quiet77 {
+	chain in {
+		type filter hook input priority 0;
+		ip daddr 198.18.2.77 meta l4proto udp drop
+	}
+}'
+cat >"$TMPD/mpls.py" <<'EOF'
+import socket, struct, sys, time
+def csum(b):
+    if len(b) % 2:
+        b += b'\0'
+    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+rx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
+rx.bind(('left', 0))
+rx.settimeout(0.5)
+tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+tx.bind(('198.18.2.77', 0))
+print('ready', flush=True)
+end, sent = time.time() + float(sys.argv[1]), 0
+while time.time() < end and sent < int(sys.argv[2]):
+    try:
+        pkt = rx.recv(2048)
+    except socket.timeout:
+        continue
+    if len(pkt) < 28 or pkt[9] != 17 or pkt[16:20] != socket.inet_aton('198.18.2.77'):
+        continue
+    src = socket.inet_ntoa(pkt[12:16])
+    if not src.startswith('198.18.'):           # never outside the test range
+        sys.exit(2)
+    quote = pkt[:128].ljust(128, b'\0')
+    labels = [(24001, 0, 0, 1), (16, 5, 1, 1)]  # label, TC, S, TTL
+    obj = b''.join(struct.pack('!I', l << 12 | tc << 9 | s << 8 | ttl) for l, tc, s, ttl in labels)
+    obj = struct.pack('!HBB', 4 + len(obj), 1, 1) + obj
+    ext = struct.pack('!BBH', 0x20, 0, 0) + obj
+    ext = ext[:2] + struct.pack('!H', csum(ext)) + ext[4:]
+    msg = struct.pack('!BBHBBH', 11, 0, 0, 0, 32, 0) + quote + ext
+    msg = msg[:2] + struct.pack('!H', csum(msg)) + msg[4:]
+    tx.sendto(msg, (src, 0))
+    sent += 1
+print('sent', sent, flush=True)
+EOF
+bg_start c1-t "$TMPD/mpls.log" python3 "$TMPD/mpls.py" 10 8
+for _ in $(seq 50); do grep -q ready "$TMPD/mpls.log" 2>/dev/null && break; sleep 0.1; done
+run_in c1-p "$TR" -n -e -q 2 -m 2 198.18.2.77
+assert_lines "-e: MPLS labels" "traceroute to 198.18.2.77 (198.18.2.77), 2 hops max, 60 byte packets
+ 1  198.18.1.2  X ms  X ms
+ 2  198.18.2.77 <MPLS:L=24001,E=0,S=0,T=1/L=16,E=5,S=1,T=1>  X ms  X ms" \
+	"$(printf '%s\n' "$OUT" | maskt)"
+run_in c1-p "$TR" -n -q 2 -m 2 198.18.2.77
+assert_lines "without -e: no extensions shown" "traceroute to 198.18.2.77 (198.18.2.77), 2 hops max, 60 byte packets
+ 1  198.18.1.2  X ms  X ms
+ 2  198.18.2.77  X ms  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+kill "$BG_PID" 2>/dev/null
+wait "$BG_PID" 2>/dev/null
+
+# ------------------------------------------------- bad values, privileges
+for bad in "-q 0" "-q 11" "-m 0" "-m 256" "-f 0" "-f 31" "-w -1" "-w abc" \
+	"-z -1" "-p 70000" "-t 256" "-N x" "--bogus"; do
+	# shellcheck disable=SC2086 # one word per option and value
+	run_in c1-p "$TR" $bad 198.18.2.2
+	assert_eq "bad value '$bad': exit 2" 2 "$RC"
+	assert_eq "bad value '$bad': nothing on stdout" "" "$OUT"
+	assert_match "bad value '$bad': a message" "^traceroute: .+" "$ERR"
+done
+run_in c1-p "$TR" 198.18.2.2 70000
+assert_eq "packetlen 70000: exit 2" 2 "$RC"
+assert_match "packetlen 70000: message" "too big packetlen 70000 specified" "$ERR"
+run_in c1-p "$TR" -s 2001:2:0:1::1 198.18.2.2
+assert_eq "-s of the other family: exit 2" 2 "$RC"
+run_in c1-p "$TR"
+assert_eq "no host: exit 2" 2 "$RC"
+assert_match "no host: usage" "^Usage:" "$ERR"
+
+run_as_nobody c1-p "$TR" -n -q 1 198.18.2.2
+assert_eq "nobody UDP (error queue): exit" 0 "$RC"
+assert_lines "nobody UDP (error queue): hops" "traceroute to 198.18.2.2 (198.18.2.2), 30 hops max, 60 byte packets
+ 1  198.18.1.2  X ms
+ 2  198.18.2.2  X ms" "$(printf '%s\n' "$OUT" | maskt)"
+run_as_nobody c1-p "$TR" -n -q 1 -T 198.18.2.2
+assert_eq "nobody -T: exit 2" 2 "$RC"
+assert_match "nobody -T: names the privilege" "^traceroute: TCP \(-T\) probes need a raw socket: .*CAP_NET_RAW" "$ERR"
+assert_eq "nobody -T: nothing on stdout" "" "$OUT"
+run_as_nobody c1-p "$TR" -n -q 1 -I 198.18.2.2
+assert_eq "nobody -I, no ping group: exit 2" 2 "$RC"
+assert_match "nobody -I: names both fixes" "CAP_NET_RAW.*ping_group_range" "$ERR"
+ns_sysctl c1-p "net.ipv4.ping_group_range=0 2147483647"
+for fam in 4 6; do
+	run_as_nobody c1-p "$TR" -$fam -n -q 1 -I "$(hop_addr $fam 2)"
+	assert_eq "nobody -I v$fam (ICMP datagram socket): exit" 0 "$RC"
+	assert_lines "nobody -I v$fam (ICMP datagram socket): hops" \
+		"$(printf 'traceroute to %s (%s), 30 hops max, %s byte packets\n 1  %s  X ms\n 2  %s  X ms' \
+			"$(hop_addr $fam 2)" "$(hop_addr $fam 2)" $((fam == 4 ? 60 : 80)) \
+			"$(hop_addr $fam 1)" "$(hop_addr $fam 2)")" "$(printf '%s\n' "$OUT" | maskt)"
+done
+
+# ---------------------------------------------------------------- chain 5
+tchain c5 5
+check_chain c5 5 30
+
+# Paris: one flow per run.  Capture every probe the prober sends and check
+# that what a load balancer hashes never changes while the key does.
+paris_check() {     # paris_check PCAP FAMILY: prints "ok ..." or "bad ..."
+	python3 - "$1" "$2" <<'EOF'
+import struct, sys
+data = open(sys.argv[1], 'rb').read()
+fam = sys.argv[2]
+endian = '<' if data[:4] == b'\xd4\xc3\xb2\xa1' else '>'
+off, flows, keys, n = 24, set(), set(), 0
+while off + 16 <= len(data):
+    incl = struct.unpack(endian + 'I', data[off + 8:off + 12])[0]
+    pkt = data[off + 16:off + 16 + incl]
+    off += 16 + incl
+    et = struct.unpack('>H', pkt[12:14])[0]
+    ip = pkt[14:]
+    if fam == '4' and et == 0x0800:
+        proto, l4 = ip[9], ip[(ip[0] & 15) * 4:]
+    elif fam == '6' and et == 0x86dd:
+        proto, l4 = ip[6], ip[40:]
+    else:
+        continue
+    if proto == 17:                         # UDP: ports; key: checksum
+        flows.add(l4[0:4]); keys.add(l4[6:8])
+    elif proto in (1, 58) and l4[0] in (8, 128):   # echo: type, code, id, checksum
+        flows.add(l4[0:6]); keys.add(l4[6:8])
+    elif proto == 6 and l4[13] & 2:         # SYN: ports; key: sequence
+        flows.add(l4[0:4]); keys.add(l4[4:8])
+    else:
+        continue
+    n += 1
+print(('ok' if n >= 9 and len(flows) == 1 and len(keys) == n else 'bad'),
+      'probes', n, 'flows', len(flows), 'keys', len(keys))
+EOF
+}
+for fam in 4 6; do
+	for m in "" -I -T; do
+		cap=$TMPD/paris$fam${m:-U}.pcap
+		# A log of its own: bg_start truncates it in the background, and
+		# an old "listening" must not be taken for this tcpdump's.
+		bg_start c5-p "$cap.log" tcpdump -i right -nn -U --immediate-mode -w "$cap" \
+			"$([ $fam = 4 ] && echo 'ip and src 198.18.1.1' || echo 'ip6 and src 2001:2:0:1::1')"
+		for _ in $(seq 50); do grep -q listening "$cap.log" 2>/dev/null && break; sleep 0.1; done
+		run_in c5-p "$TR" -n $m "$(hop_addr $fam 6)"
+		sleep 0.3
+		kill "$BG_PID" 2>/dev/null
+		wait "$BG_PID" 2>/dev/null
+		assert_match "Paris v$fam ${m:-UDP}: one flow, a key per probe" "^ok " "$(paris_check "$cap" $fam)"
+	done
+done
+
+# A silent router: r3 drops the errors it would send.
+nft_load c5-r3 '
+table inet quiet {
+	chain out {
+		type filter hook output priority 0;
+		icmp type { time-exceeded, destination-unreachable } drop
+		icmpv6 type { time-exceeded, destination-unreachable } drop
+	}
+}'
+check_chain c5 5 30 3
+
+# Differential: the reference traceroute and ours on the same topology (r3
+# still silent), stdout compared with the times masked, and exit statuses.
+# The link r2 - r3 takes 1280 bytes: -F probes of 1400 draw "!F-1280" there.
+ip -n "$(nsn c5-r2)" link set right mtu 1280 || die "mtu"
+ip -n "$(nsn c5-r3)" link set left mtu 1280 || die "mtu"
+hosts_file c5-p "198.18.1.2 r1.test" "2001:2:0:1::2 r1.test" \
+	"198.18.6.2 target.test" "2001:2:0:6::2 target.test" "198.18.4.2 r4.test"
+if [ -x "$REF_TR" ]; then
+	for args in "-n 198.18.6.2" "198.18.6.2" "-I 198.18.6.2" "-T -n 198.18.6.2" \
+		"-6 -n 2001:2:0:6::2" "-6 -I 2001:2:0:6::2" "-6 -T 2001:2:0:6::2" \
+		"-q 1 -f 2 -m 6 198.18.6.2" "-N 1 -q 2 -m 2 198.18.6.2" "-4 target.test" \
+		"-6 -q 1 target.test" "-n -z 20 -q 1 198.18.6.2" "-n 198.18.6.2 28" "-I -n 198.18.6.2 120" \
+		"-F -n 198.18.6.2 1400" "-F -I -n 198.18.6.2 1400" "-6 -F -n 2001:2:0:6::2 1400" \
+		"-F -n 198.18.6.2 2000" "-6 -F -T -n 2001:2:0:6::2"; do
+		# shellcheck disable=SC2086 # one word per argument
+		run_in c5-p "$REF_TR" $args
+		ref_out=$(printf '%s\n' "$OUT" | maskt) ref_rc=$RC
+		assert_match "reference '$args' traced" "^ ?[0-9]+  [0-9a-z*]" "$ref_out"
+		# shellcheck disable=SC2086
+		run_in c5-p "$TR" $args
+		assert_lines "differential '$args'" "$ref_out" "$(printf '%s\n' "$OUT" | maskt)"
+		assert_eq "differential '$args': exit status" "$ref_rc" "$RC"
+	done
+else
+	log "no $REF_TR: differential part skipped"
+fi
+nft_load c5-r3 'delete table inet quiet'
+
+# Unreachable: r1 rejects 198.18.60.x / 2001:2:0:60::x the ways nft can,
+# and has no route at all for 198.18.50.0/24 and 2001:2:0:50::/64.
+for k in 50 60; do
+	route c5-p "198.18.$k.0/24" via 198.18.1.2
+	route c5-p "2001:2:0:$k::/64" via 2001:2:0:1::2
+done
+route c5-r1 198.18.60.0/24 via 198.18.2.2
+route c5-r1 2001:2:0:60::/64 via 2001:2:0:2::2
+nft_load c5-r1 '
+table inet rej {
+	chain fw {
+		type filter hook forward priority 0;
+		ip daddr 198.18.60.1 reject with icmp type host-unreachable
+		ip daddr 198.18.60.2 reject with icmp type net-unreachable
+		ip daddr 198.18.60.3 reject with icmp type admin-prohibited
+		ip daddr 198.18.60.4 reject with icmp type prot-unreachable
+		ip6 daddr 2001:2:0:60::1 reject with icmpv6 type no-route
+		ip6 daddr 2001:2:0:60::2 reject with icmpv6 type admin-prohibited
+		ip6 daddr 2001:2:0:60::3 reject with icmpv6 type addr-unreachable
+	}
+}'
+while IFS='|' read -r dst from note hop; do
+	len=60
+	case $dst in *:*) len=80 ;; esac
+	for m in "" -I -T; do
+		run_in c5-p "$TR" -n $m "$dst"
+		want="traceroute to $dst ($dst), 30 hops max, $len byte packets"
+		[ "$hop" = 2 ] && want+=$'\n'" 1  $from  X ms  X ms  X ms"
+		want+=$'\n'" $hop  $from  X ms $note  X ms $note  X ms $note"
+		assert_lines "$dst ${m:-UDP}: $note from r1" "$want" "$(printf '%s\n' "$OUT" | maskt)"
+	done
+done <<'EOF'
+198.18.60.1|198.18.1.2|!H|2
+198.18.60.2|198.18.1.2|!N|2
+198.18.60.3|198.18.1.2|!X|2
+198.18.60.4|198.18.1.2|!P|2
+2001:2:0:60::1|2001:2:0:1::2|!N|2
+2001:2:0:60::2|2001:2:0:1::2|!X|2
+2001:2:0:60::3|2001:2:0:1::2|!H|2
+2001:2:0:50::1|2001:2:0:1::2|!N|1
+EOF
+# IPv4 without a route: the kernel allows a burst of 5 such errors per
+# source (net.ipv4.route.error_burst, not per namespace): one probe in
+# flight, and a source address of its own per method.
+addr c5-p right 198.18.1.11/24 198.18.1.12/24 198.18.1.13/24
+src=11
+for m in "" -I -T; do
+	run_in c5-p "$TR" -n -N 1 -s 198.18.1.$src $m 198.18.50.1
+	assert_lines "198.18.50.1 (no route) ${m:-UDP}: !N" \
+		"traceroute to 198.18.50.1 (198.18.50.1), 30 hops max, 60 byte packets
+ 1  198.18.1.2  X ms !N  X ms !N  X ms !N" "$(printf '%s\n' "$OUT" | maskt)"
+	src=$((src + 1))
+done
+
+# A silent tail: the target drops every probe.  traceroute 2.x waits 5 s
+# for every window of probes; the adaptive wait (NEAR times the RTTs seen)
+# ends this well within 2 s.
+nft_load c5-t '
+table inet sink {
+	chain in {
+		type filter hook input priority 0;
+		meta l4proto { udp, tcp } drop
+		icmp type echo-request drop
+		icmpv6 type echo-request drop
+	}
+}'
+for fam in 4 6; do
+	t0=$(date +%s%N)
+	run_in c5-p "$TR" -n -m 10 "$(hop_addr $fam 6)"
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	want=$(printf 'traceroute to %s (%s), 10 hops max, %s byte packets\n' "$(hop_addr $fam 6)" \
+		"$(hop_addr $fam 6)" $((fam == 4 ? 60 : 80)))
+	for k in 1 2 3 4 5; do want+=$'\n'"$(printf '%2d  %s  X ms  X ms  X ms' $k "$(hop_addr $fam $k)")"; done
+	for k in 6 7 8 9 10; do want+=$'\n'"$(printf '%2d  * * *' $k)"; done
+	assert_lines "v$fam silent tail: stars to -m" "$want" "$(printf '%s\n' "$OUT" | maskt)"
+	CHECKS=$((CHECKS + 1))
+	if [ "$ms" -lt 2000 ]; then pass "v$fam silent tail in ${ms} ms"; else fail "v$fam silent tail took ${ms} ms"; fi
+done
+
+# --------------------------------------------------------------- chain 30
+tchain c30 30
+check_chain c30 30 35
+
+finish

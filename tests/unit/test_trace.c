@@ -1,0 +1,428 @@
+/* Unit tests for traceroute's pieces that need no network: the option
+ * parser (src/cli/trace_opts.c), the text (src/report/trace_text.c: hop
+ * lines, annotations, extensions) and the engine's waits
+ * (trace_timeout). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "unit.h"
+#include "cli/trace_opts.h"
+#include "engine/trace.h"
+#include "report/trace_text.h"
+
+#define MS 1000000LL
+
+/* ------------------------------------------------------------- options */
+
+static int parse(const char *line, struct trace_opts *o, char *err, size_t errlen)
+{
+	static char buf[512];
+	char *argv[32], *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "traceroute %s", line);
+	for (char *t = strtok_r(buf, " ", &save); t && argc < 31;
+	     t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	trace_opts_default(o);
+	return trace_opts_parse(argc, argv, o, err, errlen);
+}
+
+static void test_opts_good(void **state)
+{
+	struct trace_opts o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse("host", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_string_equal(o.target, "host");
+	assert_int_equal(o.method, PROBE_UDP);
+	assert_int_equal(o.max_ttl, 30);
+	assert_int_equal(o.nqueries, 3);
+	assert_int_equal(o.sim, 16);
+	assert_true(o.wait_max == 5.0 && o.wait_here == 3.0 && o.wait_near == 10.0);
+	assert_int_equal(o.packet_len, -1);
+
+	assert_int_equal(parse("-6 -I -n -q 1 -m 5 -f 2 -N 4 -w 2,1,0 -p 7 -t 16 "
+			       "-s 2001:2::1 -i eth0 -z 20 -e --back -F host 100",
+			       &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_int_equal(o.family, AF_INET6);
+	assert_int_equal(o.method, PROBE_ICMP);
+	assert_true(o.numeric && o.extensions && o.back && o.dontfrag);
+	assert_int_equal(o.nqueries, 1);
+	assert_int_equal(o.max_ttl, 5);
+	assert_int_equal(o.first_ttl, 2);
+	assert_int_equal(o.sim, 4);
+	assert_true(o.wait_max == 2.0 && o.wait_here == 1.0 && o.wait_near == 0.0);
+	assert_int_equal(o.port, 7);
+	assert_int_equal(o.tos, 16);
+	assert_string_equal(o.source, "2001:2::1");
+	assert_string_equal(o.device, "eth0");
+	assert_true(o.sendwait > 0.0199 && o.sendwait < 0.0201);     /* ms */
+	assert_int_equal(o.packet_len, 100);
+
+	/* -U: UDP to port 53 unless -p; -T; options after the host. */
+	assert_int_equal(parse("-U host", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_int_equal(o.port, 53);
+	assert_int_equal(parse("-p 99 -U host", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_int_equal(o.port, 99);
+	assert_int_equal(parse("host -T -n", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_int_equal(o.method, PROBE_TCP);
+	assert_true(o.numeric);
+	assert_int_equal(parse("--wait=1 --queries=2 --max-hops=9 host", &o, err,
+			       sizeof(err)), TRACE_OPTS_OK);
+	assert_true(o.wait_max == 1.0 && o.wait_here == 3.0);
+	assert_int_equal(o.nqueries, 2);
+	assert_int_equal(o.max_ttl, 9);
+	/* -N 0 is taken as 1, as traceroute runs it. */
+	assert_int_equal(parse("-N 0 host", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_int_equal(o.sim, 1);
+	assert_int_equal(parse("-z 0.5 host", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_true(o.sendwait == 0.5);
+}
+
+static void test_opts_bad(void **state)
+{
+	static const struct {
+		const char *line;
+		const char *err;        /* "" : usage */
+	} rows[] = {
+		{ "", "" },
+		{ "-q 0 host", "no more than 10 probes per hop" },
+		{ "-q 11 host", "no more than 10 probes per hop" },
+		{ "-m 0 host", "first hop out of range" },
+		{ "-m 256 host", "max hops cannot be more than 255" },
+		{ "-f 0 host", "first hop out of range" },
+		{ "-f 31 host", "first hop out of range" },
+		{ "-w -1 host", "bad wait specifications `-1,3,10' used" },
+		{ "-w abc host", "Cannot handle `-w' option with arg `abc'" },
+		{ "-w 1,2,3,4 host", "Cannot handle `-w' option with arg `1,2,3,4'" },
+		{ "--wait=x host", "Cannot handle `--wait' option with arg `x'" },
+		{ "-z -1 host", "bad sendtime `-1' specified" },
+		{ "-p 70000 host", "Cannot handle `-p' option with arg `70000'" },
+		{ "-t 256 host", "Cannot handle `-t' option with arg `256'" },
+		{ "-q x host", "Cannot handle `-q' option with arg `x'" },
+		{ "host 70000", "too big packetlen 70000 specified" },
+		{ "host abc", "Cannot handle \"packetlen\" cmdline arg `abc'" },
+		{ "host 60 extra", "Extra arg `extra'" },
+		{ "-Z host", "Bad option `-Z'" },
+		{ "--bogus host", "Bad option `--bogus'" },
+		{ "host -m", "option requires an argument -- '-m'" },
+	};
+
+	(void)state;
+	TABLE_BEGIN();
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct trace_opts o;
+		char err[256];
+		int rc = parse(rows[i].line, &o, err, sizeof(err));
+
+		CHECK(rc == TRACE_OPTS_EXIT, "'%s': rc %d", rows[i].line, rc);
+		CHECK(!strcmp(err, rows[i].err), "'%s': err '%s', want '%s'",
+		      rows[i].line, err, rows[i].err);
+	}
+	TABLE_END();
+}
+
+/* ---------------------------------------------------------- annotations */
+
+static void test_annotations(void **state)
+{
+	static const struct {
+		int family;
+		uint8_t type, code;
+		uint32_t info;
+		const char *want;
+	} rows[] = {
+		{ AF_INET, 11, 0, 0, "" },
+		{ AF_INET, 11, 1, 0, "!<11-1>" },
+		{ AF_INET, 3, 0, 0, "!N" }, { AF_INET, 3, 1, 0, "!H" },
+		{ AF_INET, 3, 2, 0, "!P" }, { AF_INET, 3, 3, 0, "" },
+		{ AF_INET, 3, 4, 1400, "!F-1400" }, { AF_INET, 3, 5, 0, "!S" },
+		{ AF_INET, 3, 6, 0, "!N" }, { AF_INET, 3, 7, 0, "!H" },
+		{ AF_INET, 3, 8, 0, "!N" }, { AF_INET, 3, 9, 0, "!X" },
+		{ AF_INET, 3, 10, 0, "!X" }, { AF_INET, 3, 11, 0, "!N" },
+		{ AF_INET, 3, 12, 0, "!H" }, { AF_INET, 3, 13, 0, "!X" },
+		{ AF_INET, 3, 14, 0, "!V" }, { AF_INET, 3, 15, 0, "!C" },
+		{ AF_INET, 3, 16, 0, "!<16>" },
+		{ AF_INET, 12, 0, 0, "!<12-0>" },
+		{ AF_INET6, 3, 0, 0, "" }, { AF_INET6, 3, 1, 0, "!<3-1>" },
+		{ AF_INET6, 1, 0, 0, "!N" }, { AF_INET6, 1, 1, 0, "!X" },
+		{ AF_INET6, 1, 2, 0, "!H" }, { AF_INET6, 1, 3, 0, "!H" },
+		{ AF_INET6, 1, 4, 0, "" }, { AF_INET6, 1, 5, 0, "!<5>" },
+		{ AF_INET6, 1, 6, 0, "!<6>" },
+		{ AF_INET6, 2, 0, 1280, "!F-1280" },
+		{ AF_INET6, 4, 1, 0, "!<4-1>" },
+	};
+
+	(void)state;
+	TABLE_BEGIN();
+	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
+		struct trace_probe p;
+		char buf[32];
+
+		memset(&p, 0, sizeof(p));
+		p.answer = TRACE_ANS_ICMP;
+		p.type = rows[i].type;
+		p.code = rows[i].code;
+		p.info = rows[i].info;
+		report_trace_annotation(buf, sizeof(buf), rows[i].family, &p);
+		CHECK(!strcmp(buf, rows[i].want), "v%d %u/%u: '%s', want '%s'",
+		      rows[i].family == AF_INET ? 4 : 6, rows[i].type,
+		      rows[i].code, buf, rows[i].want);
+	}
+	TABLE_END();
+	{
+		struct trace_probe p;
+		char buf[32];
+
+		memset(&p, 0, sizeof(p));
+		p.answer = TRACE_ANS_ECHO;
+		report_trace_annotation(buf, sizeof(buf), AF_INET, &p);
+		assert_string_equal(buf, "");
+		p.answer = TRACE_ANS_TCP;
+		report_trace_annotation(buf, sizeof(buf), AF_INET6, &p);
+		assert_string_equal(buf, "");
+	}
+}
+
+static void test_ext_text(void **state)
+{
+	/* Two labels, then an object of class 2 with two words. */
+	static const uint8_t ext[] = {
+		0x20, 0, 0, 0,
+		0, 12, 1, 1,
+		0x00, 0x01, 0x00, 0xff,         /* L=16 E=0 S=0 T=255 */
+		0x00, 0x01, 0x13, 0x01,         /* L=17 E=1 S=1 T=1 */
+		0, 12, 2, 3,
+		0x0a, 0x0b, 0x0c, 0x0d, 0x01, 0x02, 0x03, 0x04,
+	};
+	static const uint8_t ragged[] = {
+		0x20, 0, 0, 0, 0, 6, 2, 1, 0xaa, 0xbb,
+	};
+	char buf[256];
+
+	(void)state;
+	assert_true(report_trace_ext(buf, sizeof(buf), ext, sizeof(ext)) > 0);
+	assert_string_equal(buf, "MPLS:L=16,E=0,S=0,T=255/L=17,E=1,S=1,T=1;2/3:0a0b0c0d,01020304");
+	assert_int_equal(report_trace_ext(buf, sizeof(buf), ragged, sizeof(ragged)), -1);
+	assert_string_equal(buf, "");
+	assert_int_equal(report_trace_ext(buf, sizeof(buf), ext, 3), -1);
+	/* A small buffer truncates, never overruns. */
+	assert_true(report_trace_ext(buf, 10, ext, sizeof(ext)) >= 0);
+	assert_int_equal(strlen(buf), 9);
+	assert_int_equal(report_trace_hops_back(61), 4);
+	assert_int_equal(report_trace_hops_back(125), 4);
+	assert_int_equal(report_trace_hops_back(250), 6);
+}
+
+/* ------------------------------------------------------------ hop lines */
+
+struct fake {
+	struct trace t;
+	struct trace_probe probes[12];
+};
+
+static void set_answer(struct trace_probe *p, int family, const char *addr,
+		       int64_t rtt_ns, enum trace_answer a, uint8_t type,
+		       uint8_t code)
+{
+	p->answer = a;
+	p->rtt_ns = rtt_ns;
+	p->type = type;
+	p->code = code;
+	memset(&p->from, 0, sizeof(p->from));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)&p->from;
+
+		s->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &s->sin6_addr);
+		p->fromlen = sizeof(*s);
+	} else {
+		struct sockaddr_in *s = (struct sockaddr_in *)&p->from;
+
+		s->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &s->sin_addr);
+		p->fromlen = sizeof(*s);
+	}
+}
+
+static void test_hop_lines(void **state)
+{
+	struct fake f;
+	struct report_trace r;
+	struct report_trace_cfg c;
+	struct sockaddr_in dst;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	assert_non_null(out);
+	memset(&f, 0, sizeof(f));
+	f.t.cfg.nqueries = 3;
+	memset(&dst, 0, sizeof(dst));
+	dst.sin_family = AF_INET;
+	inet_pton(AF_INET, "198.18.4.2", &dst.sin_addr);
+	for (unsigned i = 0; i < 12; i++) {
+		f.probes[i].ttl = i / 3 + 1;
+		f.probes[i].query = i % 3;
+	}
+	/* Hop 1: all from r1.  Hop 2: silence.  Hop 3: silence, then two
+	 * routers.  Hop 4: the target, !H on one. */
+	set_answer(&f.probes[0], AF_INET, "198.18.1.2", 123456, TRACE_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[1], AF_INET, "198.18.1.2", 101000, TRACE_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[2], AF_INET, "198.18.1.2", 99499, TRACE_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[7], AF_INET, "198.18.3.2", 1500000, TRACE_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[8], AF_INET, "198.18.33.2", 12345678, TRACE_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[9], AF_INET, "198.18.4.2", 200, TRACE_ANS_ICMP, 3, 3);
+	set_answer(&f.probes[10], AF_INET, "198.18.4.2", 300, TRACE_ANS_ICMP, 3, 1);
+	set_answer(&f.probes[11], AF_INET, "198.18.4.2", 400, TRACE_ANS_ECHO, 0, 0);
+
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.host = "target";
+	c.dst = (struct sockaddr *)&dst;
+	c.dstlen = sizeof(dst);
+	c.max_ttl = 30;
+	c.packet_len = 60;
+	c.numeric = true;
+	report_trace_init(&r, &c);
+	report_trace_header(&r);
+	for (unsigned i = 0; i < 12; i++) {
+		struct trace_event ev = { TRACE_EV_PROBE, &f.t, &f.probes[i] };
+
+		report_trace_on_event(&r, &ev);
+	}
+	{
+		struct trace_event ev = { TRACE_EV_END, &f.t, NULL };
+
+		report_trace_on_event(&r, &ev);
+	}
+	fclose(out);
+	assert_string_equal(text,
+		"traceroute to target (198.18.4.2), 30 hops max, 60 byte packets\n"
+		" 1  198.18.1.2  0.123 ms  0.101 ms  0.099 ms\n"
+		" 2  * * *\n"
+		" 3  * 198.18.3.2  1.500 ms 198.18.33.2  12.346 ms\n"
+		" 4  198.18.4.2  0.000 ms  0.000 ms !H  0.000 ms\n");
+	free(text);
+}
+
+/* An interrupted hop line still ends in a newline; hop numbers from 10
+ * on take the two columns. */
+static void test_hop_line_end(void **state)
+{
+	struct fake f;
+	struct report_trace r;
+	struct report_trace_cfg c;
+	struct sockaddr_in6 dst;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.t.cfg.nqueries = 2;
+	memset(&dst, 0, sizeof(dst));
+	dst.sin6_family = AF_INET6;
+	inet_pton(AF_INET6, "2001:2::9", &dst.sin6_addr);
+	memset(&c, 0, sizeof(c));
+	c.out = out;
+	c.host = "2001:2::9";
+	c.dst = (struct sockaddr *)&dst;
+	c.dstlen = sizeof(dst);
+	c.max_ttl = 12;
+	c.packet_len = 80;
+	c.numeric = true;
+	report_trace_init(&r, &c);
+	report_trace_header(&r);
+	f.probes[0].ttl = 12;
+	f.probes[0].query = 0;
+	set_answer(&f.probes[0], AF_INET6, "2001:2::9", 2000000, TRACE_ANS_ICMP, 1, 4);
+	{
+		struct trace_event ev = { TRACE_EV_PROBE, &f.t, &f.probes[0] };
+		struct trace_event end = { TRACE_EV_END, &f.t, NULL };
+
+		report_trace_on_event(&r, &ev);
+		report_trace_on_event(&r, &end);
+	}
+	fclose(out);
+	assert_string_equal(text,
+		"traceroute to 2001:2::9 (2001:2::9), 12 hops max, 80 byte packets\n"
+		"12  2001:2::9  2.000 ms\n");
+	free(text);
+}
+
+/* --------------------------------------------------------------- waits */
+
+static void test_timeouts(void **state)
+{
+	struct trace t;
+	struct trace_probe p[9];
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	memset(p, 0, sizeof(p));
+	t.probes = p;
+	t.nprobes = 9;
+	t.cfg.nqueries = 3;
+	t.cfg.wait_max_ns = 5000 * MS;
+	t.cfg.here_factor = 3;
+	t.cfg.near_factor = 10;
+
+	/* Nothing known: MAX. */
+	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
+	/* A later hop answered in 9 ms: NEAR x (9 + 1) ms. */
+	p[6].sent = p[6].done = true;
+	p[6].answer = TRACE_ANS_ICMP;
+	p[6].rtt_ns = 9 * MS;
+	for (int i = 3; i < 6; i++)
+		p[i].sent = true;
+	assert_int_equal(trace_timeout(&t, 3), 100 * MS);
+	/* The same hop answered in 4 ms: HERE x (4 + 1) ms. */
+	p[4].done = true;
+	p[4].answer = TRACE_ANS_ICMP;
+	p[4].rtt_ns = 4 * MS;
+	assert_int_equal(trace_timeout(&t, 3), 15 * MS);
+	/* Never more than MAX. */
+	p[4].rtt_ns = 4000 * MS;
+	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
+	/* Adaptive: only an earlier hop answered (max RTT 30 ms): NEAR x
+	 * (30 + 1) ms; at least 100 ms; HERE / NEAR 0 turn it off. */
+	memset(p, 0, sizeof(p));
+	p[0].sent = p[0].done = true;
+	p[0].answer = TRACE_ANS_ICMP;
+	p[0].rtt_ns = 30 * MS;
+	t.max_rtt_ns = 30 * MS;
+	for (int i = 3; i < 9; i++)
+		p[i].sent = true;
+	assert_int_equal(trace_timeout(&t, 3), 310 * MS);
+	t.max_rtt_ns = 1 * MS;
+	assert_int_equal(trace_timeout(&t, 3), 100 * MS);
+	t.cfg.near_factor = 0;
+	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
+	/* A silent probe of the same hop does not count as an answer. */
+	t.cfg.near_factor = 10;
+	t.max_rtt_ns = 0;
+	p[4].done = true;
+	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_opts_good),
+		cmocka_unit_test(test_opts_bad),
+		cmocka_unit_test(test_annotations),
+		cmocka_unit_test(test_ext_text),
+		cmocka_unit_test(test_hop_lines),
+		cmocka_unit_test(test_hop_line_end),
+		cmocka_unit_test(test_timeouts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
