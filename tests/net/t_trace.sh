@@ -30,54 +30,6 @@ REF_TR=${REF_TR:-/usr/sbin/traceroute}
 
 # fast_icmp NS: no global ICMP budget (net.ipv4.icmp_msgs_*, per namespace)
 # to run out of when a burst of probes draws a burst of errors.
-fast_icmp() {
-	ns_sysctl "$1" net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000
-}
-
-# tchain C N: like lib.sh's `chain N`, with namespaces C-p, C-r1..C-rN, C-t
-# (so that several chains coexist) and each node's routes added by one
-# `ip -batch` (a chain of 30 has some 1900 routes).  Addresses as in
-# `chain`: link k is 198.18.k.0/24 and 2001:2:0:k::/64, router k answers
-# from 198.18.k.2 / 2001:2:0:k::2, the target is 198.18.(N+1).2.
-tchain() {
-	local c=$1 n=$2 last=$(($2 + 1)) j k a b node
-	_tnode() {
-		if [ "$1" -eq 0 ]; then echo "$c-p"
-		elif [ "$1" -eq "$last" ]; then echo "$c-t"
-		else echo "$c-r$1"; fi
-	}
-	for ((k = 0; k <= last; k++)); do
-		ns_add "$(_tnode $k)"
-	done
-	for ((k = 1; k <= last; k++)); do
-		[ $k -le "$n" ] && forwarding "$c-r$k"
-		fast_icmp "$(_tnode $k)"
-	done
-	for ((k = 1; k <= last; k++)); do
-		a=$(_tnode $((k - 1)))
-		b=$(_tnode $k)
-		veth "$a" right "$b" left
-		addr "$a" right "198.18.$k.1/24" "2001:2:0:$k::1/64"
-		addr "$b" left "198.18.$k.2/24" "2001:2:0:$k::2/64"
-	done
-	for ((j = 0; j <= last; j++)); do
-		node=$(_tnode $j)
-		for ((k = 1; k <= last; k++)); do
-			if [ $k -lt $j ]; then
-				echo "route add 198.18.$k.0/24 via 198.18.$j.1"
-				echo "route add 2001:2:0:$k::/64 via 2001:2:0:$j::1"
-			elif [ $k -gt $((j + 1)) ]; then
-				echo "route add 198.18.$k.0/24 via 198.18.$((j + 1)).2"
-				echo "route add 2001:2:0:$k::/64 via 2001:2:0:$((j + 1))::2"
-			fi
-		done >"$TMPD/routes"
-		if [ -s "$TMPD/routes" ]; then
-			ip -n "$(nsn "$node")" -batch "$TMPD/routes" || die "routes in $node"
-		fi
-	done
-	unset -f _tnode
-}
-
 # maskt: the measured times of traceroute output.
 maskt() {
 	sed -E 's/ [0-9]+\.[0-9]{3} ms/ X ms/g'

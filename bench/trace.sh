@@ -1,0 +1,101 @@
+#!/bin/bash
+# bench/trace.sh: traceroute wall time, echolot against Debian's traceroute
+# (2.1.x) with the same method, in one run, on the namespace bed:
+#   1. a chain of 30 forwarding routers;
+#   2. the same chain with three routers (r10..r12) that stay silent (their
+#      ICMP errors dropped by nftables).
+#   3. the same with the last three routers and the target silent too, so
+#      that no later answer bounds the wait.
+# Targets (issue 4): 1. ratio <= 1; 2. and 3. ratio <= 0.5.
+# Reuses tests/net/lib.sh for the namespaces (created and removed here).
+# Env: TRACE (default build/traceroute), REF_TRACE (/usr/sbin/traceroute),
+# RUNS (3), METHODS ("-U -I" : UDP and ICMP).
+set -u
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$BENCH/.." && pwd)
+export PING=${PING:-$ROOT/build/ping}
+. "$ROOT/tests/net/lib.sh"
+need_root
+TRACE=${TRACE:-$ROOT/build/traceroute}
+REF_TRACE=${REF_TRACE:-/usr/sbin/traceroute}
+RUNS=${RUNS:-3}
+METHODS=${METHODS:-"default -I"}
+[ -x "$TRACE" ] || die "no $TRACE (run make)"
+[ -x "$REF_TRACE" ] || skip "no $REF_TRACE (apt-get install traceroute)"
+CMD_TIMEOUT=120
+
+tchain b 30
+T=198.18.31.2
+P=$(nsn b-p)
+
+# wall TRACER ARGS...: median wall seconds of RUNS runs, and the last output
+wall() {
+	local t s e
+	for ((r = 0; r < RUNS; r++)); do
+		s=$(date +%s%N)
+		timeout 120 ip netns exec "$P" "$@" >"$TMPD/out" 2>&1 || true
+		e=$(date +%s%N)
+		echo $(( (e - s) / 1000 ))
+	done | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
+}
+
+report() {      # report LABEL ECHOLOT_US REF_US TARGET
+	awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
+		r = a / b
+		printf "%-44s %9.3f s %9.3f s %7.3f  %s (target <= %s)\n", l, a / 1e6, b / 1e6, r,
+		       (r <= t ? "PASS" : "MISS"), t }'
+}
+
+printf '%-44s %11s %11s %7s\n' "metric" "echolot" "traceroute" "e/t"
+for m in $METHODS; do
+	[ "$m" = default ] && m=
+	a=$(wall "$TRACE" $m -m 32 -n "$T")
+	cp "$TMPD/out" "$TMPD/last-echolot"
+	[ -n "${SHOW:-}" ] && cat "$TMPD/out"
+	hops=$(grep -c '^ *[0-9]' "$TMPD/out")
+	b=$(wall "$REF_TRACE" $m -m 32 -n "$T")
+	report "30 routers ${m:-(UDP)}: wall ($hops lines)" "$a" "$b" 1.0
+done
+
+# Three routers that stay silent.
+for k in 10 11 12; do
+	nft_load "b-r$k" "table inet quiet {
+	chain out { type filter hook output priority 0;
+		meta l4proto icmp drop
+		meta l4proto ipv6-icmp drop
+	}
+}"
+done
+for m in $METHODS; do
+	[ "$m" = default ] && m=
+	a=$(wall "$TRACE" $m -m 32 -n "$T")
+	[ -n "${SHOW:-}" ] && cat "$TMPD/out"
+	stars=$(grep -c '\* \* \*' "$TMPD/out")
+	b=$(wall "$REF_TRACE" $m -m 32 -n "$T")
+	report "30 routers, 3 silent ${m:-(UDP)}: wall" "$a" "$b" 0.5
+done
+# Silence at the end: the last three routers and the target say nothing,
+# so no later answer tells how long to wait for them.
+for k in 28 29 30; do
+	nft_load "b-r$k" "table inet quiet {
+	chain out { type filter hook output priority 0;
+		meta l4proto icmp drop
+		meta l4proto ipv6-icmp drop
+	}
+}"
+done
+nft_load "b-t" "table inet quiet {
+	chain out { type filter hook output priority 0;
+		meta l4proto icmp drop
+		meta l4proto ipv6-icmp drop
+		meta l4proto tcp drop
+	}
+}"
+for m in $METHODS; do
+	[ "$m" = default ] && m=
+	a=$(wall "$TRACE" $m -m 32 -n "$T")
+	[ -n "${SHOW:-}" ] && cat "$TMPD/out"
+	b=$(wall "$REF_TRACE" $m -m 32 -n "$T")
+	report "30 routers, last 3 and target silent ${m:-(UDP)}" "$a" "$b" 0.5
+done
+finish
