@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "trace.h"
+#include "os.h"
 
 struct command {
 	const char *name;
@@ -18,6 +19,7 @@ static const struct command commands[] = {
 	{ "traceroute", AF_UNSPEC, "print the route to a host (Linux traceroute compatible)", cli_trace },
 	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
 	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
+	{ "os", AF_UNSPEC, "name the remote operating system (active probes)", cli_os },
 };
 
 static void help(FILE *f)

@@ -202,6 +202,13 @@ static bool authentic(const struct engine *e, const struct engine_target *t,
 
 /* ------------------------------------------------------------------ send */
 
+static int send_plain(void *ctx, struct sock *s, const void *buf, size_t len,
+		      const struct sockaddr *to, socklen_t tolen, uint32_t *txkey)
+{
+	(void)ctx;
+	return sock_send(s, buf, len, to, tolen, txkey);
+}
+
 static int send_probe(struct engine *e, unsigned ti, int64_t now)
 {
 	struct engine_target *t = &e->targets[ti];
@@ -257,8 +264,9 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	slot->kernel_stamp = false;
 	slot->sent_mono = now;
 	slot->sent_wall = ts_ns(&wall);
-	rc = sock_send(t->sock, t->txbuf, t->txlen,
-		       (const struct sockaddr *)&t->addr, t->addrlen, &key);
+	rc = (e->cfg.send ? e->cfg.send : send_plain)(e->cfg.send_ctx, t->sock,
+		t->txbuf, t->txlen, (const struct sockaddr *)&t->addr,
+		t->addrlen, &key);
 	t->ntransmitted++;
 	if (rc < 0) {
 		/* The probe counts as sent, as iputils counts it: the loss
@@ -722,9 +730,20 @@ static int drain(struct engine *e, struct sock *s)
 		if (n < RX_BATCH)
 			break;
 	}
-	if (n < 0 && n != -EAGAIN && n != -EINTR)
-		return n;
-	return total;
+	switch (n) {
+	case -EBADF:
+	case -ENOTSOCK:
+	case -EFAULT:
+	case -EINVAL:
+		return n;       /* the socket itself is broken */
+	default:
+		/* A pending error that an ICMP message raised (IP_RECVERR:
+		 * EHOSTUNREACH, ECONNREFUSED, ...) fails one receive; its
+		 * details wait in the error queue. */
+		if (n < 0 && n != -EAGAIN && n != -EINTR)
+			drain_errqueue(e, s);
+		return total;
+	}
 }
 
 /* ------------------------------------------------------------------ loop */

@@ -32,6 +32,13 @@ struct engine_cfg {
 	bool min_user_interval; /* not privileged: the interval has a floor */
 	bool broadcast;         /* -b: replies come from many hosts */
 	uint8_t tag_key[16];    /* per-run secret for the probes' tags */
+	/* When set, every probe goes out through this instead of sock_send
+	 * (same contract): `echolot os` gives each probe its own TTL, TOS,
+	 * DF, IP ID and ICMP code, with no setsockopt under the sandbox. */
+	int (*send)(void *ctx, struct sock *s, const void *buf, size_t len,
+		    const struct sockaddr *to, socklen_t tolen,
+		    uint32_t *txkey);
+	void *send_ctx;
 };
 
 /* Per-probe memory, in a ring indexed by sequence number: only probes

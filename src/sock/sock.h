@@ -217,4 +217,37 @@ void probe_sock_close(struct probe_socks *ps);
 int probe_sock_send(struct sock *s, const void *buf, size_t len,
 		    const struct sockaddr *to, socklen_t tolen, int ttl);
 
+/* ------------------------------------------- echolot os (os_sock.c) */
+
+/* How one probe goes out: its own TTL / hop limit and TOS / traffic class
+ * (ancillary data, no setsockopt: the sandbox forbids it), and on an
+ * IPv4 raw socket with IP_HDRINCL a header we write: DF and IP ID. */
+struct sock_shape {
+	bool hdrincl;           /* the socket has IP_HDRINCL (sock_hdrincl) */
+	int ttl;                /* -1: the socket's */
+	int tos;                /* -1: the socket's */
+	bool df;                /* hdrincl only */
+	uint16_t ip_id;         /* hdrincl only; 0: the kernel chooses */
+};
+
+/* IPv4 raw: from now on every send carries our IP header. */
+int sock_hdrincl(struct sock *s);
+
+/* Send the ICMP message icmp (len bytes) shaped by sh.  Returns 0 or
+ * -errno; *txkey as sock_send. */
+int sock_send_shaped(struct sock *s, const void *icmp, size_t len,
+		     const struct sockaddr *to, socklen_t tolen,
+		     const struct sock_shape *sh, uint32_t *txkey);
+
+/* As sock_filter_id, for echo replies whose identifier is one of
+ * first .. first + count - 1. */
+int sock_filter_id_range(struct sock *s, uint16_t first, uint16_t count);
+
+/* A raw IPv4 socket that sees only ICMP timestamp replies, its requests
+ * sent with this TTL.  Returns 0 or -errno. */
+int sock_open_tstamp(struct sock *s, int ttl);
+
+/* Wait until s has something to read: 1, 0 after timeout_ns, or -errno. */
+int sock_wait(struct sock *s, int64_t timeout_ns);
+
 #endif

@@ -254,4 +254,76 @@ int wire_icmp_ext_parse(const uint8_t *buf, size_t len,
 int wire_icmp_ext_find(int family, const uint8_t *buf, size_t len,
 		       struct wire_icmp_ext *x);
 
+/* ------------------------------------- echolot os: probes (os_wire.c)
+ * An IPv4 header for an IP_HDRINCL socket (the probe's own TTL, TOS, DF
+ * and ID), an echo request's code, and the ICMP timestamp messages
+ * (RFC 792) that tell stacks apart. */
+enum {
+	WIRE_ICMP4_TSTAMP = 13,
+	WIRE_ICMP4_TSTAMPREPLY = 14,
+};
+
+#define WIRE_TSTAMP_LEN 20      /* header and three 32-bit timestamps */
+
+/* Write a 20-byte IPv4 header (no options) from ip's tos, id, df, ttl,
+ * proto, src and dst for payload_len bytes after it, its checksum
+ * filled in.  Returns 20, or -ENOSPC / -EINVAL (too long). */
+int wire_ip4_build(const struct wire_ip4 *ip, size_t payload_len,
+		   uint8_t *out, size_t cap);
+
+/* Set the code of an ICMP message in place (buf, len: the message) and,
+ * for ICMPv4, fix its checksum; ICMPv6 checksums are the kernel's. */
+void wire_icmp_set_code(int family, uint8_t *buf, size_t len, uint8_t code);
+
+struct wire_tstamp {
+	uint8_t type;           /* WIRE_ICMP4_TSTAMP or _TSTAMPREPLY */
+	uint8_t code;
+	bool cksum_ok;
+	uint16_t id, seq;
+	uint32_t originate, receive, transmit;  /* host order */
+};
+
+/* Build a timestamp request (id, seq, originate) into out; 20 or -ENOSPC. */
+int wire_tstamp_build(uint16_t id, uint16_t seq, uint32_t originate,
+		      uint8_t *out, size_t cap);
+/* Parse a timestamp or timestamp reply message (the ICMP message, no IP
+ * header).  -EINVAL when short or of another type. */
+int wire_tstamp_parse(const uint8_t *buf, size_t len, struct wire_tstamp *t);
+
+/* ---------------------------------- captured frames (os_frame.c)
+ * The IP datagram in a captured frame, and its header as `echolot os
+ * --read` needs it.  Link types are the pcap LINKTYPE_* numbers. */
+enum {
+	WIRE_LINK_NULL = 0,             /* BSD loopback: 4-byte family */
+	WIRE_LINK_ETHERNET = 1,
+	WIRE_LINK_RAW = 101,            /* IPv4 or IPv6, no link header */
+	WIRE_LINK_LOOP = 108,
+	WIRE_LINK_LINUX_SLL = 113,      /* tcpdump -i any */
+	WIRE_LINK_IPV4 = 228,
+	WIRE_LINK_IPV6 = 229,
+	WIRE_LINK_LINUX_SLL2 = 276,
+};
+
+/* Find the IP datagram in a frame of link type link (802.1Q / 802.1ad
+ * tags skipped).  Returns 0 with *ip, *iplen, or -EINVAL / -ENOTSUP. */
+int wire_frame_ip(int link, const uint8_t *buf, size_t len,
+		  const uint8_t **ip, size_t *iplen);
+
+/* An IPv4 or IPv6 header and where its upper layer starts. */
+struct wire_pkt {
+	int family;
+	uint8_t src[16], dst[16];       /* 4 or 16 bytes used */
+	uint8_t ttl;                    /* TTL / hop limit */
+	uint8_t tos;                    /* TOS / traffic class */
+	uint16_t id;                    /* IPv4 only */
+	bool df;                        /* IPv4 only */
+	bool first_frag;                /* not a later fragment */
+	uint8_t proto;                  /* upper layer (IPv6: after the
+	                                   extension headers) */
+	const uint8_t *l4;              /* inside buf */
+	size_t l4_len;                  /* as far as captured and claimed */
+};
+
+int wire_pkt_parse(const uint8_t *buf, size_t len, struct wire_pkt *p);
+
 #endif

@@ -52,6 +52,20 @@ From ${R[ttl]} icmp_seq=2 $EXC" "$(printf '%s\n' "$OUT" | grep -E '^From ')"
 		"1 packets transmitted, 0 received, +1 errors, 100% packet loss" "$(stats_line "$OUT")"
 done
 
+# Flood into a TTL that runs out: every probe draws an error, none may end
+# the run (a pending socket error once failed the next receive).
+if is_echolot; then
+	for fam in 4 6; do
+		if [ $fam = 4 ]; then T=$T4; else T=$T6; fi
+		run_in p "$PING" -$fam -f -c 20 -t 2 -n "$T"
+		assert_eq "v$fam flood -t 2: exit status" 1 "$RC"
+		assert_eq "v$fam flood -t 2: nothing on stderr" "" "$ERR"
+		assert_eq "v$fam flood -t 2: statistics" \
+			"20 packets transmitted, 0 received, +20 errors, 100% packet loss" \
+			"$(stats_line "$OUT")"
+	done
+fi
+
 # A target that starts at 128 (the TTL that says "Windows").
 ns_sysctl t net.ipv4.ip_default_ttl=128 net.ipv6.conf.all.hop_limit=128 net.ipv6.conf.left.hop_limit=128
 run_in p "$PING" -4 -c 2 -i 0.2 -n "$T4"

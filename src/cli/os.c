@@ -1,0 +1,307 @@
+/* `echolot os HOST`: the remote operating system from active probes.
+ *
+ * 1. An echo request with TTL 255 must be answered: its reply's TTL is
+ *    the starting point.
+ * 2. The forward hop count, by TTL-limited echo requests.  Definitions:
+ *    the target is N routers away when N routers forward our probe; a
+ *    probe sent with TTL t reaches the target iff t >= N + 1 (each router
+ *    drops a probe that arrives with TTL 1 and answers Time Exceeded), so
+ *    N + 1 is the smallest TTL that reaches it, the target's hop number in
+ *    a traceroute.  Its replies cross the routers of the way back, N of
+ *    them on a symmetric path, and arrive with TTL initial - N: so
+ *    initial = reply TTL + N, and N is what fp_verdict() takes as the
+ *    measured hop count.  A handful of probes find N: the reply TTL names
+ *    a likely N (the passive estimate); a probe with TTL N + 1 that is
+ *    answered and one with TTL N that expires prove it.  Otherwise a
+ *    binary search between the largest TTL seen to expire and the
+ *    smallest seen to reach.  An unanswered probe is sent once more; if
+ *    that is lost too, a silent router is assumed (the target did answer
+ *    TTL 255).
+ * 3. Signals that tell the stacks of one TTL bucket apart (fp_active.h):
+ *    three echo requests with code 123, DF, TOS 0x28 and random IP IDs,
+ *    and an ICMP timestamp request.
+ *
+ * Every probe goes through the engine, one small run per step (count 1,
+ * a wait for the reply that follows the RTT seen), shaped by a send hook:
+ * TTL, TOS, DF, IP ID and code per probe, without a setsockopt under the
+ * sandbox.  Each step uses an identifier of its own (raw socket) or a
+ * fresh socket after a timeout (datagram socket), so a late answer to
+ * one step is never taken for the answer to the next. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "cli.h"
+#include "os.h"
+#include "os_run.h"
+#include "../engine/engine.h"
+#include "../report/os_active.h"
+#include "../sock/sandbox.h"
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	os_stop = 1;
+}
+
+static int64_t now_ns(void)
+{
+	return engine_now();
+}
+
+static void usage(FILE *f)
+{
+	fputs("\nUsage\n"
+	      "  echolot os [options] <destination>\n"
+	      "\n"
+	      "Names the remote operating system from the TTL of its echo replies,\n"
+	      "the hop count measured with TTL-limited probes, and how it answers\n"
+	      "a few unusual probes.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -4                 use IPv4\n"
+	      "  -6                 use IPv6\n"
+	      "  -n                 no reverse DNS name resolution\n"
+	      "  -w <deadline>      give up after <deadline> seconds (default 10)\n"
+	      "      --ttl-only     the TTL verdict alone, no other signals\n"
+	      "      --read <file>  classify every host whose ICMP replies are in a\n"
+	      "                     capture (pcap or pcapng) instead of probing;\n"
+	      "                     <destination> is then optional: only that host\n"
+	      "  -h, --help         print help and exit\n"
+	      "\n"
+	      "For more details see echolot(8).\n", f);
+}
+
+static int parse_opts(int argc, char **argv, struct os_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "ttl-only", no_argument, NULL, 'T' },
+		{ "read", required_argument, NULL, 'R' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->deadline_ns = 10 * NSEC;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":46nw:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case '4':
+		case '6':
+			if (o->family == AF_INET6 && c == '4') {
+				fprintf(stderr, "os: only one -4 or -6 option may be specified\n");
+				return -1;
+			}
+			if (o->family == AF_INET && c == '6') {
+				fprintf(stderr, "os: only one -4 or -6 option may be specified\n");
+				return -1;
+			}
+			o->family = c == '4' ? AF_INET : AF_INET6;
+			break;
+		case 'n':
+			o->numeric = true;
+			break;
+		case 'w': {
+			char *end;
+			double v;
+
+			errno = 0;
+			v = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(v > 0) || v > 3600) {
+				fprintf(stderr, "os: invalid deadline: '%s' "
+					"(seconds, more than 0 and at most 3600)\n", optarg);
+				return -1;
+			}
+			o->deadline_ns = (int64_t)(v * NSEC);
+			break;
+		}
+		case 'T':
+			o->ttl_only = true;
+			break;
+		case 'R':
+			o->read_path = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 1;
+		case ':':
+			fprintf(stderr, "os: option requires an argument -- '%c'\n", optopt);
+			usage(stderr);
+			return -1;
+		default:
+			if (optopt)
+				fprintf(stderr, "os: invalid option -- '%c'\n", optopt);
+			else
+				fprintf(stderr, "os: unrecognized option '%s'\n",
+					argv[optind - 1]);
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind >= argc && o->read_path) {
+		o->target = NULL;
+		return 0;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "os: usage error: Destination address required\n");
+		usage(stderr);
+		return -1;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "os: one destination only: '%s' is extra\n",
+			argv[optind + 1]);
+		return -1;
+	}
+	o->target = argv[optind];
+	return 0;
+}
+
+/* ------------------------------------------------------------------ run */
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+static int run_os(struct os_run *r)
+{
+	struct report_os_evidence ev;
+	struct os_hops h;
+	struct fp_signals sig;
+	struct fp_active a;
+	char target[400], at[400];
+	int64_t start, end;
+	int hops = -1, rc;
+
+	{
+		/* No route: say so now, as ping does, rather than after the
+		 * probes fail one by one. */
+		struct sockaddr_storage src;
+
+		rc = sock_route_source(r->dst.ss_family, (struct sockaddr *)&r->dst,
+				       r->dstlen, NULL, &src);
+		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
+			fprintf(stderr, "os: connect: %s\n", strerror(-rc));
+			return 2;
+		}
+	}
+	if (os_open_sockets(r) < 0)
+		return 2;
+	if (getrandom(r->tag_key, sizeof(r->tag_key), 0) != sizeof(r->tag_key)) {
+		fprintf(stderr, "os: getrandom: %s\n", strerror(errno));
+		return 2;
+	}
+	if (sock_drop_privileges() < 0) {
+		fprintf(stderr, "os: cannot drop privileges: %s\n", strerror(errno));
+		return 2;
+	}
+	resolve_cache_init(&r->names, r->o.numeric);
+	snprintf(target, sizeof(target), "%s",
+		 resolve_pretty(&r->names, (struct sockaddr *)&r->dst, r->dstlen));
+	install_signals();
+	rc = sandbox_enter(!r->o.numeric);
+	if (rc < 0) {
+		fprintf(stderr, "os: seccomp: %s\n", strerror(-rc));
+		return 2;
+	}
+
+	fp_init(&r->fp);
+	fp_signals_init(&sig);
+	r->tos_got = -1;
+	memset(&h, 0, sizeof(h));
+	start = now_ns();
+	end = start + r->o.deadline_ns;
+
+	/* 1. The target must answer a probe that can reach it. */
+	for (int i = 0; i < OS_FIRST_TRIES && !r->fp.nttls && !os_stop; i++) {
+		int64_t left = end - now_ns();
+
+		if (left <= 0)
+			break;
+		if (os_run_step(r, 255, 1, 0, left < OS_FIRST_WAIT ? left : OS_FIRST_WAIT) < 0)
+			break;
+		if (r->step.other_err || r->step.local_err)
+			break;
+	}
+	if (r->fp.nttls) {
+		/* 2. The hop count. */
+		hops = os_measure_hops(r, &h, 255, end);
+		/* 3. The signals. */
+		if (!r->o.ttl_only && !os_stop && now_ns() < end)
+			os_signals(r, &sig, end);
+	}
+
+	fp_active_verdict(&r->fp, hops, &sig, &a);
+	memset(&ev, 0, sizeof(ev));
+	ev.target = target;
+	ev.hops = hops;
+	ev.reach_ttl = h.reach_min;
+	ev.expire_ttl = hops > 0 ? h.fail_max : 0;
+	if (h.atlen) {
+		snprintf(at, sizeof(at), "%s",
+			 resolve_pretty(&r->names, (struct sockaddr *)&h.at, h.atlen));
+		ev.expired_at = at;
+	}
+	ev.hop_probes = h.probes;
+	ev.silent = h.silent;
+	ev.hop_note = h.note;
+	if (!r->fp.nttls)
+		ev.hop_note = r->step.other_err ? "the target did not answer (an ICMP error came back)" :
+			      r->step.local_err ? strerror(r->step.local_err) :
+			      "the target did not answer";
+	ev.sent = r->probes;
+	ev.answered = r->answered;
+	ev.elapsed_ns = now_ns() - start;
+	ev.ip_ids = r->ids_got;
+	ev.nip_ids = r->nids;
+	ev.fp = &r->fp;
+	report_os_active(stdout, &a, &sig, &ev);
+	os_close_sockets(r);
+	return r->fp.nttls ? 0 : 1;
+}
+
+int cli_os(int argc, char **argv, int family)
+{
+	struct os_run *r;
+	char rerr[1200];
+	int rc;
+
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "os: out of memory\n");
+		return 2;
+	}
+	r->o.family = family;
+	rc = parse_opts(argc, argv, &r->o);
+	if (rc != 0) {
+		free(r);
+		return rc > 0 ? 0 : 2;
+	}
+	if (r->o.read_path) {
+		rc = cli_os_read(r->o.read_path, r->o.family, r->o.numeric,
+				 r->o.target);
+		free(r);
+		return rc;
+	}
+	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
+	if (rc) {
+		fprintf(stderr, "os: %s\n", rerr);
+		free(r);
+		return 2;
+	}
+	rc = run_os(r);
+	free(r);
+	return rc;
+}
