@@ -13,6 +13,7 @@
 #include "trace.h"
 #include "trace_opts.h"
 #include "../engine/trace.h"
+#include "../report/trace_json.h"
 #include "../report/trace_text.h"
 #include "../sock/resolve.h"
 #include "../sock/sandbox.h"
@@ -70,6 +71,10 @@ static void usage(FILE *f)
 		"  --sport=num                 Use source port num for outgoing packets\n"
 		"  --back                      Guess the number of hops in the backward path\n"
 		"                              and print if it differs\n"
+		"  --format=FMT                Output format: text (default), json (NDJSON:\n"
+		"                              start, one line per hop, end) or atlas (a\n"
+		"                              RIPE Atlas traceroute result)\n"
+		"  --json                      Same as --format=json\n"
 		"  -V  --version               Print version info and exit\n"
 		"  --help                      Read this help and exit\n"
 		"\n"
@@ -139,6 +144,8 @@ struct trace_run {
 	struct probe_socks socks;
 	struct trace trace;
 	struct report_trace report;
+	struct report_trace_json json;          /* --format=json */
+	struct report_trace_atlas atlas;        /* --format=atlas */
 	struct trace_namer names;
 };
 
@@ -225,6 +232,9 @@ static int run(struct trace_run *r)
 	struct trace_cfg tc;
 	struct report_trace_cfg rc;
 	size_t iphdr = family == AF_INET6 ? 40 : 20;
+	bool text = o->format == TRACE_FORMAT_TEXT;
+	/* JSON and Atlas output carry addresses only, never names. */
+	bool numeric = o->numeric || !text;
 	int err;
 
 	if (setup_source(r) < 0)
@@ -260,7 +270,8 @@ static int run(struct trace_run *r)
 	tc.sendwait_ns = (int64_t)(o->sendwait * NSEC);
 	tc.packet_len = o->packet_len >= 0 ? (size_t)o->packet_len : iphdr + 40;
 	tc.port = o->port;
-	tc.extensions = o->extensions;
+	/* The machine formats always carry the extensions (MPLS). */
+	tc.extensions = o->extensions || !text;
 	tc.seed = random32();
 	tc.icmp_id = (uint16_t)random32();
 	if (o->method == PROBE_ICMP && r->socks.tx.kind == SOCK_KIND_RAW)
@@ -281,7 +292,7 @@ static int run(struct trace_run *r)
 		return 2;
 	}
 
-	resolve_cache_init(&r->names.cache, o->numeric);
+	resolve_cache_init(&r->names.cache, numeric);
 	memset(&rc, 0, sizeof(rc));
 	rc.out = stdout;
 	rc.host = o->target;
@@ -295,18 +306,34 @@ static int run(struct trace_run *r)
 	rc.namer.pretty = trace_pretty;
 	rc.namer.ctx = &r->names;
 	report_trace_init(&r->report, &rc);
-	trace_add_sink(&r->trace, (struct trace_sink){ report_trace_on_event,
-						       &r->report });
+	if (text) {
+		trace_add_sink(&r->trace, (struct trace_sink){
+			report_trace_on_event, &r->report });
+	} else {
+		struct report_trace_machine_cfg mc = { stdout, o->target,
+						       r->canon };
+
+		if (o->format == TRACE_FORMAT_ATLAS) {
+			report_trace_atlas_init(&r->atlas, &mc);
+			trace_add_sink(&r->trace, (struct trace_sink){
+				report_trace_atlas_on_event, &r->atlas });
+		} else {
+			report_trace_json_init(&r->json, &mc);
+			trace_add_sink(&r->trace, (struct trace_sink){
+				report_trace_json_on_event, &r->json });
+		}
+	}
 
 	/* From here on: send, receive, wait, print (and look names up). */
-	err = sandbox_enter(!o->numeric);
+	err = sandbox_enter(!numeric);
 	if (err < 0) {
 		fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(-err));
 		trace_free(&r->trace);
 		probe_sock_close(&r->socks);
 		return 2;
 	}
-	report_trace_header(&r->report);
+	if (text)
+		report_trace_header(&r->report);
 	err = trace_run(&r->trace, NULL);
 	trace_free(&r->trace);
 	probe_sock_close(&r->socks);

@@ -82,7 +82,7 @@ static bool parse_wait(const char *s, struct trace_opts *o)
 	return true;
 }
 
-enum { OPT_BACK = 256, OPT_SPORT };
+enum { OPT_BACK = 256, OPT_SPORT, OPT_JSON, OPT_FORMAT };
 
 int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		     char *err, size_t errlen)
@@ -105,6 +105,8 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		{ "dont-fragment", no_argument, NULL, 'F' },
 		{ "back", no_argument, NULL, OPT_BACK },
 		{ "sport", required_argument, NULL, OPT_SPORT },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -166,6 +168,23 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		case OPT_BACK:
 			o->back = true;
 			break;
+		case OPT_JSON:
+			o->format = TRACE_FORMAT_JSON;
+			break;
+		case OPT_FORMAT:
+			/* The last --format / --json counts, as for ping. */
+			if (!strcmp(arg, "text")) {
+				o->format = TRACE_FORMAT_TEXT;
+			} else if (!strcmp(arg, "json")) {
+				o->format = TRACE_FORMAT_JSON;
+			} else if (!strcmp(arg, "atlas")) {
+				o->format = TRACE_FORMAT_ATLAS;
+			} else {
+				snprintf(err, errlen, "invalid --format argument: '%s' "
+					 "(text, json or atlas)", arg);
+				return TRACE_OPTS_EXIT;
+			}
+			break;
 		case 'f':
 		case 'm':
 		case 'q':
@@ -211,11 +230,19 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 			o->device = arg;
 			break;
 		case ':':
-			snprintf(err, errlen, "option requires an argument -- '%s'",
-				 argv[optind - 1]);
+			if (optopt == OPT_FORMAT)
+				snprintf(err, errlen,
+					 "option '--format' requires an argument");
+			else
+				snprintf(err, errlen,
+					 "option requires an argument -- '%s'",
+					 argv[optind - 1]);
 			return TRACE_OPTS_EXIT;
 		default:
-			if (optopt && optopt < 256)
+			if (optopt == OPT_JSON)
+				snprintf(err, errlen,
+					 "option '--json' doesn't allow an argument");
+			else if (optopt && optopt < 256)
 				snprintf(err, errlen, "Bad option `-%c'", optopt);
 			else
 				snprintf(err, errlen, "Bad option `%s'",

@@ -10,6 +10,13 @@
 
 #include "../sock/sock.h"
 
+/* What traceroute writes on stdout (--format, --json). */
+enum trace_format {
+	TRACE_FORMAT_TEXT = 0,  /* traceroute 2.1.x's text */
+	TRACE_FORMAT_JSON,      /* NDJSON: start, one hop per line, end */
+	TRACE_FORMAT_ATLAS,     /* one RIPE Atlas traceroute result */
+};
+
 struct trace_opts {
 	int family;             /* AF_UNSPEC, AF_INET, AF_INET6 */
 	const char *target;
@@ -35,6 +42,7 @@ struct trace_opts {
 	bool dontroute;         /* -r */
 	bool version;           /* -V */
 	bool help;              /* --help */
+	enum trace_format format;       /* --format, --json */
 };
 
 enum {

@@ -138,6 +138,7 @@ int trace_init(struct trace *t, const struct trace_cfg *cfg,
 		if (cfg->method != PROBE_TCP)
 			p->key &= 0xffff;
 		p->recv_ttl = -1;
+		p->reply_len = -1;
 	}
 	return 0;
 }
@@ -387,6 +388,9 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 	if (t->socks->icmp.fd >= 0)
 		pfd[nfd++] = (struct pollfd){ .fd = t->socks->icmp.fd,
 					      .events = POLLIN };
+	clock_gettime(CLOCK_REALTIME, &t->wall_start);
+	t->mono_start = now_ns();
+	t->error = 0;
 	emit(t, TRACE_EV_START, NULL);
 
 	while (t->start < t->end && !(stop && *stop)) {
@@ -458,6 +462,9 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 		rc = 0;
 	}
 out:
+	clock_gettime(CLOCK_REALTIME, &t->wall_end);
+	t->mono_end = now_ns();
+	t->error = rc < 0 ? rc : 0;
 	emit(t, TRACE_EV_END, NULL);
 	return rc;
 }

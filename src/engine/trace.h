@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "../sock/sock.h"
 
@@ -63,6 +64,10 @@ struct trace_probe {
 	int recv_ttl;           /* TTL / hop limit of the answer, -1 unknown */
 	size_t ext_len;         /* ICMP extension structure (-e), raw */
 	uint8_t ext[TRACE_EXT_MAX];
+	bool ext_rfc4884;       /* found at the RFC 4884 length (else at
+	                           the 128-byte compat offset) */
+	int reply_len;          /* the answer's ICMP message or TCP segment,
+	                           bytes; -1 unknown (error queue, none) */
 };
 
 enum trace_ev_type {
@@ -111,6 +116,12 @@ struct trace {
 
 	struct trace_sink sinks[TRACE_MAX_SINKS];
 	unsigned nsinks;
+
+	/* For the sinks: when trace_run started (set before TRACE_EV_START)
+	 * and ended, and why it stopped early (set before TRACE_EV_END). */
+	struct timespec wall_start, wall_end;   /* CLOCK_REALTIME */
+	int64_t mono_start, mono_end;           /* ns, CLOCK_MONOTONIC */
+	int error;              /* 0, or the -errno that ended the run */
 };
 
 /* Set up a trace towards dst through socks (already open).  Returns 0 or

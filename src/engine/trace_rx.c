@@ -19,6 +19,8 @@ struct answer {
 	int ttl;
 	const uint8_t *ext;
 	size_t ext_len;
+	bool ext_rfc4884;
+	int len;                /* ICMP message / TCP segment; -1 unknown */
 };
 
 static int64_t rtt_of(const struct trace_probe *p, const struct sock_rx *rx)
@@ -73,7 +75,9 @@ static void settle(struct trace *t, int idx, const struct sock_rx *rx,
 	if (a->ext && a->ext_len <= sizeof(p->ext)) {
 		memcpy(p->ext, a->ext, a->ext_len);
 		p->ext_len = a->ext_len;
+		p->ext_rfc4884 = a->ext_rfc4884;
 	}
+	p->reply_len = a->len;
 	if (p->rtt_ns > t->max_rtt_ns)
 		t->max_rtt_ns = p->rtt_ns;
 }
@@ -141,6 +145,7 @@ static void on_icmp(struct trace *t, const struct sock_rx *rx)
 	a.fromlen = rx->fromlen;
 	a.type = m.type;
 	a.code = m.code;
+	a.len = (int)m.len;
 	if (wire_icmp_is_echo_reply(&m)) {
 		if (t->cfg.method != PROBE_ICMP || m.id != t->cfg.icmp_id)
 			return;
@@ -159,6 +164,8 @@ static void on_icmp(struct trace *t, const struct sock_rx *rx)
 		    wire_icmp_ext_find(t->family, msg, m.len, &x) == 0) {
 			a.ext = msg + x.off;
 			a.ext_len = x.len;
+			/* The original datagram's length, in the header. */
+			a.ext_rfc4884 = msg[t->family == AF_INET6 ? 4 : 5] != 0;
 		}
 	} else {
 		return;
@@ -179,6 +186,7 @@ static void on_errqueue(struct trace *t, const struct sock_rx *rx)
 		return;
 	memset(&a, 0, sizeof(a));
 	a.kind = TRACE_ANS_ICMP;
+	a.len = -1;             /* the queue gives our datagram, not theirs */
 	a.type = rx->ee.type;
 	a.code = rx->ee.code;
 	a.info = rx->ee.info;
@@ -243,6 +251,7 @@ static void on_tx_data(struct trace *t, const struct sock_rx *rx)
 			return;
 		a.kind = TRACE_ANS_TCP;
 		a.tcp_flags = h.flags;
+		a.len = (int)len;
 		settle(t, probe_of_key(t, h.ack - 1), rx, &a);
 	} else if (t->cfg.method == PROBE_ICMP) {
 		if (t->socks->tx.kind == SOCK_KIND_RAW) {
@@ -256,6 +265,7 @@ static void on_tx_data(struct trace *t, const struct sock_rx *rx)
 				return;
 			a.kind = TRACE_ANS_ECHO;
 			a.type = m.type;
+			a.len = (int)m.len;
 			settle(t, probe_of_key(t, m.seq), rx, &a);
 		}
 	}
