@@ -2,6 +2,7 @@
  * sockets the method needs, drop privileges, run, print. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,9 @@
 #include "trace.h"
 #include "trace_opts.h"
 #include "../engine/trace.h"
+#include "../engine/trace_rounds.h"
 #include "../report/trace_json.h"
+#include "../report/trace_mtr.h"
 #include "../report/trace_text.h"
 #include "../sock/resolve.h"
 #include "../sock/sandbox.h"
@@ -75,6 +78,11 @@ static void usage(FILE *f)
 		"                              start, one line per hop, end) or atlas (a\n"
 		"                              RIPE Atlas traceroute result)\n"
 		"  --json                      Same as --format=json\n"
+		"  --report                    Trace -c times (one probe per hop each time),\n"
+		"                              then print mtr's report table\n"
+		"  -c count  --report-cycles=count\n"
+		"                              Rounds of --report (default 10)\n"
+		"  --interval=secs             Pause between rounds of --report (default 1)\n"
 		"  -V  --version               Print version info and exit\n"
 		"  --help                      Read this help and exit\n"
 		"\n"
@@ -146,6 +154,7 @@ struct trace_run {
 	struct report_trace report;
 	struct report_trace_json json;          /* --format=json */
 	struct report_trace_atlas atlas;        /* --format=atlas */
+	struct report_trace_mtr mtr;            /* --report */
 	struct trace_namer names;
 };
 
@@ -223,6 +232,26 @@ static uint32_t random32(void)
 	return v;
 }
 
+/* --report: -c rounds of the trace, --interval apart. */
+static int run_rounds(struct trace_run *r)
+{
+	int err = 0;
+
+	for (unsigned i = 0; i < r->o.count && err >= 0; i++) {
+		if (i) {
+			struct timespec ts = {
+				(time_t)r->o.interval,
+				(long)((r->o.interval - (double)(time_t)r->o.interval) * NSEC),
+			};
+
+			ppoll(NULL, 0, &ts, NULL);
+			trace_rearm(&r->trace);
+		}
+		err = trace_run(&r->trace, NULL);
+	}
+	return err < 0 ? err : 0;
+}
+
 static int run(struct trace_run *r)
 {
 	struct trace_opts *o = &r->o;
@@ -235,6 +264,10 @@ static int run(struct trace_run *r)
 	bool text = o->format == TRACE_FORMAT_TEXT;
 	/* JSON and Atlas output carry addresses only, never names. */
 	bool numeric = o->numeric || !text;
+	char hostname[256] = "";
+	char started[64] = "";
+	time_t start = time(NULL);
+	struct tm tm;
 	int err;
 
 	if (setup_source(r) < 0)
@@ -262,7 +295,8 @@ static int run(struct trace_run *r)
 	tc.method = o->method;
 	tc.first_ttl = o->first_ttl;
 	tc.max_ttl = o->max_ttl;
-	tc.nqueries = o->nqueries;
+	/* --report: one probe per hop a round, as mtr. */
+	tc.nqueries = o->report ? 1 : o->nqueries;
 	tc.sim = o->sim;
 	tc.wait_max_ns = (int64_t)(o->wait_max * NSEC);
 	tc.here_factor = o->wait_here;
@@ -306,7 +340,17 @@ static int run(struct trace_run *r)
 	rc.namer.pretty = trace_pretty;
 	rc.namer.ctx = &r->names;
 	report_trace_init(&r->report, &rc);
-	if (text) {
+	if (o->report) {
+		report_trace_mtr_init(&r->mtr, stdout, o->numeric,
+				      rc.namer);
+		trace_add_sink(&r->trace, (struct trace_sink){
+			report_trace_mtr_on_event, &r->mtr });
+		if (gethostname(hostname, sizeof(hostname) - 1) < 0)
+			strcpy(hostname, "?");
+		/* Before the sandbox: the time zone is a file. */
+		localtime_r(&start, &tm);
+		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%S%z", &tm);
+	} else if (text) {
 		trace_add_sink(&r->trace, (struct trace_sink){
 			report_trace_on_event, &r->report });
 	} else {
@@ -332,9 +376,14 @@ static int run(struct trace_run *r)
 		probe_sock_close(&r->socks);
 		return 2;
 	}
-	if (text)
-		report_trace_header(&r->report);
-	err = trace_run(&r->trace, NULL);
+	if (o->report) {
+		err = run_rounds(r);
+		report_trace_mtr_print(&r->mtr, hostname, started);
+	} else {
+		if (text)
+			report_trace_header(&r->report);
+		err = trace_run(&r->trace, NULL);
+	}
 	trace_free(&r->trace);
 	probe_sock_close(&r->socks);
 	if (err < 0) {

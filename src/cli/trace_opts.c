@@ -29,6 +29,8 @@ void trace_opts_default(struct trace_opts *o)
 	o->sport = -1;
 	o->tos = -1;
 	o->packet_len = -1;
+	o->count = 10;
+	o->interval = 1.0;
 }
 
 /* A whole number in [min, max]; false if s is not one. */
@@ -82,7 +84,8 @@ static bool parse_wait(const char *s, struct trace_opts *o)
 	return true;
 }
 
-enum { OPT_BACK = 256, OPT_SPORT, OPT_JSON, OPT_FORMAT };
+enum { OPT_BACK = 256, OPT_SPORT, OPT_JSON, OPT_FORMAT, OPT_REPORT,
+       OPT_INTERVAL };
 
 int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		     char *err, size_t errlen)
@@ -107,6 +110,9 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		{ "sport", required_argument, NULL, OPT_SPORT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "report", no_argument, NULL, OPT_REPORT },
+		{ "report-cycles", required_argument, NULL, 'c' },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -117,7 +123,7 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 	err[0] = '\0';
 	optind = 0;     /* a fresh scan: the unit tests parse many times */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46ITUnerFVhf:m:q:N:w:z:p:s:i:t:",
+	while ((c = getopt_long(argc, argv, ":46ITUnerFVhf:m:q:N:w:z:p:s:i:t:c:",
 				lopts, &li)) != -1) {
 		const char *arg = optarg;
 		char name[32];
@@ -184,6 +190,18 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 					 "(text, json or atlas)", arg);
 				return TRACE_OPTS_EXIT;
 			}
+			break;
+		case OPT_REPORT:
+			o->report = true;
+			break;
+		case 'c':
+			if (!parse_long(arg, 1, 1000000, &v))
+				goto bad_arg;
+			o->count = (unsigned)v;
+			break;
+		case OPT_INTERVAL:
+			if (!parse_double(arg, &o->interval) || o->interval < 0)
+				goto bad_arg;
 			break;
 		case 'f':
 		case 'm':
@@ -297,6 +315,10 @@ bad_arg:
 	}
 	if (o->sendwait < 0) {
 		snprintf(err, errlen, "bad sendtime `%g' specified", o->sendwait);
+		return TRACE_OPTS_EXIT;
+	}
+	if (o->report && o->format != TRACE_FORMAT_TEXT) {
+		snprintf(err, errlen, "--report is a text table: not with --format");
 		return TRACE_OPTS_EXIT;
 	}
 	if (o->sendwait >= 10)          /* milliseconds */

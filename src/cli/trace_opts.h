@@ -43,6 +43,9 @@ struct trace_opts {
 	bool version;           /* -V */
 	bool help;              /* --help */
 	enum trace_format format;       /* --format, --json */
+	bool report;            /* --report: mtr's table over rounds */
+	unsigned count;         /* -c: rounds of --report (mtr's 10) */
+	double interval;        /* --interval: seconds between rounds */
 };
 
 enum {

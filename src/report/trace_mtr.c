@@ -1,0 +1,93 @@
+/* mtr's --report table (mtr 0.95), from rounds of the trace engine:
+ *
+ *   Start: 2026-11-28T18:23:53+0000
+ *   HOST: vm                          Loss%   Snt   Last   Avg  Best  Wrst StDev
+ *     1.|-- 198.18.1.2                 0.0%     6    0.1   0.1   0.1   0.1   0.0
+ *     2.|-- ???                      100.0%     6    0.0   0.0   0.0   0.0   0.0
+ *
+ * mtr writes the host column 33 wide and then the fields over its end,
+ * so the "HOST: name" and " N.|-- host" prefixes are cut at column 33. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "trace_mtr.h"
+
+#define HOST_COLS 33
+
+void report_trace_mtr_init(struct report_trace_mtr *r, FILE *out,
+			   bool numeric, struct report_namer namer)
+{
+	memset(r, 0, sizeof(*r));
+	r->out = out;
+	r->numeric = numeric;
+	r->namer = namer;
+}
+
+void report_trace_mtr_on_event(void *ctx, const struct trace_event *ev)
+{
+	struct report_trace_mtr *r = ctx;
+	const struct trace_probe *p = ev->probe;
+	bool answered;
+
+	if (ev->type == TRACE_EV_START && !r->first_ttl)
+		r->first_ttl = ev->trace->cfg.first_ttl;
+	if (ev->type != TRACE_EV_PROBE || p->ttl > TRACE_MAX_HOPS)
+		return;
+	answered = p->answer != TRACE_ANS_NONE && p->answer != TRACE_ANS_LOCAL &&
+		   p->fromlen;
+	trace_hop_stats_add(&r->hop[p->ttl], answered, (double)p->rtt_ns / 1e6);
+	if (answered && !r->addrlen[p->ttl]) {
+		r->addr[p->ttl] = p->from;
+		r->addrlen[p->ttl] = p->fromlen;
+	}
+	if (p->ttl > r->last_ttl)
+		r->last_ttl = p->ttl;
+}
+
+static const char *host_of(struct report_trace_mtr *r, unsigned ttl,
+			   char *buf, size_t len)
+{
+	const struct sockaddr *sa = (const struct sockaddr *)&r->addr[ttl];
+	const void *a;
+
+	if (!r->addrlen[ttl])
+		return "???";
+	if (!r->numeric && r->namer.pretty) {
+		/* mtr shows the name alone: "name (addr)" -> "name". */
+		const char *n = r->namer.pretty(r->namer.ctx, sa, r->addrlen[ttl]);
+		const char *cut = strstr(n, " (");
+
+		snprintf(buf, len, "%.*s", cut ? (int)(cut - n) : (int)strlen(n), n);
+		return buf;
+	}
+	a = sa->sa_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+void report_trace_mtr_print(struct report_trace_mtr *r, const char *hostname,
+			    const char *start)
+{
+	char pre[400], num[300];
+
+	fprintf(r->out, "Start: %s\n", start);
+	snprintf(pre, sizeof(pre), "HOST: %-*s", HOST_COLS, hostname);
+	fprintf(r->out, "%.*s Loss%%   Snt   Last   Avg  Best  Wrst StDev\n",
+		HOST_COLS, pre);
+	for (unsigned ttl = r->first_ttl ? r->first_ttl : 1;
+	     ttl <= r->last_ttl; ttl++) {
+		const struct trace_hop_stats *h = &r->hop[ttl];
+
+		snprintf(pre, sizeof(pre), " %2u.|-- %-*s", ttl, HOST_COLS,
+			 host_of(r, ttl, num, sizeof(num)));
+		fprintf(r->out, "%.*s%5.1f%%%6u%7.1f%6.1f%6.1f%6.1f%6.1f\n",
+			HOST_COLS, pre,
+			trace_hop_stats_loss(h), h->sent, h->last_ms,
+			h->mean_ms, h->best_ms, h->worst_ms,
+			trace_hop_stats_stdev(h));
+	}
+	fflush(r->out);
+}
