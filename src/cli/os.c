@@ -34,12 +34,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "cli.h"
 #include "os.h"
 #include "os_run.h"
 #include "../engine/engine.h"
 #include "../report/os_active.h"
+#include "../report/os_json.h"
+#include "../report/ping_json.h"
 #include "../sock/sandbox.h"
 
 static void on_stop(int sig)
@@ -71,6 +74,9 @@ static void usage(FILE *f)
 	      "      --read <file>  classify every host whose ICMP replies are in a\n"
 	      "                     capture (pcap or pcapng) instead of probing;\n"
 	      "                     <destination> is then optional: only that host\n"
+	      "      --format <fmt> output format: text (default) or json (NDJSON:\n"
+	      "                     a start line, then the os event)\n"
+	      "      --json         same as --format=json\n"
 	      "  -h, --help         print help and exit\n"
 	      "\n"
 	      "For more details see echolot(8).\n", f);
@@ -81,6 +87,8 @@ static int parse_opts(int argc, char **argv, struct os_opts *o)
 	static const struct option longopts[] = {
 		{ "ttl-only", no_argument, NULL, 'T' },
 		{ "read", required_argument, NULL, 'R' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -126,11 +134,32 @@ static int parse_opts(int argc, char **argv, struct os_opts *o)
 		case 'R':
 			o->read_path = optarg;
 			break;
+		case 'J':
+			o->json = true;
+			break;
+		case 'F':
+			/* The last --format / --json counts, as in ping. */
+			if (!strcmp(optarg, "json")) {
+				o->json = true;
+			} else if (!strcmp(optarg, "text")) {
+				o->json = false;
+			} else {
+				fprintf(stderr, "os: invalid --format argument: '%s' "
+					"(text or json)\n", optarg);
+				return -1;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
 		case ':':
-			fprintf(stderr, "os: option requires an argument -- '%c'\n", optopt);
+			/* A long option's optopt is its val: name it instead. */
+			if (!strncmp(argv[optind - 1], "--", 2))
+				fprintf(stderr, "os: option '%s' requires an argument\n",
+					argv[optind - 1]);
+			else
+				fprintf(stderr, "os: option requires an argument -- '%c'\n",
+					optopt);
 			usage(stderr);
 			return -1;
 		default:
@@ -142,6 +171,11 @@ static int parse_opts(int argc, char **argv, struct os_opts *o)
 			usage(stderr);
 			return -1;
 		}
+	}
+	if (o->json && o->read_path) {
+		fprintf(stderr, "os: --json (--format=json) does not go with --read: "
+			"a capture is reported as text only\n");
+		return -1;
 	}
 	if (optind >= argc && o->read_path) {
 		o->target = NULL;
@@ -180,22 +214,23 @@ static int run_os(struct os_run *r)
 	struct os_hops h;
 	struct fp_signals sig;
 	struct fp_active a;
+	struct json_writer w;
+	struct sockaddr_storage src;
 	char target[400], at[400];
 	int64_t start, end;
 	int hops = -1, rc;
 
-	{
-		/* No route: say so now, as ping does, rather than after the
-		 * probes fail one by one. */
-		struct sockaddr_storage src;
-
-		rc = sock_route_source(r->dst.ss_family, (struct sockaddr *)&r->dst,
-				       r->dstlen, NULL, &src);
-		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
-			fprintf(stderr, "os: connect: %s\n", strerror(-rc));
-			return 2;
-		}
+	/* No route: say so now, as ping does, rather than after the probes
+	 * fail one by one. */
+	memset(&src, 0, sizeof(src));
+	rc = sock_route_source(r->dst.ss_family, (struct sockaddr *)&r->dst,
+			       r->dstlen, NULL, &src);
+	if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
+		fprintf(stderr, "os: connect: %s\n", strerror(-rc));
+		return 2;
 	}
+	if (rc < 0)
+		src.ss_family = AF_UNSPEC;
 	if (os_open_sockets(r) < 0)
 		return 2;
 	if (getrandom(r->tag_key, sizeof(r->tag_key), 0) != sizeof(r->tag_key)) {
@@ -216,6 +251,24 @@ static int run_os(struct os_run *r)
 		return 2;
 	}
 
+	json_init(&w, stdout);
+	if (r->o.json) {
+		/* ping's start line, "command": "os" (docs/json-schema.md). */
+		struct report_machine_cfg mc;
+
+		memset(&mc, 0, sizeof(mc));
+		mc.command = "os";
+		mc.host = r->o.target;
+		mc.canon = r->canon;
+		mc.dst = (struct sockaddr *)&r->dst;
+		mc.src = src.ss_family == r->dst.ss_family ?
+			 (struct sockaddr *)&src : NULL;
+		mc.datalen = OS_DATALEN;
+		mc.ttl = -1;
+		mc.raw = r->raw;
+		clock_gettime(CLOCK_REALTIME, &mc.start);
+		report_json_start(&w, &mc);
+	}
 	fp_init(&r->fp);
 	fp_signals_init(&sig);
 	r->tos_got = -1;
@@ -266,7 +319,10 @@ static int run_os(struct os_run *r)
 	ev.ip_ids = r->ids_got;
 	ev.nip_ids = r->nids;
 	ev.fp = &r->fp;
-	report_os_active(stdout, &a, &sig, &ev);
+	if (r->o.json)
+		report_os_json_active(&w, &a, &sig, &ev);
+	else
+		report_os_active(stdout, &a, &sig, &ev);
 	os_close_sockets(r);
 	return r->fp.nttls ? 0 : 1;
 }

@@ -37,6 +37,7 @@ struct os_opts {
 	int64_t deadline_ns;
 	const char *target;
 	const char *read_path;  /* --read: a capture instead of probes */
+	bool json;              /* --json, --format=json: NDJSON on stdout */
 };
 
 /* What one step (one engine run) saw. */

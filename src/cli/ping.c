@@ -217,10 +217,18 @@ static void add_machine_report(struct ping_run *r, int family)
 	}
 	hist_init(&r->hist);
 	mc.hist = &r->hist;
+	if (r->o.os) {
+		/* --os: the `os` event comes before the summary; the reply
+		 * TTLs are all in by then (EV_END is the last event). */
+		fp_init(&r->fp);
+		mc.fp = &r->fp;
+	}
 	report_json_init(&r->json, &mc);
 	/* One sink for both (the engine has few): the percentiles, then the
 	 * line that may print them. */
 	engine_add_sink(&r->engine, (struct event_sink){ json_sink, r });
+	if (r->o.os)
+		engine_add_sink(&r->engine, (struct event_sink){ fp_on_event, &r->fp });
 }
 
 /* -I: an address to send from, or an interface to send through. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "os_json.h"
 #include "ping_json.h"
 #include "report.h"
 
@@ -62,11 +63,10 @@ static void kv_when(struct json_writer *w, const struct event *ev)
 		json_null(w);
 }
 
-static void on_start(struct report_json *r)
+void report_json_start(struct json_writer *w, const struct report_machine_cfg *c)
 {
-	const struct report_machine_cfg *c = &r->cfg;
-	struct json_writer *w = begin(r, "start");
-
+	json_obj_begin(w);
+	json_kv_str(w, "type", "start");
 	json_kv_int(w, "schema_version", REPORT_JSON_SCHEMA_VERSION);
 	json_kv_str(w, "command", c->command);
 	json_kv_str(w, "target", c->host);
@@ -83,7 +83,13 @@ static void on_start(struct report_json *r)
 	json_kv_str(w, "socket", c->raw ? "raw" : "dgram");
 	json_key(w, "timestamp");
 	json_seconds(w, c->start.tv_sec, c->start.tv_nsec);
-	end(r);
+	json_obj_end(w);
+	json_end_line(w);
+}
+
+static void on_start(struct report_json *r)
+{
+	report_json_start(&r->w, &r->cfg);
 }
 
 static void on_reply(struct report_json *r, const struct event *ev)
@@ -246,6 +252,13 @@ void report_json_on_event(void *ctx, const struct event *ev)
 		break;
 	case EV_END:
 		probes_finish(&r->probes);
+		if (r->cfg.fp) {
+			/* --os: the verdict, then the summary, last. */
+			struct fp_verdict v;
+
+			fp_verdict(r->cfg.fp, -1, &v);
+			report_os_json_ping(&r->w, &v, r->cfg.fp);
+		}
 		counts(r, "summary");
 		break;
 	case EV_SENT:

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "json.h"
+#include "../analysis/fp.h"
 #include "../analysis/hist.h"
 #include "../analysis/probes.h"
 #include "../analysis/stats.h"
@@ -40,6 +41,8 @@ struct report_machine_cfg {
 	struct timespec start;          /* CLOCK_REALTIME at the start */
 	const struct stats *stats;
 	const struct hist *hist;        /* NULL: no percentiles */
+	const struct fp *fp;            /* --os: the `os` event before the
+	                                   summary; NULL: none */
 };
 
 struct report_json {
@@ -50,6 +53,8 @@ struct report_json {
 };
 
 void report_json_init(struct report_json *r, const struct report_machine_cfg *cfg);
+/* The `start` line of cfg on w (also `echolot os --json`'s). */
+void report_json_start(struct json_writer *w, const struct report_machine_cfg *cfg);
 /* An event sink (ctx is a struct report_json); EV_END writes the
  * remaining timeouts and the summary. */
 void report_json_on_event(void *ctx, const struct event *ev);
