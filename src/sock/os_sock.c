@@ -99,51 +99,6 @@ int sock_send_shaped(struct sock *s, const void *icmp, size_t len,
 	return 0;
 }
 
-int sock_filter_id_range(struct sock *s, uint16_t first, uint16_t count)
-{
-	uint32_t last = (uint32_t)first + (count ? count - 1u : 0u);
-	/* Pass what is not an echo reply (errors are matched in user space
-	 * against their quote) and echo replies with an identifier in the
-	 * range; as sock_filter_id, offsets from the IPv4 header (BPF_MSH)
-	 * or from the ICMPv6 header. */
-	struct sock_filter f4[] = {
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
-		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, first, 0, 2),
-		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-	};
-	struct sock_filter f6[] = {
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, first, 0, 2),
-		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last, 1, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP6_ECHO_REPLY, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-	};
-	struct sock_fprog prog;
-
-	if (s->kind != SOCK_KIND_RAW)
-		return 0;
-	if (s->family == AF_INET6) {
-		prog.len = sizeof(f6) / sizeof(f6[0]);
-		prog.filter = f6;
-	} else {
-		prog.len = sizeof(f4) / sizeof(f4[0]);
-		prog.filter = f4;
-	}
-	if (setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
-		       sizeof(prog)) < 0)
-		return -errno;
-	return 0;
-}
-
 int sock_open_tstamp(struct sock *s, int ttl)
 {
 	uint32_t mask = ~(1u << ICMP_TIMESTAMPREPLY);

@@ -231,16 +231,19 @@ int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len)
 	return connect(s->fd, dst, len) < 0 ? -errno : 0;
 }
 
-int sock_filter_id(struct sock *s, uint16_t id)
+int sock_filter_id_range(struct sock *s, uint16_t first, uint16_t count)
 {
-	/* Accept: anything that is not an echo reply (errors are checked in
-	 * user space against the quoted datagram), and echo replies whose
-	 * identifier is ours.  Offsets are from the ICMP header for ICMPv6
-	 * and from the IP header for IPv4 (BPF_MSH finds the IHL). */
+	uint32_t last = (uint32_t)first + (count ? count - 1u : 0u);
+	/* Raw sockets see every ICMP message on the host.  Pass what is not
+	 * an echo reply (errors are matched in user space against their
+	 * quote) and echo replies with an identifier in the range; offsets
+	 * from the IPv4 header (BPF_MSH finds its length) or from the ICMPv6
+	 * header. */
 	struct sock_filter f4[] = {
 		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 0),
 		BPF_STMT(BPF_LD | BPF_H | BPF_IND, 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, first, 0, 2),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
 		BPF_STMT(BPF_LD | BPF_B | BPF_IND, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP_ECHOREPLY, 0, 1),
@@ -249,7 +252,8 @@ int sock_filter_id(struct sock *s, uint16_t id)
 	};
 	struct sock_filter f6[] = {
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, id, 0, 1),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, first, 0, 2),
+		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, last, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
 		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ICMP6_ECHO_REPLY, 0, 1),
@@ -259,7 +263,7 @@ int sock_filter_id(struct sock *s, uint16_t id)
 	struct sock_fprog prog;
 
 	if (s->kind != SOCK_KIND_RAW)
-		return 0;       /* the kernel demultiplexes datagram sockets */
+		return 0;
 	if (s->family == AF_INET6) {
 		prog.len = sizeof(f6) / sizeof(f6[0]);
 		prog.filter = f6;
@@ -271,6 +275,11 @@ int sock_filter_id(struct sock *s, uint16_t id)
 		       sizeof(prog)) < 0)
 		return -errno;
 	return 0;
+}
+
+int sock_filter_id(struct sock *s, uint16_t id)
+{
+	return sock_filter_id_range(s, id, 1);
 }
 
 int sock_local_id(const struct sock *s)
