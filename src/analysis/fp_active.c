@@ -14,6 +14,22 @@ void fp_signals_init(struct fp_signals *s)
 	s->df_on_df = -1;
 	s->tos_sent = s->tos_got = -1;
 	s->timestamp = FP_ANSWER_UNKNOWN;
+	s->quote_sent = s->quoted = -1;
+}
+
+/* The quote of a Port Unreachable against the table's column: the stack
+ * quotes min(its count, what we sent), or more than FP_QUOTE_ALL_MIN. */
+static int quote_fits(int want, const struct fp_signals *s)
+{
+	if (s->quote_v6 || s->quote_sent < 0 || s->quoted < 0 ||
+	    want == FP_QUOTE_UNKNOWN)
+		return -1;
+	if (want == FP_QUOTE_ALL)
+		return s->quote_sent > FP_QUOTE_ALL_MIN ?
+		       s->quoted > FP_QUOTE_ALL_MIN : -1;
+	if (s->quote_sent < want)
+		want = s->quote_sent;
+	return s->quoted == want;
 }
 
 enum fp_ipid_pattern fp_ipid_pattern(const uint16_t *sent, const uint16_t *got,
@@ -124,6 +140,8 @@ int fp_signal_fits(const struct fp_stack *st, unsigned sig,
 		if (st->timestamp == FP_ANSWER_VARIES)
 			return -1;
 		return same(s->timestamp, st->timestamp, FP_ANSWER_UNKNOWN);
+	case FP_SIG_QUOTE:
+		return quote_fits(st->quoted, s);
 	default:
 		return -1;
 	}
@@ -141,6 +159,8 @@ static unsigned measured_sigs(const struct fp_signals *s)
 		m |= FP_SIG_DF;
 	if (s->timestamp == FP_ANSWER_YES || s->timestamp == FP_ANSWER_NO)
 		m |= FP_SIG_TSTAMP;
+	if (!s->quote_v6 && s->quote_sent >= 0 && s->quoted >= 0)
+		m |= FP_SIG_QUOTE;
 	return m;
 }
 

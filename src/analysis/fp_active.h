@@ -2,7 +2,8 @@
  * verdict of fp.h.  The initial TTL says which bucket of fp_table.c a
  * stack is in (64: Linux, FreeBSD, macOS; 255: Cisco IOS, Solaris,
  * OpenBSD, ...); the other columns of that table (the code of an echo
- * reply, its IP ID, its DF bit, timestamp replies) tell the members of a
+ * reply, its IP ID, its DF bit, timestamp replies, how much of a
+ * datagram a Port Unreachable quotes) tell the members of a
  * bucket apart.  Pure: signals in, verdict out. */
 #ifndef ECHOLOT_FP_ACTIVE_H
 #define ECHOLOT_FP_ACTIVE_H
@@ -52,6 +53,14 @@ struct fp_signals {
 	int tos_sent, tos_got;
 	/* ICMP timestamp request (IPv4): answered or not. */
 	enum fp_answer timestamp;
+	/* A UDP datagram to a closed port: how many bytes after its IP
+	 * header the Port Unreachable quoted (the table's "quoted" column,
+	 * Xprobe2's icmp_unreach_echoed_dtsize).  quote_sent: the bytes
+	 * after the IP header we sent, -1 when not probed; quoted: -1 when
+	 * nothing came back (port open, rate limit, filter: not scored).
+	 * The column is about IPv4: over IPv6 (quote_v6) shown, not scored. */
+	int quote_sent, quoted;
+	bool quote_v6;
 };
 
 void fp_signals_init(struct fp_signals *s);
@@ -62,8 +71,15 @@ enum {
 	FP_SIG_IPID = 1 << 1,
 	FP_SIG_DF = 1 << 2,
 	FP_SIG_TSTAMP = 1 << 3,
+	FP_SIG_QUOTE = 1 << 4,
 };
-#define FP_SIG_ALL (FP_SIG_CODE | FP_SIG_IPID | FP_SIG_DF | FP_SIG_TSTAMP)
+#define FP_SIG_ALL (FP_SIG_CODE | FP_SIG_IPID | FP_SIG_DF | FP_SIG_TSTAMP | \
+		    FP_SIG_QUOTE)
+
+/* A stack that quotes "the whole datagram, as far as fits"
+ * (FP_QUOTE_ALL, Xprobe2's ">64") quotes more than this many bytes after
+ * the IP header of a datagram longer than that. */
+#define FP_QUOTE_ALL_MIN 64
 
 /* Does stack st fit signal sig: 1 yes, 0 no, -1 when the signal was not
  * measured or the table does not say (unknown, or varies by version). */

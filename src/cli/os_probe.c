@@ -63,6 +63,8 @@ int os_open_sockets(struct os_run *r)
 	int rc;
 
 	r->ts.fd = -1;
+	r->unreach.fd = -1;
+	r->udp_fd = -1;
 	for (unsigned i = 0; i < OS_POOL; i++)
 		r->pool[i].fd = -1;
 	rc = sock_open(&r->pool[0], family, false, &oe);
@@ -94,6 +96,19 @@ int os_open_sockets(struct os_run *r)
 			if (!r->o.ttl_only && sock_open_tstamp(&r->ts, 255) < 0)
 				r->ts.fd = -1;
 		}
+		/* The quote of a Port Unreachable: a UDP socket and a raw
+		 * one for the error, both now (no socket() in the sandbox). */
+		if (!r->o.ttl_only && sock_open_unreach(&r->unreach, family) == 0) {
+			rc = sock_open_udp_probe((struct sockaddr *)&r->dst,
+						 r->dstlen, OS_QUOTE_PORT,
+						 &r->udp_sport);
+			if (rc >= 0) {
+				r->udp_fd = rc;
+			} else {
+				sock_close(&r->unreach);
+				r->unreach.fd = -1;
+			}
+		}
 		return 0;
 	}
 	/* Datagram sockets: the kernel picks each one's identifier; a spare
@@ -115,6 +130,11 @@ void os_close_sockets(struct os_run *r)
 		sock_close(&r->pool[i]);
 	if (r->ts.fd >= 0)
 		sock_close(&r->ts);
+	if (r->unreach.fd >= 0)
+		sock_close(&r->unreach);
+	if (r->udp_fd >= 0)
+		close(r->udp_fd);
+	r->udp_fd = -1;
 }
 
 /* ------------------------------------------------------------ one step */
@@ -413,11 +433,88 @@ static bool tstamp_wait(struct os_run *r, uint16_t id, int64_t end)
 	return got;
 }
 
+/* The quote probe: a UDP datagram to a closed port.  0 or -errno. */
+static int quote_send(struct os_run *r)
+{
+	uint8_t data[OS_QUOTE_DATALEN];
+
+	memset(data, 0, sizeof(data));
+	memcpy(data, "echolot os quote probe", 22);
+	r->probes++;
+	if (sendto(r->udp_fd, data, sizeof(data), 0, NULL, 0) < 0)
+		return -errno;
+	return 0;
+}
+
+static bool same_addr(const struct sockaddr_storage *a, int family,
+		      const void *addr)
+{
+	if (a->ss_family != family)
+		return false;
+	if (family == AF_INET)
+		return !memcmp(&((const struct sockaddr_in *)a)->sin_addr, addr, 4);
+	return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, addr, 16);
+}
+
+/* The bytes after its IP header that the target's Port Unreachable for
+ * our UDP probe quoted, by end; -1: none came. */
+static int quote_wait(struct os_run *r, int64_t end)
+{
+	struct sock_rx *rx = malloc(sizeof(*rx));
+	int family = r->dst.ss_family, quoted = -1;
+	const void *dst = family == AF_INET ?
+		(const void *)&((struct sockaddr_in *)&r->dst)->sin_addr :
+		(const void *)&((struct sockaddr_in6 *)&r->dst)->sin6_addr;
+
+	if (!rx)
+		return -1;
+	while (quoted < 0 && !os_stop) {
+		int n = sock_recv(&r->unreach, rx, 1);
+
+		if (n < 0)
+			break;
+		if (n == 1) {
+			struct wire_ip4 ip;
+			struct wire_icmp m;
+			const struct wire_quote *q = &m.quote;
+			bool port, ok;
+
+			ok = family == AF_INET ?
+			     wire_ip4_icmp_parse(rx->buf, rx->len, &ip, &m) == 0 :
+			     wire_icmp_parse(AF_INET6, rx->buf, rx->len, &m) == 0;
+			port = family == AF_INET ?
+			       m.type == WIRE_ICMP4_UNREACH && m.code == 3 :
+			       m.type == WIRE_ICMP6_UNREACH && m.code == 4;
+			if (ok && port && q->has_ip && q->has_l4 &&
+			    q->proto == IPPROTO_UDP &&
+			    same_addr(&rx->from, family, dst) &&
+			    !memcmp(family == AF_INET ? (const void *)&q->dst4 :
+				    (const void *)&q->dst6, dst,
+				    family == AF_INET ? 4 : 16) &&
+			    (q->l4[0] << 8 | q->l4[1]) == r->udp_sport &&
+			    (q->l4[2] << 8 | q->l4[3]) == OS_QUOTE_PORT) {
+				size_t hl = family == AF_INET ?
+					    (size_t)(m.data[0] & 0x0f) * 4 :
+					    WIRE_IP6_HDR_LEN;
+
+				quoted = q->len > hl ? (int)(q->len - hl) : 0;
+				r->answered++;
+			}
+			continue;
+		}
+		if (now_ns() >= end || sock_wait(&r->unreach, end - now_ns()) <= 0)
+			break;
+	}
+	free(rx);
+	return quoted;
+}
+
 void os_signals(struct os_run *r, struct fp_signals *s, int64_t end)
 {
 	uint8_t code = r->raw ? OS_CODE : 0;    /* a datagram socket must send 0 */
 	uint16_t tsid = 0;
 	bool ts = r->ts.fd >= 0 && tstamp_send(r, &tsid) == 0;
+	bool quote = r->udp_fd >= 0 && quote_send(r) == 0;
 	int64_t w = step_wait(r, end), tsend;
 
 	r->collect_code = code != 0;
@@ -435,6 +532,11 @@ void os_signals(struct os_run *r, struct fp_signals *s, int64_t end)
 	if (ts)
 		s->timestamp = tstamp_wait(r, tsid, tsend < end ? tsend : end) ?
 			       FP_ANSWER_YES : FP_ANSWER_NO;
+	if (quote) {
+		s->quote_v6 = r->dst.ss_family == AF_INET6;
+		s->quote_sent = 8 + OS_QUOTE_DATALEN;
+		s->quoted = quote_wait(r, tsend < end ? tsend : end);
+	}
 	s->ipseq = fp_ipid_pattern(r->ids_sent, r->ids_got, r->nids);
 	if (r->df_set + r->df_clear >= 2 && (!r->df_set || !r->df_clear))
 		s->df_on_df = r->df_set > 0;

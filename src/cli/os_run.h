@@ -24,6 +24,12 @@
 #define OS_TOS 0x28             /* DSCP AF11, ECN bits clear */
 #define OS_DATALEN 56
 #define OS_MAX_SENT 64
+/* The Port Unreachable probe: UDP to a closed port (traceroute's first),
+ * 548 bytes of data, so that the IPv4 datagram is 576 bytes (the most an
+ * IPv4 error may be: a stack that quotes "as much as fits" cannot quote
+ * it all, one that quotes a fixed count shows it). */
+#define OS_QUOTE_PORT 33434
+#define OS_QUOTE_DATALEN 548
 #define OS_FIRST_TRIES 3
 #define OS_FIRST_WAIT (1 * NSEC)
 
@@ -66,6 +72,9 @@ struct os_run {
 	                                   datagram sockets */
 	unsigned npool, cur;            /* datagram socket in use */
 	struct sock ts;                 /* timestamp replies, fd -1: none */
+	struct sock unreach;            /* Destination Unreachable, fd -1: none */
+	int udp_fd;                     /* the quote probe, -1: none */
+	uint16_t udp_sport;
 	bool raw, hdrincl;
 	uint16_t id_base;
 	unsigned steps;

@@ -170,5 +170,19 @@ void report_os_active(FILE *out, const struct fp_active *a,
 			"answered" : "not answered");
 		suggest(out, FP_SIG_TSTAMP, s);
 	}
+	if (s->quote_sent >= 0) {
+		if (s->quoted < 0)
+			fprintf(out, "  quote:     no answer (udp to a closed port: "
+				"no port unreachable; not scored)\n");
+		else if (s->quote_v6)
+			fprintf(out, "  quote:     %d of %d bytes after the ip header "
+				"(port unreachable; no ipv6 column in the table)\n",
+				s->quoted, s->quote_sent);
+		else {
+			fprintf(out, "  quote:     %d of %d bytes after the ip header "
+				"(port unreachable): ", s->quoted, s->quote_sent);
+			suggest(out, FP_SIG_QUOTE, s);
+		}
+	}
 	fflush(out);
 }

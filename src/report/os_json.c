@@ -1,6 +1,7 @@
 /* The `os` event of --json: what `ping --os` and `echolot os` print as
  * text, as one JSON object.  The schema is docs/json-schema.md (`os`);
  * change both together. */
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -107,6 +108,14 @@ static void signals(struct json_writer *w, const struct fp_signals *s)
 	if (s->timestamp == FP_ANSWER_YES || s->timestamp == FP_ANSWER_NO)
 		sig_entry(w, "timestamp", s->timestamp == FP_ANSWER_YES ?
 		       "answered" : "not_answered", -1, -1, FP_SIG_TSTAMP, s);
+	if (s->quote_sent >= 0) {
+		char v[16];
+
+		if (s->quoted >= 0)
+			snprintf(v, sizeof(v), "%d", s->quoted);
+		sig_entry(w, "quote", s->quoted >= 0 ? v : "no_answer",
+			  s->quote_sent, s->quoted, FP_SIG_QUOTE, s);
+	}
 	json_arr_end(w);
 }
 

@@ -121,6 +121,70 @@ int sock_open_tstamp(struct sock *s, int ttl)
 	return 0;
 }
 
+int sock_open_unreach(struct sock *s, int family)
+{
+	int fd, rc;
+
+	memset(s, 0, sizeof(*s));
+	s->fd = -1;
+	s->family = family;
+	if (family == AF_INET) {
+		uint32_t mask = ~(1u << ICMP_DEST_UNREACH);
+
+		fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+		if (fd < 0)
+			return -errno;
+		rc = setsockopt(fd, SOL_RAW, ICMP_FILTER, &mask, sizeof(mask));
+	} else {
+		struct icmp6_filter f;
+
+		fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMPV6);
+		if (fd < 0)
+			return -errno;
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+		rc = setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
+	}
+	if (rc < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	s->fd = fd;
+	s->kind = SOCK_KIND_RAW;
+	return 0;
+}
+
+int sock_open_udp_probe(const struct sockaddr *dst, socklen_t dstlen,
+			uint16_t port, uint16_t *sport)
+{
+	struct sockaddr_storage to, me;
+	socklen_t melen = sizeof(me);
+	int fd, rc;
+
+	if (dstlen > sizeof(to) || (dst->sa_family != AF_INET &&
+				    dst->sa_family != AF_INET6))
+		return -EINVAL;
+	memcpy(&to, dst, dstlen);
+	if (to.ss_family == AF_INET)
+		((struct sockaddr_in *)&to)->sin_port = htons(port);
+	else
+		((struct sockaddr_in6 *)&to)->sin6_port = htons(port);
+	fd = socket(to.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&to, dstlen) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&me, &melen) < 0) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	*sport = ntohs(me.ss_family == AF_INET ?
+		       ((struct sockaddr_in *)&me)->sin_port :
+		       ((struct sockaddr_in6 *)&me)->sin6_port);
+	return fd;
+}
+
 int sock_wait(struct sock *s, int64_t timeout_ns)
 {
 	struct pollfd p = { .fd = s->fd, .events = POLLIN };

@@ -247,6 +247,16 @@ int sock_filter_id_range(struct sock *s, uint16_t first, uint16_t count);
  * sent with this TTL.  Returns 0 or -errno. */
 int sock_open_tstamp(struct sock *s, int ttl);
 
+/* A raw ICMP (family AF_INET) or ICMPv6 socket that sees only Destination
+ * Unreachable errors, whole: their quote.  Returns 0 or -errno. */
+int sock_open_unreach(struct sock *s, int family);
+
+/* A UDP socket connected to port of dst (whose port is ignored): the probe
+ * that draws a Port Unreachable from a host.  *sport: our port.  Returns
+ * the descriptor or -errno. */
+int sock_open_udp_probe(const struct sockaddr *dst, socklen_t dstlen,
+			uint16_t port, uint16_t *sport);
+
 /* Wait until s has something to read: 1, 0 after timeout_ns, or -errno. */
 int sock_wait(struct sock *s, int64_t timeout_ns);
 

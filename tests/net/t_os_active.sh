@@ -10,9 +10,11 @@
 #    the evidence for the hop count (the smallest TTL that reached the
 #    target, the router at which one less expired, 1 or 2 probes).  These
 #    targets are Linux kernels: at 64 the IPv4 signals (DF clear, code
-#    echoed, timestamps answered) single out Linux; at 128 they contradict
-#    Windows, so the verdict says so, one step less sure; at 255 they fit
-#    OpenBSD (the table's only stack at 255 that never sets DF).
+#    echoed, timestamps answered, a Port Unreachable quoting all it can)
+#    single out Linux; at 128 they contradict Windows, and at 255 every
+#    stack there (OpenBSD never sets DF, but quotes 8 bytes), so the
+#    verdict says so, one step less sure.  Their ICMP rate limits are off:
+#    every run's Port Unreachable must come.
 # 2. A silent router (r20 sends no Time Exceeded): the hop count is still
 #    exact, one probe noted unanswered.
 # 3. Asymmetric paths: a - f - b forward, b - q1..qQ - a back (policy
@@ -21,7 +23,9 @@
 #    measured hops read 60 (a known initial): the signals pick 64 back.
 # 4. tests/net/tools/stackemu.c in t (kernel echo replies off, its
 #    timestamp replies dropped), as Windows, Cisco IOS, FreeBSD, macOS and
-#    Solaris, from fp_table.c's rows: the verdict of each, 20 routers away.
+#    Solaris, from fp_table.c's rows: the verdict of each, 20 routers away,
+#    and the quote of its Port Unreachable.  One that does not come (the
+#    kernel's dropped, no emulator) is "no answer" and changes nothing.
 # 5. Unprivileged (ICMP datagram sockets), bad input (exit 2), a target
 #    that does not answer (exit 1, bounded by -w).
 # 6. `echolot os --read FILE`: captures that tcpdump wrote in p during the
@@ -63,7 +67,7 @@ want_signals() {
 	local fam=$1 init=$2 h=$3
 	case $fam/$init in
 	4/64) echo "os: Linux (initial ttl 64, $h, confidence high; hop count measured; signals fit Linux best of Linux, FreeBSD and macOS)" ;;
-	4/255) echo "os: OpenBSD (initial ttl 255, $h, confidence high; hop count measured; signals fit OpenBSD best of OpenBSD, Cisco IOS and Solaris)" ;;
+	4/255) echo "os: Cisco IOS/Solaris/OpenBSD (initial ttl 255, $h, confidence medium; hop count measured; signals fit no stack that starts at 255 (OpenBSD, Cisco IOS and Solaris))" ;;
 	*/128) echo "os: Windows (initial ttl 128, $h, confidence medium; hop count measured; signals fit no stack that starts at 128 (Windows))" ;;
 	6/64) echo "os: Linux/Unix (initial ttl 64, $h, confidence high; hop count measured)" ;;
 	6/255) echo "os: Cisco IOS/Solaris/OpenBSD (initial ttl 255, $h, confidence high; hop count measured)" ;;
@@ -101,6 +105,7 @@ cap_stop() {
 declare -A NODE=([0]=r1 [1]=r2 [5]=r6 [20]=t)
 for hops in 0 1 5 20; do
 	ns=${NODE[$hops]}
+	ns_sysctl "$ns" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 	if [ "$hops" = 20 ]; then
 		a4=$T4 a6=$T6
 	else
@@ -129,7 +134,7 @@ for hops in 0 1 5 20; do
 				"$(printf '%s\n' "$OUT" | head -n 1)"
 			assert_eq "$what --ttl-only: hop evidence" "$(hops_line "$hops" "$r")" \
 				"$(printf '%s\n' "$OUT" | grep '^  hops: ')"
-			assert_no_match "$what --ttl-only: no signals" "^  (code|ip id|df|tos|timestamp):" "$OUT"
+			assert_no_match "$what --ttl-only: no signals" "^  (code|ip id|df|tos|timestamp|quote):" "$OUT"
 		done
 	done
 	set_ttl "$ns" 64
@@ -145,7 +150,10 @@ assert_match "signals: ip id incrementing" "^  ip id:     incrementing \([0-9 ]+
 assert_match "signals: df clear" "^  df:        clear on the replies to DF requests: fits Linux, " "$OUT"
 assert_match "signals: tos echoed" "^  tos:       sent 0x28, got 0x28 \(echoed" "$OUT"
 assert_match "signals: timestamp answered" "^  timestamp: answered: fits Linux, .*; not Solaris" "$OUT"
-assert_match "probes: 7 sent, 7 answered" "^  probes:    7 sent, 7 answered, [0-9.]+ ms$" "$OUT"
+assert_match "signals: quote all" "^  quote:     528 of 556 bytes after the ip header \(port unreachable\): fits Linux; not FreeBSD, OpenBSD, macOS, Windows, Cisco IOS, Solaris, Windows 95, HP JetDirect$" "$OUT"
+assert_match "probes: 8 sent, 8 answered" "^  probes:    8 sent, 8 answered, [0-9.]+ ms$" "$OUT"
+run_in p "$OS" os -6 -n "$T6"
+assert_match "signals v6: quote shown, not scored" "^  quote:     556 of 556 bytes after the ip header \(port unreachable; no ipv6 column in the table\)$" "$OUT"
 
 # --- 2. a silent router --------------------------------------------------
 
@@ -251,6 +259,8 @@ nft_load t 'table inet emu {
 	chain out {
 		type filter hook output priority 0;
 		icmp type timestamp-reply meta mark != 0x5e drop
+		icmp type destination-unreachable meta mark != 0x5e drop
+		icmpv6 type destination-unreachable meta mark != 0x5e drop
 	}
 }'
 
@@ -264,6 +274,14 @@ emu_want() {
 	4/solaris) echo "os: Solaris (initial ttl 255, 20 hops, $m; signals fit Solaris best of OpenBSD, Cisco IOS and Solaris)" ;;
 	6/cisco) echo "os: Cisco IOS/Solaris/OpenBSD (initial ttl 255, 20 hops, $m)" ;;
 	6/*) echo "os: Linux/Unix (initial ttl 64, 20 hops, $m)" ;;
+	esac
+}
+
+# emu_fam PROFILE: its name in fp_table.c.
+emu_fam() {
+	case $1 in
+	windows) echo Windows ;; cisco) echo "Cisco IOS" ;; freebsd) echo FreeBSD ;;
+	macos) echo macOS ;; solaris) echo Solaris ;;
 	esac
 }
 
@@ -286,6 +304,12 @@ for prof in windows cisco freebsd macos solaris; do
 		assert_eq "$what: verdict" "$(emu_want $fam $prof)" "$(printf '%s\n' "$OUT" | head -n 1)"
 		assert_eq "$what: emulator ended well" "0" "$erc"
 		assert_match "$what: emulator answered" "^requests [1-9][0-9]* sent [1-9]" "$(cat "$out")"
+		case $prof in windows) q=128 ;; solaris) q=64 ;; *) q=8 ;; esac
+		if [ $fam = 4 ]; then
+			assert_match "$what: quote $q" "^  quote:     $q of 556 bytes after the ip header \(port unreachable\): fits [^;]*$(emu_fam $prof)" "$OUT"
+		else
+			assert_match "$what: quote $q, not scored" "^  quote:     $q of 556 bytes after the ip header \(port unreachable; no ipv6 column" "$OUT"
+		fi
 	done
 done
 # The evidence that told them apart.
@@ -318,6 +342,26 @@ assert_match "silent target: why" "^  hops:      not measured: the target did no
 CHECKS=$((CHECKS + 1))
 if [ "$ms" -lt 2500 ]; then pass "silent target: bounded by -w"; else fail "silent target: took $ms ms with -w 1.5"; fi
 ns_sysctl t net.ipv4.icmp_echo_ignore_all=0 net.ipv6.icmp.echo_ignore_all=0
+
+# The kernel of t answers again, all but its Port Unreachable (dropped, as
+# a filter or a rate limit would): "no answer", and the verdict of section 1.
+in_ns t nft delete table inet emu
+nft_load t 'table inet nounreach {
+	chain out {
+		type filter hook output priority 0;
+		icmp type destination-unreachable drop
+		icmpv6 type destination-unreachable drop
+	}
+}'
+for fam in 4 6; do
+	if [ $fam = 4 ]; then a=$T4; else a=$T6; fi
+	run_in p "$OS" os -$fam -n "$a"
+	assert_eq "v$fam no port unreachable: exit status" 0 "$RC"
+	assert_eq "v$fam no port unreachable: verdict" "$(want_signals $fam 64 "20 hops")" \
+		"$(printf '%s\n' "$OUT" | head -n 1)"
+	assert_match "v$fam no port unreachable: no answer" "^  quote:     no answer \(udp to a closed port: no port unreachable; not scored\)$" "$OUT"
+done
+in_ns t nft delete table inet nounreach
 
 ns_sysctl p "net.ipv4.ping_group_range=0 2147483647"
 COPY=$(unprivileged_copy "$OS")

@@ -91,7 +91,7 @@ def os_problems:
    if ($o.candidates == null or ($o.candidates | strs)) then empty else "candidates not strings" end,
    if ([$o.signals[]? | (.suggests | strs) and (.rules_out | strs)] | all) then empty
      else "suggests / rules_out not strings" end,
-   if ([$o.signals[]?.name] | all(.[]; IN("code", "ip_id", "df", "tos", "timestamp")))
+   if ([$o.signals[]?.name] | all(.[]; IN("code", "ip_id", "df", "tos", "timestamp", "quote")))
      then empty else "undocumented signal" end,
    if ($o.ttl_changed_at == null) == ($o.ttl_changes == 0) then empty
      else "ttl_changed_at null iff no change" end];
@@ -181,6 +181,8 @@ chain 5
 declare -A NODE=([0]=r1 [5]=t)
 for hops in 0 5; do
 	ns=${NODE[$hops]}
+	# Every run's Port Unreachable must come (the quote signal).
+	ns_sysctl "$ns" net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 	if [ "$hops" = 5 ]; then a4=$T4 a6=$T6; else a4=${R4[1]} a6=${R6[1]}; fi
 	for init in 64 128 255; do
 		set_ttl "$ns" "$init"
@@ -229,7 +231,7 @@ for hops in 0 5; do
 				"$(printf '%s\n' "$text" | sed -n 's/^  probes:    \([0-9]*\) sent, \([0-9]*\) answered.*/\1 \2/p')" \
 				"$(printf '%s\n' "$ev" | jq -r '"\(.probes_sent) \(.probes_answered)"')"
 			assert_eq "$what: os signals = text" \
-				"$(printf '%s\n' "$text" | sed -n 's/^  \(code\|ip id\|df\|tos\|timestamp\): .*/\1/p' | tr ' ' _ | tr '\n' ' ')" \
+				"$(printf '%s\n' "$text" | sed -n 's/^  \(code\|ip id\|df\|tos\|timestamp\|quote\): .*/\1/p' | tr ' ' _ | tr '\n' ' ')" \
 				"$(printf '%s\n' "$ev" | jq -r '[.signals[].name] | map(. + " ") | join("")')"
 			assert_eq "$what: stderr empty" "" "$ERR"
 			if [ $fam = 4 ] && [ "$hops" = 5 ]; then
@@ -248,7 +250,7 @@ run_in p "$OS" os -4 -n "${R4[1]}"
 text=$OUT
 run_in p "$OS" os -4 -n --json "${R4[1]}"
 ev=$(os_ev)
-for s in code df timestamp; do
+for s in code df timestamp quote; do
 	tname=$s
 	assert_eq "v4 signal $s: suggests / rules_out as text" \
 		"$(printf '%s\n' "$text" | sed -n "s/^  $tname: *[^:]*: //p")" \
@@ -256,7 +258,7 @@ for s in code df timestamp; do
 			[(if (.suggests | length) > 0 then "fits " + (.suggests | join(", ")) else empty end),
 			 (if (.rules_out | length) > 0 then "not " + (.rules_out | join(", ")) else empty end)] | join("; ")')"
 done
-assert_eq "v4 signal values" "code=echoed:123:123 ip_id=incrementing df=clear tos=echoed:40:40 timestamp=answered" \
+assert_eq "v4 signal values" "code=echoed:123:123 ip_id=incrementing df=clear tos=echoed:40:40 timestamp=answered quote=528:556:528" \
 	"$(printf '%s\n' "$ev" | jq -r '[.signals[] | .name + "=" + .value + (if .sent != null then ":\(.sent):\(.got)" else "" end)] | join(" ")')"
 
 # --- options and edge cases ----------------------------------------------------

@@ -218,6 +218,111 @@ static void test_signal_fits(void **state)
 	assert_int_equal(fp_signal_fits(&st, FP_SIG_TSTAMP, &s), 0);
 }
 
+/* The quote of a Port Unreachable: the table's "quoted" column, and a
+ * quote that never came (or came over IPv6) changing nothing. */
+static void verdict_of(int ttl, int hops, const struct fp_signals *s,
+		       struct fp_active *a)
+{
+	struct fp f;
+
+	fp_init(&f);
+	f.family = AF_INET;
+	for (uint16_t k = 1; k <= 5; k++)
+		fp_add(&f, k, ttl);
+	fp_active_verdict(&f, hops, s, a);
+}
+
+static void test_quote(void **state)
+{
+	static const struct {
+		int column, sent, quoted, want;
+	} t[] = {
+		{ FP_QUOTE_ALL, 556, 528, 1 },          /* Linux, 576 bytes */
+		{ FP_QUOTE_ALL, 556, 556, 1 },
+		{ FP_QUOTE_ALL, 556, 64, 0 },
+		{ FP_QUOTE_ALL, 556, 8, 0 },
+		{ FP_QUOTE_ALL, 40, 40, -1 },           /* too short to tell */
+		{ 8, 556, 8, 1 },
+		{ 8, 556, 528, 0 },
+		{ 64, 556, 64, 1 },
+		{ 64, 556, 8, 0 },
+		{ 128, 556, 128, 1 },
+		{ 128, 100, 100, 1 },                   /* all it had */
+		{ 128, 556, 528, 0 },
+		{ FP_QUOTE_UNKNOWN, 556, 8, -1 },
+		{ 8, 556, -1, -1 },                     /* no answer */
+		{ 8, -1, -1, -1 },                      /* not probed */
+	};
+	struct fp_stack st;
+	struct fp_signals s;
+	struct fp_active a, b;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+		fp_signals_init(&s);
+		st.quoted = t[i].column;
+		s.quote_sent = t[i].sent;
+		s.quoted = t[i].quoted;
+		assert_int_equal(fp_signal_fits(&st, FP_SIG_QUOTE, &s), t[i].want);
+		s.quote_v6 = true;
+		assert_int_equal(fp_signal_fits(&st, FP_SIG_QUOTE, &s), -1);
+	}
+	/* The table's rows: Linux quotes all, FreeBSD 8, Solaris 64, Windows
+	 * 128 (fp_table.c). */
+	fp_signals_init(&s);
+	s.quote_sent = 556;
+	s.quoted = 528;
+	assert_int_equal(fp_signal_fits(&fp_stacks[0], FP_SIG_QUOTE, &s), 1);
+	assert_int_equal(fp_signal_fits(&fp_stacks[1], FP_SIG_QUOTE, &s), 0);
+
+	/* Alone, it singles out Linux among the stacks that start at 64. */
+	verdict_of(61, 3, &s, &a);
+	assert_string_equal(a.label, "Linux");
+	assert_true(a.narrowed);
+	assert_int_equal(a.measured, FP_SIG_QUOTE);
+	/* 8 bytes: FreeBSD and macOS. */
+	s.quoted = 8;
+	verdict_of(61, 3, &s, &a);
+	assert_string_equal(a.label, "FreeBSD/macOS");
+	/* 64 bytes at 255: Solaris. */
+	s.quoted = 64;
+	verdict_of(252, 3, &s, &a);
+	assert_string_equal(a.label, "Solaris");
+	assert_int_equal(a.confidence, FP_CONF_HIGH);
+
+	/* A Linux box at 255: DF clear fits OpenBSD alone, but its whole
+	 * quote contradicts every stack there: one step less sure. */
+	fp_signals_init(&s);
+	s.code = FP_CODE_ECHOED;
+	s.ipseq = FP_IPSEQ_INCREMENTAL;
+	s.df_on_df = 0;
+	s.timestamp = FP_ANSWER_YES;
+	verdict_of(252, 3, &s, &b);
+	assert_string_equal(b.label, "OpenBSD");
+	s.quote_sent = 556;
+	s.quoted = 528;
+	verdict_of(252, 3, &s, &a);
+	assert_true(a.contradict);
+	assert_int_equal(a.confidence, FP_CONF_MEDIUM);
+	assert_string_equal(a.label, "Cisco IOS/Solaris/OpenBSD");
+
+	/* No Port Unreachable (port open, rate limit): the verdict without. */
+	s.quoted = -1;
+	verdict_of(252, 3, &s, &a);
+	assert_string_equal(a.label, b.label);
+	assert_int_equal(a.confidence, b.confidence);
+	assert_int_equal(a.measured, b.measured);
+	assert_false(a.measured & FP_SIG_QUOTE);
+	assert_false(a.contradict);
+	/* Over IPv6: shown, not scored. */
+	s.quoted = 528;
+	s.quote_v6 = true;
+	verdict_of(252, 3, &s, &a);
+	assert_string_equal(a.label, b.label);
+	assert_false(a.measured & FP_SIG_QUOTE);
+}
+
 /* IPv6 buckets come from the hlim6 column. */
 static void test_ipv6(void **state)
 {
@@ -615,6 +720,7 @@ int main(void)
 		cmocka_unit_test(test_ipid_pattern),
 		cmocka_unit_test(test_profiles),
 		cmocka_unit_test(test_signal_fits),
+		cmocka_unit_test(test_quote),
 		cmocka_unit_test(test_ipv6),
 		cmocka_unit_test(test_asymmetric),
 		cmocka_unit_test(test_line),

@@ -251,6 +251,50 @@ static void test_active_ttl_only(void **state)
 	free(t);
 }
 
+/* The quote of a Port Unreachable: the bytes, or "no_answer" (not
+ * scored: no stack suggested or ruled out). */
+static void test_active_quote(void **state)
+{
+	struct fp f;
+	struct fp_signals s;
+	struct fp_active a;
+	struct report_os_evidence e;
+	struct mem m;
+	char *t;
+
+	(void)state;
+	fp_init(&f);
+	f.family = AF_INET;
+	replies(&f, 1, 5, 61);
+	fp_signals_init(&s);
+	s.quote_sent = 556;
+	s.quoted = 8;
+	fp_active_verdict(&f, 3, &s, &a);
+	memset(&e, 0, sizeof(e));
+	e.hops = 3;
+	e.fp = &f;
+	mem_open(&m);
+	report_os_json_active(&m.w, &a, &s, &e);
+	t = mem_take(&m);
+	assert_non_null(strstr(t, "\"family\":\"FreeBSD/macOS\","));
+	assert_non_null(strstr(t, "{\"name\":\"quote\",\"value\":\"8\",\"sent\":556,"
+				  "\"got\":8,\"suggests\":[\"FreeBSD\",\"OpenBSD\","
+				  "\"macOS\",\"Cisco IOS\",\"Windows 95\",\"HP JetDirect\"],"
+				  "\"rules_out\":[\"Linux\",\"Windows\",\"Solaris\"]}"));
+	free(t);
+
+	s.quoted = -1;
+	fp_active_verdict(&f, 3, &s, &a);
+	mem_open(&m);
+	report_os_json_active(&m.w, &a, &s, &e);
+	t = mem_take(&m);
+	assert_non_null(strstr(t, "\"family\":\"Linux/Unix\","));
+	assert_non_null(strstr(t, "\"signals\":[{\"name\":\"quote\",\"value\":\"no_answer\","
+				  "\"sent\":556,\"got\":null,\"suggests\":[],"
+				  "\"rules_out\":[]}]"));
+	free(t);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -315,6 +359,7 @@ int main(void)
 		cmocka_unit_test(test_odd_label),
 		cmocka_unit_test(test_active),
 		cmocka_unit_test(test_active_ttl_only),
+		cmocka_unit_test(test_active_quote),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_ping_reporter_order),
 	};

@@ -5,20 +5,26 @@
  * echo replies are off (net.ipv4.icmp_echo_ignore_all=1,
  * net.ipv6.icmp.echo_ignore_all=1) and its own timestamp replies are
  * dropped by nftables (every reply of ours carries SO_MARK EMU_MARK, which
- * the rule lets through).  It answers echo requests and, over IPv4,
- * timestamp requests as the stack of a profile would, the profiles taken
+ * the rule lets through).  It answers echo requests, UDP datagrams to
+ * closed ports and, over IPv4, timestamp requests as the stack of a
+ * profile would, the profiles taken
  * from the rows of src/analysis/fp_table.c:
  *
- *   profile   ttl4 hlim6 code    IP ID   DF on replies      timestamps
- *   windows   128  128   zeroed  own     as in the request  answered
- *   cisco     255  255   echoed  copied  set on DF request  answered
- *   freebsd    64   64   echoed  own     set on DF request  answered
- *   macos      64   64   echoed  own     set on DF request  not answered
+ *   profile   ttl4 hlim6 code    IP ID   DF on replies      timestamps  quote
+ *   windows   128  128   zeroed  own     as in the request  answered    128
+ *   cisco     255  255   echoed  copied  set on DF request  answered      8
+ *   freebsd    64   64   echoed  own     set on DF request  answered      8
+ *   macos      64   64   echoed  own     set on DF request  not answered  8
  *                                        (10.4.1; 10.2 answered)
- *   solaris   255   64   echoed  own     set on DF request  not answered
- *   openbsd   255   64   echoed  own     never (varies)     answered
- *   linux      64   64   echoed  own     never              answered
+ *   solaris   255   64   echoed  own     set on DF request  not answered 64
+ *   openbsd   255   64   echoed  own     never (varies)     answered      8
+ *   linux      64   64   echoed  own     never              answered    all
  *
+ * "quote": a UDP datagram to a closed port (33434 .. 33534) draws a Port
+ * Unreachable quoting that many bytes after the datagram's IP header
+ * ("all": as much as fits in 576 bytes, IPv4, or 1280, IPv6; the others
+ * are cut at those sizes too).  The kernel's own Port Unreachable must be
+ * dropped by the test (nftables, as its timestamp replies).
  * (Cisco's IPv6 hop limit is unknown to the table; 255 here.)  The TOS /
  * traffic class of a request is sent back in its reply.
  *
@@ -65,19 +71,20 @@ struct profile {
 	enum id_pol id;
 	enum df_pol df;
 	bool tstamp;
+	int quote;              /* bytes after the IP header, -1: all */
 };
 
 /* DF "set on a DF request" and "as in the request" answer alike here:
  * the difference shows only for a request without DF, which the table
  * does not tell for the first kind. */
 static const struct profile profiles[] = {
-	{ "windows", 128, 128, CODE_ZEROED, ID_OWN, DF_COPIED, true },
-	{ "cisco", 255, 255, CODE_ECHOED, ID_COPIED, DF_COPIED, true },
-	{ "freebsd", 64, 64, CODE_ECHOED, ID_OWN, DF_COPIED, true },
-	{ "macos", 64, 64, CODE_ECHOED, ID_OWN, DF_COPIED, false },
-	{ "solaris", 255, 64, CODE_ECHOED, ID_OWN, DF_COPIED, false },
-	{ "openbsd", 255, 64, CODE_ECHOED, ID_OWN, DF_NEVER, true },
-	{ "linux", 64, 64, CODE_ECHOED, ID_OWN, DF_NEVER, true },
+	{ "windows", 128, 128, CODE_ZEROED, ID_OWN, DF_COPIED, true, 128 },
+	{ "cisco", 255, 255, CODE_ECHOED, ID_COPIED, DF_COPIED, true, 8 },
+	{ "freebsd", 64, 64, CODE_ECHOED, ID_OWN, DF_COPIED, true, 8 },
+	{ "macos", 64, 64, CODE_ECHOED, ID_OWN, DF_COPIED, false, 8 },
+	{ "solaris", 255, 64, CODE_ECHOED, ID_OWN, DF_COPIED, false, 64 },
+	{ "openbsd", 255, 64, CODE_ECHOED, ID_OWN, DF_NEVER, true, 8 },
+	{ "linux", 64, 64, CODE_ECHOED, ID_OWN, DF_NEVER, true, -1 },
 };
 
 static volatile sig_atomic_t stop;
@@ -144,7 +151,7 @@ static void check6(const uint8_t *dst)
 
 struct emu {
 	const struct profile *p;
-	int rx, tx;
+	int rx, tx, udp;
 	uint16_t ipid;
 	unsigned requests, sent;
 };
@@ -226,7 +233,98 @@ static void reply4(struct emu *e, const uint8_t *pkt, size_t len)
 	e->sent++;
 }
 
+/* The bytes of a UDP datagram of len bytes (hl of them its IP header) a
+ * Port Unreachable of the profile quotes, in an error of at most max. */
+static size_t quote_len(const struct profile *p, size_t hl, size_t len,
+			size_t max)
+{
+	size_t q = p->quote < 0 ? len : hl + (size_t)p->quote;
+
+	if (q > len)
+		q = len;
+	return q > max ? max : q;
+}
+
+static bool closed_port(const uint8_t *udp)
+{
+	uint16_t port = get16(udp + 2);
+
+	return port >= 33434 && port <= 33534;
+}
+
+/* A Port Unreachable for the UDP datagram pkt (IP header included). */
+static void unreach4(struct emu *e, const uint8_t *pkt, size_t len)
+{
+	static uint8_t b[576];
+	size_t hl = (size_t)(pkt[0] & 0x0f) * 4, q;
+	struct sockaddr_in to;
+
+	if (hl < 20 || len < hl + 8 || pkt[9] != IPPROTO_UDP ||
+	    !closed_port(pkt + hl))
+		return;
+	e->requests++;
+	q = quote_len(e->p, hl, len, sizeof(b) - 28);
+	memset(b, 0, 28);
+	b[0] = 0x45;
+	put16(b + 2, (uint16_t)(28 + q));
+	put16(b + 4, ++e->ipid);
+	b[8] = (uint8_t)e->p->ttl4;
+	b[9] = IPPROTO_ICMP;
+	memcpy(b + 12, pkt + 16, 4);
+	memcpy(b + 16, pkt + 12, 4);
+	put16(b + 10, csum(b, 20));
+	b[20] = 3;                              /* destination unreachable */
+	b[21] = 3;                              /* port */
+	memcpy(b + 28, pkt, q);
+	put16(b + 22, csum(b + 20, 8 + q));
+	check4(b + 12, b + 16);
+	memset(&to, 0, sizeof(to));
+	to.sin_family = AF_INET;
+	memcpy(&to.sin_addr, b + 16, 4);
+	if (sendto(e->tx, b, 28 + q, 0, (struct sockaddr *)&to,
+		   sizeof(to)) != (ssize_t)(28 + q))
+		die("send: %s", strerror(errno));
+	e->sent++;
+}
+
 /* ------------------------------------------------------------------ v6 */
+
+/* A Port Unreachable for the UDP datagram (udp, len bytes: a raw IPv6
+ * socket gives no IP header, so it is rebuilt from what came with it). */
+static void unreach6(struct emu *e, const uint8_t *udp, size_t len,
+		     const struct sockaddr_in6 *from, const struct in6_addr *to,
+		     int tclass, int hlim)
+{
+	static uint8_t b[1280 - 40];
+	static uint8_t orig[MAXPKT + 40];
+	struct sockaddr_in6 dst = *from;
+	size_t q;
+
+	if (len < 8 || len > MAXPKT || !closed_port(udp))
+		return;
+	e->requests++;
+	orig[0] = (uint8_t)(0x60 | (tclass >> 4));
+	orig[1] = (uint8_t)(tclass << 4);
+	orig[2] = orig[3] = 0;
+	put16(orig + 4, (uint16_t)len);
+	orig[6] = IPPROTO_UDP;
+	orig[7] = (uint8_t)hlim;
+	memcpy(orig + 8, &from->sin6_addr, 16);
+	memcpy(orig + 24, to, 16);
+	memcpy(orig + 40, udp, len);
+	q = quote_len(e->p, 40, 40 + len, sizeof(b) - 8);
+	memset(b, 0, 8);
+	b[0] = ICMP6_DST_UNREACH;
+	b[1] = ICMP6_DST_UNREACH_NOPORT;
+	memcpy(b + 8, orig, q);                 /* the kernel sums ICMPv6 */
+	check6(from->sin6_addr.s6_addr);
+	dst.sin6_port = 0;
+	if (sendto(e->tx, b, 8 + q, 0, (struct sockaddr *)&dst,
+		   sizeof(dst)) != (ssize_t)(8 + q))
+		die("send: %s", strerror(errno));
+	e->sent++;
+}
+
 
 static void reply6(struct emu *e, uint8_t *m, size_t mlen,
 		   const struct sockaddr_in6 *from, int tclass)
@@ -334,6 +432,9 @@ int main(int argc, char **argv)
 			die("socket: %s", strerror(errno));
 		if (setsockopt(e.tx, IPPROTO_IP, IP_HDRINCL, &on, sizeof(on)) < 0)
 			die("IP_HDRINCL: %s", strerror(errno));
+		e.udp = socket(AF_INET, SOCK_RAW, IPPROTO_UDP);
+		if (e.udp < 0)
+			die("socket: %s", strerror(errno));
 	} else {
 		struct icmp6_filter f;
 
@@ -345,6 +446,12 @@ int main(int argc, char **argv)
 		if (setsockopt(e.rx, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f)) < 0 ||
 		    setsockopt(e.rx, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(on)) < 0)
 			die("ICMPv6 options: %s", strerror(errno));
+		e.udp = socket(AF_INET6, SOCK_RAW, IPPROTO_UDP);
+		if (e.udp < 0 ||
+		    setsockopt(e.udp, IPPROTO_IPV6, IPV6_RECVTCLASS, &on, sizeof(on)) < 0 ||
+		    setsockopt(e.udp, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on)) < 0 ||
+		    setsockopt(e.udp, IPPROTO_IPV6, IPV6_RECVPKTINFO, &on, sizeof(on)) < 0)
+			die("UDP socket: %s", strerror(errno));
 	}
 	if (setsockopt(e.tx, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) < 0)
 		die("SO_MARK: %s", strerror(errno));
@@ -353,7 +460,8 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (!stop && e.requests < max) {
-		struct pollfd p = { .fd = e.rx, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = e.rx, .events = POLLIN },
+				       { .fd = e.udp, .events = POLLIN } };
 		double left;
 		int ms;
 
@@ -363,25 +471,31 @@ int main(int argc, char **argv)
 		if (left <= 0)
 			break;
 		ms = (int)(left * 1000) + 1;
-		if (poll(&p, 1, ms > 200 ? 200 : ms) <= 0)
+		if (poll(p, 2, ms > 200 ? 200 : ms) <= 0)
 			continue;
-		if (fam == 4) {
-			ssize_t n = recv(e.rx, buf, sizeof(buf), 0);
-
-			if (n > 0)
-				reply4(&e, buf, (size_t)n);
-		} else {
+		for (int k = 0; k < 2; k++) {
 			union {
 				char b[256];
 				struct cmsghdr align;
 			} ctrl;
 			struct sockaddr_in6 from;
+			struct in6_addr to = IN6ADDR_ANY_INIT;
 			struct iovec iov = { buf, sizeof(buf) };
 			struct msghdr mh;
 			struct cmsghdr *cm;
-			int tclass = 0;
+			int tclass = 0, hlim = 64;
 			ssize_t n;
 
+			if (!(p[k].revents & POLLIN))
+				continue;
+			if (fam == 4) {
+				n = recv(p[k].fd, buf, sizeof(buf), 0);
+				if (n > 0 && k == 0)
+					reply4(&e, buf, (size_t)n);
+				else if (n > 0)
+					unreach4(&e, buf, (size_t)n);
+				continue;
+			}
 			memset(&mh, 0, sizeof(mh));
 			mh.msg_name = &from;
 			mh.msg_namelen = sizeof(from);
@@ -389,14 +503,23 @@ int main(int argc, char **argv)
 			mh.msg_iovlen = 1;
 			mh.msg_control = ctrl.b;
 			mh.msg_controllen = sizeof(ctrl.b);
-			n = recvmsg(e.rx, &mh, 0);
+			n = recvmsg(p[k].fd, &mh, 0);
 			if (n <= 0)
 				continue;
-			for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm))
-				if (cm->cmsg_level == IPPROTO_IPV6 &&
-				    cm->cmsg_type == IPV6_TCLASS)
+			for (cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+				if (cm->cmsg_level != IPPROTO_IPV6)
+					continue;
+				if (cm->cmsg_type == IPV6_TCLASS)
 					memcpy(&tclass, CMSG_DATA(cm), sizeof(int));
-			reply6(&e, buf, (size_t)n, &from, tclass);
+				else if (cm->cmsg_type == IPV6_HOPLIMIT)
+					memcpy(&hlim, CMSG_DATA(cm), sizeof(int));
+				else if (cm->cmsg_type == IPV6_PKTINFO)
+					memcpy(&to, CMSG_DATA(cm), sizeof(to));
+			}
+			if (k == 0)
+				reply6(&e, buf, (size_t)n, &from, tclass);
+			else
+				unreach6(&e, buf, (size_t)n, &from, &to, tclass, hlim);
 		}
 	}
 	printf("requests %u sent %u\n", e.requests, e.sent);
