@@ -72,6 +72,8 @@ static void usage(FILE *f)
 		"                              If more than 10, milliseconds, else seconds\n"
 		"  -e  --extensions            Show ICMP extensions (if present), including MPLS\n"
 		"  --sport=num                 Use source port num for outgoing packets\n"
+		"  --mtu                       Discover MTU along the path being traced\n"
+		"                              (implies -F -N 1; 65000 byte packets by default)\n"
 		"  --back                      Guess the number of hops in the backward path\n"
 		"                              and print if it differs\n"
 		"  --format=FMT                Output format: text (default), json (NDJSON:\n"
@@ -306,6 +308,7 @@ static int run(struct trace_run *r)
 	tc.port = o->port;
 	/* The machine formats always carry the extensions (MPLS). */
 	tc.extensions = o->extensions || !text;
+	tc.mtu_disc = o->mtu;
 	tc.seed = random32();
 	tc.icmp_id = (uint16_t)random32();
 	if (o->method == PROBE_ICMP && r->socks.tx.kind == SOCK_KIND_RAW)

@@ -85,7 +85,7 @@ static bool parse_wait(const char *s, struct trace_opts *o)
 }
 
 enum { OPT_BACK = 256, OPT_SPORT, OPT_JSON, OPT_FORMAT, OPT_REPORT,
-       OPT_INTERVAL };
+       OPT_INTERVAL, OPT_MTU };
 
 int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		     char *err, size_t errlen)
@@ -107,6 +107,7 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		{ "extensions", no_argument, NULL, 'e' },
 		{ "dont-fragment", no_argument, NULL, 'F' },
 		{ "back", no_argument, NULL, OPT_BACK },
+		{ "mtu", no_argument, NULL, OPT_MTU },
 		{ "sport", required_argument, NULL, OPT_SPORT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "format", required_argument, NULL, OPT_FORMAT },
@@ -173,6 +174,9 @@ int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 			return TRACE_OPTS_EXIT;
 		case OPT_BACK:
 			o->back = true;
+			break;
+		case OPT_MTU:
+			o->mtu = true;
 			break;
 		case OPT_JSON:
 			o->format = TRACE_FORMAT_JSON;
@@ -320,6 +324,14 @@ bad_arg:
 	if (o->report && o->format != TRACE_FORMAT_TEXT) {
 		snprintf(err, errlen, "--report is a text table: not with --format");
 		return TRACE_OPTS_EXIT;
+	}
+	if (o->mtu) {
+		/* As traceroute: don't fragment, one probe at a time, and
+		 * 65000 bytes unless a length was given. */
+		o->dontfrag = true;
+		o->sim = 1;
+		if (o->packet_len < 0)
+			o->packet_len = MAX_PACKET_LEN;
 	}
 	if (o->sendwait >= 10)          /* milliseconds */
 		o->sendwait /= 1000;

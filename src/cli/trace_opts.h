@@ -39,6 +39,7 @@ struct trace_opts {
 	bool extensions;        /* -e */
 	bool back;              /* --back */
 	bool dontfrag;          /* -F */
+	bool mtu;               /* --mtu: implies -F, -N 1, 65000 bytes */
 	bool dontroute;         /* -r */
 	bool version;           /* -V */
 	bool help;              /* --help */

@@ -63,6 +63,18 @@ size_t trace_packet_len(const struct trace *t)
 	return t->ip_len + t->l4_len + t->data_len;
 }
 
+bool trace_shrink(struct trace *t, uint32_t mtu)
+{
+	size_t hdr = t->ip_len + t->l4_len;
+
+	/* At least the 4 payload bytes a Paris UDP key needs. */
+	if (!t->cfg.mtu_disc || t->cfg.method == PROBE_TCP ||
+	    mtu < hdr + 4 || mtu >= trace_packet_len(t))
+		return false;
+	t->data_len = mtu - hdr;
+	return true;
+}
+
 int trace_init(struct trace *t, const struct trace_cfg *cfg,
 	       struct probe_socks *socks, const struct sockaddr *dst,
 	       socklen_t dstlen)
@@ -279,6 +291,7 @@ static int send_probe(struct trace *t, unsigned idx, int64_t now)
 	struct timespec wall;
 	int rc;
 
+again:
 	rc = build_probe(t, p, now);
 	if (rc < 0)
 		return rc;
@@ -307,6 +320,13 @@ static int send_probe(struct trace *t, unsigned idx, int64_t now)
 		rc = probe_sock_send(&t->socks->tx, buf, t->txlen,
 				     (struct sockaddr *)&to, t->dstlen,
 				     (int)p->ttl);
+	}
+	if (rc == -EMSGSIZE && t->socks->mtu > 0 &&
+	    trace_shrink(t, (uint32_t)t->socks->mtu)) {
+		/* --mtu: down to our first link's MTU, and again. */
+		p->new_mtu = (uint32_t)t->socks->mtu;
+		now = now_ns();
+		goto again;
 	}
 	if (rc == -EMSGSIZE) {
 		/* -F and a probe bigger than the path takes: settled here, as

@@ -31,6 +31,10 @@ struct trace_cfg {
 	                           as asked (clamped to the headers) */
 	int port;               /* -p; -1: the method's default */
 	bool extensions;        /* -e: keep ICMP extensions */
+	bool mtu_disc;          /* --mtu: a probe too big for the path (our
+	                           kernel's EMSGSIZE, "fragmentation needed",
+	                           "packet too big") shrinks the probes to the
+	                           MTU named and is sent again */
 	uint16_t icmp_id;       /* identifier on a raw ICMP socket */
 	uint32_t seed;          /* random, per run: where probe keys start */
 };
@@ -68,6 +72,9 @@ struct trace_probe {
 	                           the 128-byte compat offset) */
 	int reply_len;          /* the answer's ICMP message or TCP segment,
 	                           bytes; -1 unknown (error queue, none) */
+	uint32_t new_mtu;       /* --mtu: the MTU this probe was shrunk to
+	                           and sent again at (traceroute's "F="),
+	                           0: none */
 };
 
 enum trace_ev_type {

@@ -55,6 +55,11 @@ static inline int probe_of_key(const struct trace *t, uint32_t key)
 	return d < t->nprobes ? (int)d : -1;
 }
 
+/* --mtu: shrink the probes to mtu (whole datagram).  False when that is
+ * not a shrink that can be done (not --mtu, TCP, not smaller than the
+ * probes are, or too small for the headers). */
+bool trace_shrink(struct trace *t, uint32_t mtu);
+
 /* Read every socket dry, settling the probes answered; returns how many
  * datagrams came, or -errno. */
 int trace_drain(struct trace *t);

@@ -48,6 +48,16 @@ static bool is_final(const struct trace *t, const struct answer *a)
 	return !(a->type == WIRE_ICMP4_TIMXCEED && a->code == 0);
 }
 
+/* "Fragmentation needed" / "packet too big". */
+static bool is_too_big(const struct trace *t, const struct answer *a)
+{
+	if (a->kind != TRACE_ANS_ICMP)
+		return false;
+	if (t->family == AF_INET6)
+		return a->type == WIRE_ICMP6_PACKET_TOO_BIG;
+	return a->type == WIRE_ICMP4_UNREACH && a->code == 4;
+}
+
 static void settle(struct trace *t, int idx, const struct sock_rx *rx,
 		   const struct answer *a)
 {
@@ -59,6 +69,12 @@ static void settle(struct trace *t, int idx, const struct sock_rx *rx,
 	/* Late (given up already) or a duplicate: the first answer stands. */
 	if (!p->sent || p->done)
 		return;
+	if (is_too_big(t, a) && trace_shrink(t, a->info)) {
+		/* --mtu: not an answer; the probe goes again, smaller. */
+		p->sent = false;
+		p->new_mtu = a->info;
+		return;
+	}
 	p->done = true;
 	p->answer = a->kind;
 	if (a->from && a->fromlen <= sizeof(p->from)) {

@@ -103,9 +103,12 @@ static const char *answer_name(const struct trace_probe *p)
 }
 
 /* The MTU an answer names: "fragmentation needed", "packet too big", or
- * our own first link (refused locally); 0 when none. */
+ * our own first link (refused locally); with --mtu, the MTU the probe was
+ * shrunk to on its way (text's "F="); 0 when none. */
 static uint32_t answer_mtu(int family, const struct trace_probe *p)
 {
+	if (p->new_mtu && p->answer != TRACE_ANS_NONE)
+		return p->new_mtu;
 	if (p->answer == TRACE_ANS_LOCAL)
 		return p->info;
 	if (p->answer != TRACE_ANS_ICMP)

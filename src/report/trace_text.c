@@ -233,6 +233,9 @@ static void print_probe(struct report_trace *r, const struct trace_probe *p)
 		memcpy(r->prev_ext, ext, sizeof(ext));
 		r->prev_back = back;
 		fprintf(f, "  %.3f ms", (double)p->rtt_ns / 1e6);
+		/* --mtu: the probe was shrunk to this MTU on its way here. */
+		if (p->new_mtu)
+			fprintf(f, " F=%u", (unsigned)p->new_mtu);
 		report_trace_annotation(note, sizeof(note), r->cfg.dst->sa_family, p);
 		if (note[0])
 			fprintf(f, " %s", note);

@@ -82,6 +82,13 @@ static void test_opts_good(void **state)
 	assert_int_equal(o.sim, 1);
 	assert_int_equal(parse("-z 0.5 host", &o, err, sizeof(err)), TRACE_OPTS_OK);
 	assert_true(o.sendwait == 0.5);
+	/* --mtu: -F, -N 1, and 65000 bytes unless a length is given. */
+	assert_int_equal(parse("--mtu -N 8 host", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_true(o.mtu && o.dontfrag);
+	assert_int_equal(o.sim, 1);
+	assert_int_equal(o.packet_len, 65000);
+	assert_int_equal(parse("--mtu host 1400", &o, err, sizeof(err)), TRACE_OPTS_OK);
+	assert_int_equal(o.packet_len, 1400);
 }
 
 static void test_opts_bad(void **state)
