@@ -70,6 +70,7 @@ nft_load t 'table inet emu {
 	chain out {
 		type filter hook output priority 0;
 		icmp type timestamp-reply meta mark != 0x5e drop
+		icmp type destination-unreachable meta mark != 0x5e drop
 	}
 }'
 bg_start t "$TMPD/emu" "$EMU" -4 -p macos -t 100
