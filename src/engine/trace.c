@@ -39,8 +39,13 @@
 
 #include "trace_int.h"
 
-/* traceroute adds 1 ms to an RTT before multiplying it. */
-#define WAIT_PREC (1 * MSEC)
+/* traceroute adds 1 ms to an RTT before multiplying it, because its
+ * times have millisecond-scale error; ours are kernel stamps, so a much
+ * smaller pad is enough, and silent hops cost NEAR x RTT, not 10 ms. */
+#define WAIT_PREC (50 * USEC)
+#ifndef USEC
+#define USEC 1000LL
+#endif
 #define TRACE_ADAPT_FLOOR (100 * MSEC)
 
 #define UDP_DEF_PORT 33434

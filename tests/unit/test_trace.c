@@ -383,23 +383,23 @@ static void test_timeouts(void **state)
 
 	/* Nothing known: MAX. */
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
-	/* A later hop answered in 9 ms: NEAR x (9 + 1) ms. */
+	/* A later hop answered in 9 ms: NEAR x (9 ms + a 50 us pad). */
 	p[6].sent = p[6].done = true;
 	p[6].answer = TRACE_ANS_ICMP;
 	p[6].rtt_ns = 9 * MS;
 	for (int i = 3; i < 6; i++)
 		p[i].sent = true;
-	assert_int_equal(trace_timeout(&t, 3), 100 * MS);
-	/* The same hop answered in 4 ms: HERE x (4 + 1) ms. */
+	assert_int_equal(trace_timeout(&t, 3), 10 * (9 * MS + 50000));
+	/* The same hop answered in 4 ms: HERE x (4 ms + the pad). */
 	p[4].done = true;
 	p[4].answer = TRACE_ANS_ICMP;
 	p[4].rtt_ns = 4 * MS;
-	assert_int_equal(trace_timeout(&t, 3), 15 * MS);
+	assert_int_equal(trace_timeout(&t, 3), 3 * (4 * MS + 50000));
 	/* Never more than MAX. */
 	p[4].rtt_ns = 4000 * MS;
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
 	/* Adaptive: only an earlier hop answered (max RTT 30 ms): NEAR x
-	 * (30 + 1) ms; at least 100 ms; HERE / NEAR 0 turn it off. */
+	 * (30 ms + the pad); at least 100 ms; HERE / NEAR 0 turn it off. */
 	memset(p, 0, sizeof(p));
 	p[0].sent = p[0].done = true;
 	p[0].answer = TRACE_ANS_ICMP;
@@ -407,7 +407,7 @@ static void test_timeouts(void **state)
 	t.max_rtt_ns = 30 * MS;
 	for (int i = 3; i < 9; i++)
 		p[i].sent = true;
-	assert_int_equal(trace_timeout(&t, 3), 310 * MS);
+	assert_int_equal(trace_timeout(&t, 3), 10 * (30 * MS + 50000));
 	t.max_rtt_ns = 1 * MS;
 	assert_int_equal(trace_timeout(&t, 3), 100 * MS);
 	t.cfg.near_factor = 0;
