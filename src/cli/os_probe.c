@@ -64,7 +64,7 @@ int os_open_sockets(struct os_run *r)
 
 	r->ts.fd = -1;
 	r->unreach.fd = -1;
-	r->udp_fd = -1;
+	r->udp.fd = -1;
 	for (unsigned i = 0; i < OS_POOL; i++)
 		r->pool[i].fd = -1;
 	rc = sock_open(&r->pool[0], family, false, &oe);
@@ -99,12 +99,10 @@ int os_open_sockets(struct os_run *r)
 		/* The quote of a Port Unreachable: a UDP socket and a raw
 		 * one for the error, both now (no socket() in the sandbox). */
 		if (!r->o.ttl_only && sock_open_unreach(&r->unreach, family) == 0) {
-			rc = sock_open_udp_probe((struct sockaddr *)&r->dst,
+			rc = sock_open_udp_probe(&r->udp, (struct sockaddr *)&r->dst,
 						 r->dstlen, OS_QUOTE_PORT,
 						 &r->udp_sport);
-			if (rc >= 0) {
-				r->udp_fd = rc;
-			} else {
+			if (rc < 0) {
 				sock_close(&r->unreach);
 				r->unreach.fd = -1;
 			}
@@ -132,9 +130,7 @@ void os_close_sockets(struct os_run *r)
 		sock_close(&r->ts);
 	if (r->unreach.fd >= 0)
 		sock_close(&r->unreach);
-	if (r->udp_fd >= 0)
-		close(r->udp_fd);
-	r->udp_fd = -1;
+	sock_close(&r->udp);
 }
 
 /* ------------------------------------------------------------ one step */
@@ -437,13 +433,12 @@ static bool tstamp_wait(struct os_run *r, uint16_t id, int64_t end)
 static int quote_send(struct os_run *r)
 {
 	uint8_t data[OS_QUOTE_DATALEN];
+	uint32_t key;
 
 	memset(data, 0, sizeof(data));
 	memcpy(data, "echolot os quote probe", 22);
 	r->probes++;
-	if (sendto(r->udp_fd, data, sizeof(data), 0, NULL, 0) < 0)
-		return -errno;
-	return 0;
+	return sock_send(&r->udp, data, sizeof(data), NULL, 0, &key);
 }
 
 static bool same_addr(const struct sockaddr_storage *a, int family,
@@ -514,7 +509,7 @@ void os_signals(struct os_run *r, struct fp_signals *s, int64_t end)
 	uint8_t code = r->raw ? OS_CODE : 0;    /* a datagram socket must send 0 */
 	uint16_t tsid = 0;
 	bool ts = r->ts.fd >= 0 && tstamp_send(r, &tsid) == 0;
-	bool quote = r->udp_fd >= 0 && quote_send(r) == 0;
+	bool quote = r->udp.fd >= 0 && quote_send(r) == 0;
 	int64_t w = step_wait(r, end), tsend;
 
 	r->collect_code = code != 0;

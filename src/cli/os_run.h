@@ -73,7 +73,7 @@ struct os_run {
 	unsigned npool, cur;            /* datagram socket in use */
 	struct sock ts;                 /* timestamp replies, fd -1: none */
 	struct sock unreach;            /* Destination Unreachable, fd -1: none */
-	int udp_fd;                     /* the quote probe, -1: none */
+	struct sock udp;                /* the quote probe, fd -1: none */
 	uint16_t udp_sport;
 	bool raw, hdrincl;
 	uint16_t id_base;

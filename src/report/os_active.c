@@ -7,23 +7,6 @@
 #include "os_active.h"
 #include "os_line.h"
 
-static void add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*pos >= len)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *pos, len - *pos, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*pos += (size_t)n;
-}
-
 /* "A, B and C": the bucket's stacks in the table's order. */
 static void add_stacks(char *buf, size_t len, size_t *pos,
 		       const struct fp_active *a)
@@ -34,7 +17,7 @@ static void add_stacks(char *buf, size_t len, size_t *pos,
 		for (size_t j = 0; j < a->nfit; j++) {
 			if (a->fit[j].stack != &fp_stacks[i])
 				continue;
-			add(buf, len, pos, "%s%s", n == 0 ? "" :
+			report_append(buf, len, pos, "%s%s", n == 0 ? "" :
 			    n + 1 == a->nfit ? " and " : ", ",
 			    fp_stacks[i].family);
 			n++;
@@ -55,26 +38,26 @@ int report_os_active_format(char *buf, size_t len, const struct fp_active *a)
 		return (int)pos;
 	pos--;          /* reopen the parenthesis */
 	if (a->passive_won)
-		add(buf, len, &pos, "; the measured hops say initial ttl %d, "
+		report_append(buf, len, &pos, "; the measured hops say initial ttl %d, "
 		    "%d hop%s, but the signals fit this reading (a return path "
 		    "longer or shorter than the forward one)",
 		    a->passive_initial, a->passive_hops,
 		    a->passive_hops == 1 ? "" : "s");
 	else if (a->off_passive)
-		add(buf, len, &pos, "; the reply ttl alone says initial ttl %d, "
+		report_append(buf, len, &pos, "; the reply ttl alone says initial ttl %d, "
 		    "%d hop%s (a return path of another length?)",
 		    a->passive_initial, a->passive_hops,
 		    a->passive_hops == 1 ? "" : "s");
 	if (a->narrowed) {
-		add(buf, len, &pos, "; signals fit %s best of ", a->label);
+		report_append(buf, len, &pos, "; signals fit %s best of ", a->label);
 		add_stacks(buf, len, &pos, a);
 	} else if (a->contradict) {
-		add(buf, len, &pos, "; signals fit no stack that starts at %d (",
+		report_append(buf, len, &pos, "; signals fit no stack that starts at %d (",
 		    a->base.initial);
 		add_stacks(buf, len, &pos, a);
-		add(buf, len, &pos, ")");
+		report_append(buf, len, &pos, ")");
 	}
-	add(buf, len, &pos, ")");
+	report_append(buf, len, &pos, ")");
 	return (int)pos;
 }
 

@@ -5,11 +5,7 @@
 
 #include "os_line.h"
 
-/* snprintf that appends at *pos and never runs past len. */
-static void add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void add(char *buf, size_t len, size_t *pos, const char *fmt, ...)
+void report_append(char *buf, size_t len, size_t *pos, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -35,40 +31,40 @@ int report_os_format(char *buf, size_t len, const struct fp_verdict *v)
 	if (len)
 		buf[0] = '\0';
 	if (v->confidence == FP_CONF_NONE || !v->label) {
-		add(buf, len, &pos, "os: unknown (%s)",
+		report_append(buf, len, &pos, "os: unknown (%s)",
 		    v->no_ttl ? "no ttl in the replies" : "no replies");
 		return (int)pos;
 	}
-	add(buf, len, &pos, "os: %s (initial ttl %d, %d hop%s, confidence %s",
+	report_append(buf, len, &pos, "os: %s (initial ttl %d, %d hop%s, confidence %s",
 	    v->label, v->initial, v->hops, plural(v->hops),
 	    fp_confidence_name(v->confidence));
 	if (v->why & FP_WHY_MEASURED)
-		add(buf, len, &pos, "; hop count measured");
+		report_append(buf, len, &pos, "; hop count measured");
 	if (v->why & FP_WHY_MISMATCH)
-		add(buf, len, &pos,
+		report_append(buf, len, &pos,
 		    "; measured %d hop%s, but ttl %d + %d = %d is no known initial ttl"
 		    " (asymmetric path or ttl-rewriting middlebox)",
 		    v->measured_hops, plural(v->measured_hops), v->ttl,
 		    v->measured_hops, v->measured_initial);
 	if (v->why & FP_WHY_AMBIGUOUS)
-		add(buf, len, &pos, "; or initial ttl %d, %d hop%s",
+		report_append(buf, len, &pos, "; or initial ttl %d, %d hop%s",
 		    v->alt_initial, v->alt_hops, plural(v->alt_hops));
 	if (v->why & FP_WHY_RARE)
-		add(buf, len, &pos, "; initial ttl 32 is rare");
+		report_append(buf, len, &pos, "; initial ttl 32 is rare");
 	if (v->why & FP_WHY_FAR)
-		add(buf, len, &pos, "; more than %d hops is implausible",
+		report_append(buf, len, &pos, "; more than %d hops is implausible",
 		    FP_MAX_HOPS);
 	if (v->why & FP_WHY_DISAGREE)
-		add(buf, len, &pos, "; replies point to initial ttl %d and %d",
+		report_append(buf, len, &pos, "; replies point to initial ttl %d and %d",
 		    v->initial, v->other_initial);
 	if (v->why & FP_WHY_CHANGED) {
-		add(buf, len, &pos, "; ttl changed at icmp_seq=%u: %d -> %d",
+		report_append(buf, len, &pos, "; ttl changed at icmp_seq=%u: %d -> %d",
 		    v->change_seq, v->change_from, v->change_to);
 		if (v->changes > 1)
-			add(buf, len, &pos, " and %" PRIu64 " more time%s",
+			report_append(buf, len, &pos, " and %" PRIu64 " more time%s",
 			    v->changes - 1, v->changes == 2 ? "" : "s");
 	}
-	add(buf, len, &pos, ")");
+	report_append(buf, len, &pos, ")");
 	return (int)pos;
 }
 

@@ -106,19 +106,12 @@ static void on_reply(struct report_atlas *r, const struct event *ev)
 
 static void on_error(struct report_atlas *r, const struct event *ev)
 {
-	char text[160], gw[INET6_ADDRSTRLEN] = "", from[INET6_ADDRSTRLEN];
+	char text[160], from[INET6_ADDRSTRLEN];
 	char line[224];
 
 	if (ev->notice)
 		return;
-	if (ev->family == AF_INET && ev->icmp_type == 5) {
-		struct in_addr g;
-
-		g.s_addr = htonl(ev->icmp_info);
-		inet_ntop(AF_INET, &g, gw, sizeof(gw));
-	}
-	report_icmp_text(text, sizeof(text), ev->family, ev->icmp_type,
-			 ev->icmp_code, ev->icmp_info, gw);
+	report_error_text(text, sizeof(text), ev);
 	if (report_addr(ev->from, from, sizeof(from)))
 		snprintf(line, sizeof(line), "%s from %s", text, from);
 	else

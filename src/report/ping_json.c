@@ -8,20 +8,6 @@
 #include "ping_json.h"
 #include "report.h"
 
-const char *report_addr(const struct sockaddr *sa, char *buf, size_t len)
-{
-	const void *a;
-
-	if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
-		return NULL;
-	a = sa->sa_family == AF_INET6 ?
-		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
-		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
-		return NULL;
-	return buf;
-}
-
 static void lost(void *ctx, uint64_t probe, uint16_t seq);
 
 void report_json_init(struct report_json *r, const struct report_machine_cfg *cfg)
@@ -144,16 +130,9 @@ static void lost(void *ctx, uint64_t probe, uint16_t seq)
 static void on_error(struct report_json *r, const struct event *ev)
 {
 	struct json_writer *w;
-	char text[160], gw[INET6_ADDRSTRLEN] = "";
+	char text[160];
 
-	if (ev->family == AF_INET && ev->icmp_type == 5) {
-		struct in_addr g;
-
-		g.s_addr = htonl(ev->icmp_info);
-		inet_ntop(AF_INET, &g, gw, sizeof(gw));
-	}
-	report_icmp_text(text, sizeof(text), ev->family, ev->icmp_type,
-			 ev->icmp_code, ev->icmp_info, gw);
+	report_error_text(text, sizeof(text), ev);
 	w = begin(r, "error");
 	json_kv_uint(w, "seq", ev->seq);
 	kv_addr(w, "from", ev->from);

@@ -22,6 +22,7 @@
 #include "../analysis/hist.h"
 #include "../analysis/probes.h"
 #include "../analysis/stats.h"
+#include "report.h"
 #include "../engine/event.h"
 
 /* The schema of --json; see docs/json-schema.md for when it changes. */
@@ -89,7 +90,5 @@ void report_atlas_init(struct report_atlas *r, const struct report_machine_cfg *
 void report_atlas_on_event(void *ctx, const struct event *ev);
 void report_atlas_free(struct report_atlas *r);
 
-/* A numeric address ("198.18.1.2", "2001:2::1"), for both reporters. */
-const char *report_addr(const struct sockaddr *sa, char *buf, size_t len);
 
 #endif

@@ -15,17 +15,6 @@ void report_ping_init(struct report_ping *r, const struct report_ping_cfg *cfg)
 	r->cfg = *cfg;
 }
 
-static const char *numeric(const struct sockaddr *sa, char *buf, size_t len)
-{
-	const void *a = sa->sa_family == AF_INET6 ?
-		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
-		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-
-	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
-
 static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
 			  socklen_t len)
 {
@@ -33,7 +22,7 @@ static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
 
 	if (r->cfg.namer.pretty)
 		return r->cfg.namer.pretty(r->cfg.namer.ctx, sa, len);
-	return numeric(sa, buf, sizeof(buf));
+	return report_numeric(sa, buf, sizeof(buf));
 }
 
 /* Reply times in microseconds, rounded to three significant digits the
@@ -78,15 +67,15 @@ void report_ping_header(struct report_ping *r)
 			fprintf(c->out, ", flow 0x%05x, ", c->flowlabel);
 		if (c->device || c->src)
 			fprintf(c->out, "from %s %s: ",
-				c->src ? numeric(c->src, s, sizeof(s)) : "::",
+				c->src ? report_numeric(c->src, s, sizeof(s)) : "::",
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu data bytes\n", c->datalen);
 	} else {
 		fprintf(c->out, "PING %s (%s) ", c->canon,
-			numeric(c->dst, a, sizeof(a)));
+			report_numeric(c->dst, a, sizeof(a)));
 		if (c->device || c->src)
 			fprintf(c->out, "from %s %s: ",
-				c->src ? numeric(c->src, s, sizeof(s)) : "0.0.0.0",
+				c->src ? report_numeric(c->src, s, sizeof(s)) : "0.0.0.0",
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu(%zu) bytes of data.\n", c->datalen,
 			c->datalen + 8 + 20);
@@ -290,7 +279,7 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 static void on_error(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
-	char text[160] = "", gw[INET6_ADDRSTRLEN] = "";
+	char text[160] = "";
 
 	if (c->quiet)
 		return;
@@ -299,16 +288,9 @@ static void on_error(struct report_ping *r, const struct event *ev)
 			flood_char(r, "\bE", 2);
 		return;
 	}
-	if (ev->family == AF_INET && ev->icmp_type == 5) {
-		struct in_addr g;
-
-		g.s_addr = htonl(ev->icmp_info);
-		inet_ntop(AF_INET, &g, gw, sizeof(gw));
-	}
 	if (ev->bad_cksum)      /* only advice gets this far (engine) */
 		snprintf(text, sizeof(text), "(BAD CHECKSUM)");
-	report_icmp_text(text + strlen(text), sizeof(text) - strlen(text),
-			 ev->family, ev->icmp_type, ev->icmp_code, ev->icmp_info, gw);
+	report_error_text(text + strlen(text), sizeof(text) - strlen(text), ev);
 	stamp(r, ev);
 	if (ev->from)
 		/* Advice (redirect, quench) has a colon after the address. */

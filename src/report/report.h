@@ -66,6 +66,13 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns);
 /* "0.045", "1.23", "12.3", "123": iputils' rule, three significant
  * digits; precise (-3): always microseconds, "12.345". */
 int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise);
+/* An address as text: NULL when sa is no IPv4/IPv6 address. */
+const char *report_addr(const struct sockaddr *sa, char *buf, size_t len);
+/* The same, "?" instead of NULL. */
+const char *report_numeric(const struct sockaddr *sa, char *buf, size_t len);
+/* The text of an EV_ERROR event's ICMP error (report_icmp_text with the
+ * redirect's gateway filled in). */
+int report_error_text(char *buf, size_t len, const struct event *ev);
 /* The text iputils gives an ICMP error (type, code) of family. */
 int report_icmp_text(char *buf, size_t len, int family, uint8_t type,
 		     uint8_t code, uint32_t info, const char *gateway);

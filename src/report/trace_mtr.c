@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "report.h"
 #include "trace_mtr.h"
 
 #define HOST_COLS 33
@@ -48,7 +49,6 @@ static const char *host_of(struct report_trace_mtr *r, unsigned ttl,
 			   char *buf, size_t len)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&r->addr[ttl];
-	const void *a;
 
 	if (!r->addrlen[ttl])
 		return "???";
@@ -60,12 +60,7 @@ static const char *host_of(struct report_trace_mtr *r, unsigned ttl,
 		snprintf(buf, len, "%.*s", cut ? (int)(cut - n) : (int)strlen(n), n);
 		return buf;
 	}
-	a = sa->sa_family == AF_INET6 ?
-		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
-		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
+	return report_numeric(sa, buf, len);
 }
 
 void report_trace_mtr_print(struct report_trace_mtr *r, const char *hostname,

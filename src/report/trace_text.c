@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "report.h"
 #include "trace_text.h"
 #include "../wire/wire.h"
 
@@ -20,23 +21,12 @@ void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cf
 	r->cfg = *cfg;
 }
 
-static const char *numeric(const struct sockaddr *sa, char *buf, size_t len)
-{
-	const void *a = sa->sa_family == AF_INET6 ?
-		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
-		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-
-	if (!inet_ntop(sa->sa_family, a, buf, (socklen_t)len))
-		snprintf(buf, len, "?");
-	return buf;
-}
-
 void report_trace_header(struct report_trace *r)
 {
 	char num[INET6_ADDRSTRLEN];
 
 	fprintf(r->cfg.out, "traceroute to %s (%s), %u hops max, %zu byte packets\n",
-		r->cfg.host, numeric(r->cfg.dst, num, sizeof(num)),
+		r->cfg.host, report_numeric(r->cfg.dst, num, sizeof(num)),
 		r->cfg.max_ttl, r->cfg.packet_len);
 	fflush(r->cfg.out);
 }
@@ -219,7 +209,7 @@ static void print_probe(struct report_trace *r, const struct trace_probe *p)
 			char num[INET6_ADDRSTRLEN];
 
 			if (r->cfg.numeric || !r->cfg.namer.pretty)
-				fprintf(f, " %s", numeric(sa, num, sizeof(num)));
+				fprintf(f, " %s", report_numeric(sa, num, sizeof(num)));
 			else
 				fprintf(f, " %s", r->cfg.namer.pretty(r->cfg.namer.ctx,
 								      sa, p->fromlen));

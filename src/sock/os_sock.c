@@ -155,8 +155,8 @@ int sock_open_unreach(struct sock *s, int family)
 	return 0;
 }
 
-int sock_open_udp_probe(const struct sockaddr *dst, socklen_t dstlen,
-			uint16_t port, uint16_t *sport)
+int sock_open_udp_probe(struct sock *s, const struct sockaddr *dst,
+			socklen_t dstlen, uint16_t port, uint16_t *sport)
 {
 	struct sockaddr_storage to, me;
 	socklen_t melen = sizeof(me);
@@ -182,7 +182,11 @@ int sock_open_udp_probe(const struct sockaddr *dst, socklen_t dstlen,
 	*sport = ntohs(me.ss_family == AF_INET ?
 		       ((struct sockaddr_in *)&me)->sin_port :
 		       ((struct sockaddr_in6 *)&me)->sin6_port);
-	return fd;
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->family = to.ss_family;
+	s->kind = SOCK_KIND_DGRAM;
+	return 0;
 }
 
 int sock_wait(struct sock *s, int64_t timeout_ns)

@@ -1,6 +1,8 @@
 /* seccomp: a pledge for the rest of the run. */
 #include <errno.h>
 #include <stddef.h>
+#include <unistd.h>
+#include <sys/socket.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sys/prctl.h>
@@ -49,4 +51,13 @@ int sandbox_enter(bool resolve)
 unsigned sandbox_calls(bool resolve)
 {
 	return resolve ? SANDBOX_RESOLVE_CALLS : SANDBOX_BASE_CALLS;
+}
+
+int sandbox_selftest(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd;
 }

@@ -13,6 +13,10 @@ int sandbox_enter(bool resolve);
 /* false in sanitizer builds, whose runtimes need calls of their own. */
 bool sandbox_available(void);
 
+/* For the tests: make a call the filter forbids.  Returns only if the
+ * filter let it through (the process should have died of SIGSYS). */
+int sandbox_selftest(void);
+
 /* How many system calls the chosen list allows (for -V). */
 unsigned sandbox_calls(bool resolve);
 

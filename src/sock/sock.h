@@ -252,10 +252,10 @@ int sock_open_tstamp(struct sock *s, int ttl);
 int sock_open_unreach(struct sock *s, int family);
 
 /* A UDP socket connected to port of dst (whose port is ignored): the probe
- * that draws a Port Unreachable from a host.  *sport: our port.  Returns
- * the descriptor or -errno. */
-int sock_open_udp_probe(const struct sockaddr *dst, socklen_t dstlen,
-			uint16_t port, uint16_t *sport);
+ * that draws a Port Unreachable from a host; send on it with sock_send()
+ * and no address.  *sport: our port.  Returns 0 or -errno. */
+int sock_open_udp_probe(struct sock *s, const struct sockaddr *dst,
+			socklen_t dstlen, uint16_t port, uint16_t *sport);
 
 /* Wait until s has something to read: 1, 0 after timeout_ns, or -errno. */
 int sock_wait(struct sock *s, int64_t timeout_ns);

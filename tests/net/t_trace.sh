@@ -121,45 +121,7 @@ table inet quiet77 {
 		ip daddr 198.18.2.77 meta l4proto udp drop
 	}
 }'
-cat >"$TMPD/mpls.py" <<'EOF'
-import socket, struct, sys, time
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-rx = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0800))
-rx.bind(('left', 0))
-rx.settimeout(0.5)
-tx = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-tx.bind(('198.18.2.77', 0))
-print('ready', flush=True)
-end, sent = time.time() + float(sys.argv[1]), 0
-while time.time() < end and sent < int(sys.argv[2]):
-    try:
-        pkt = rx.recv(2048)
-    except socket.timeout:
-        continue
-    if len(pkt) < 28 or pkt[9] != 17 or pkt[16:20] != socket.inet_aton('198.18.2.77'):
-        continue
-    src = socket.inet_ntoa(pkt[12:16])
-    if not src.startswith('198.18.'):           # never outside the test range
-        sys.exit(2)
-    quote = pkt[:128].ljust(128, b'\0')
-    labels = [(24001, 0, 0, 1), (16, 5, 1, 1)]  # label, TC, S, TTL
-    obj = b''.join(struct.pack('!I', l << 12 | tc << 9 | s << 8 | ttl) for l, tc, s, ttl in labels)
-    obj = struct.pack('!HBB', 4 + len(obj), 1, 1) + obj
-    ext = struct.pack('!BBH', 0x20, 0, 0) + obj
-    ext = ext[:2] + struct.pack('!H', csum(ext)) + ext[4:]
-    msg = struct.pack('!BBHBBH', 11, 0, 0, 0, 32, 0) + quote + ext
-    msg = msg[:2] + struct.pack('!H', csum(msg)) + msg[4:]
-    tx.sendto(msg, (src, 0))
-    sent += 1
-print('sent', sent, flush=True)
-EOF
-bg_start c1-t "$TMPD/mpls.log" python3 "$TMPD/mpls.py" 10 8
+bg_start c1-t "$TMPD/mpls.log" /usr/bin/python3 "$ROOT/tests/net/tools/mpls_responder.py" 10 8 198.18.2.77
 for _ in $(seq 50); do grep -q ready "$TMPD/mpls.log" 2>/dev/null && break; sleep 0.1; done
 run_in c1-p "$TR" -n -e -q 2 -m 2 198.18.2.77
 assert_lines "-e: MPLS labels" "traceroute to 198.18.2.77 (198.18.2.77), 2 hops max, 60 byte packets
@@ -220,7 +182,7 @@ check_chain c5 5 30
 # Paris: one flow per run.  Capture every probe the prober sends and check
 # that what a load balancer hashes never changes while the key does.
 paris_check() {     # paris_check PCAP FAMILY: prints "ok ..." or "bad ..."
-	python3 - "$1" "$2" <<'EOF'
+	/usr/bin/python3 - "$1" "$2" <<'EOF'
 import struct, sys
 data = open(sys.argv[1], 'rb').read()
 fam = sys.argv[2]
