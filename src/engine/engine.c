@@ -1,4 +1,5 @@
-/* The probe engine: schedule, send, match, emit. */
+/* The probe engine: schedule, send, the loop (receiving and matching are
+ * in engine_rx.c). */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -8,13 +9,10 @@
 #include <netinet/in.h>
 
 #include "engine.h"
+#include "engine_int.h"
 #include "../wire/wire.h"
 
-#define NSEC 1000000000LL
-#define MSEC 1000000LL
-#define NSEQ 65536
 #define SLOT_RING_MIN 1024
-#define RX_BATCH 8
 /* With flood and no replies, probes still go out this often (iputils). */
 #define FLOOD_MIN_INTERVAL (10 * MSEC)
 
@@ -26,7 +24,7 @@ int64_t engine_now(void)
 	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
 }
 
-static int64_t ts_ns(const struct timespec *ts)
+int64_t engine_ts_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
 }
@@ -60,13 +58,13 @@ int engine_add_sink(struct engine *e, struct event_sink sink)
 	return 0;
 }
 
-static void emit(struct engine *e, const struct event *ev)
+void engine_emit(struct engine *e, const struct event *ev)
 {
 	for (unsigned i = 0; i < e->nsinks; i++)
 		e->sinks[i].on_event(e->sinks[i].ctx, ev);
 }
 
-static void event_init(struct event *ev, enum event_type type,
+void engine_event_init(struct event *ev, enum event_type type,
 		       const struct engine *e, unsigned ti)
 {
 	memset(ev, 0, sizeof(*ev));
@@ -121,12 +119,12 @@ int engine_add_target(struct engine *e, const struct sockaddr *addr,
 	return (int)e->ntargets++;
 }
 
-static bool bit_get(const uint8_t *map, uint16_t i)
+bool engine_bit_get(const uint8_t *map, uint16_t i)
 {
 	return map[i >> 3] & (1u << (i & 7));
 }
 
-static void bit_set(uint8_t *map, uint16_t i, bool v)
+void engine_bit_set(uint8_t *map, uint16_t i, bool v)
 {
 	if (v)
 		map[i >> 3] |= (uint8_t)(1u << (i & 7));
@@ -134,26 +132,24 @@ static void bit_set(uint8_t *map, uint16_t i, bool v)
 		map[i >> 3] &= (uint8_t)~(1u << (i & 7));
 }
 
-static void drain_errqueue(struct engine *e, struct sock *s);
-
-static void local_error(struct engine *e, unsigned ti, uint16_t seq, int err,
+void engine_local_error(struct engine *e, unsigned ti, uint16_t seq, int err,
 			uint32_t info, uint8_t origin)
 {
 	struct event ev;
 
-	event_init(&ev, EV_LOCAL_ERROR, e, ti);
+	engine_event_init(&ev, EV_LOCAL_ERROR, e, ti);
 	ev.seq = seq;
 	ev.err = err;
 	ev.icmp_info = info;
 	ev.icmp_code = origin;
 	if (ti < e->ntargets)
 		e->targets[ti].nerrors++;
-	emit(e, &ev);
+	engine_emit(e, &ev);
 }
 
 /* ------------------------------------------------------------------ tags */
 
-static size_t tag_len(const struct engine *e)
+size_t engine_tag_len(const struct engine *e)
 {
 	return e->cfg.datalen < ENGINE_TAG_LEN ? e->cfg.datalen : ENGINE_TAG_LEN;
 }
@@ -173,7 +169,7 @@ static uint64_t probe_tag(const struct engine *e, const struct engine_target *t,
 }
 
 /* Is seq one of the last 65536 probes sent to t? */
-static bool was_sent(const struct engine_target *t, uint16_t seq)
+bool engine_was_sent(const struct engine_target *t, uint16_t seq)
 {
 	uint64_t window = t->ntransmitted < NSEQ ? t->ntransmitted : NSEQ;
 
@@ -183,10 +179,10 @@ static bool was_sent(const struct engine_target *t, uint16_t seq)
 /* Does the reply carry the tag of the probe we still remember under its
  * sequence number?  Without data there is nothing to check: a run with
  * -s 0 cannot tell a forged reply from ours (as iputils never can). */
-static bool authentic(const struct engine *e, const struct engine_target *t,
+bool engine_authentic(const struct engine *e, const struct engine_target *t,
 		      const struct engine_slot *slot, const struct wire_icmp *m)
 {
-	size_t n = tag_len(e);
+	size_t n = engine_tag_len(e);
 	uint64_t tag;
 
 	if (n == 0)
@@ -221,11 +217,11 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	int rc;
 
 	if (e->cfg.report_outstanding && t->ntransmitted > 0 &&
-	    !bit_get(t->replied, (uint16_t)t->ntransmitted)) {
-		event_init(&ev, EV_NOANSWER, e, ti);
+	    !engine_bit_get(t->replied, (uint16_t)t->ntransmitted)) {
+		engine_event_init(&ev, EV_NOANSWER, e, ti);
 		ev.seq = (uint16_t)t->ntransmitted;
 		ev.has_when = clock_gettime(CLOCK_REALTIME, &ev.when) == 0;
-		emit(e, &ev);
+		engine_emit(e, &ev);
 	}
 
 	{
@@ -236,7 +232,7 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 		 * RTT never comes from it, only from our own memory. */
 		uint8_t *p = t->txbuf + WIRE_ICMP_HDR_LEN;
 		uint64_t tag = probe_tag(e, t, seq, now);
-		size_t n = tag_len(e);
+		size_t n = engine_tag_len(e);
 
 		for (size_t i = 0; i < n; i++)
 			p[i] = (uint8_t)(tag >> (8 * i));
@@ -257,13 +253,13 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	echo.payload_len = e->cfg.datalen;
 	wire_echo_build(&echo, t->txbuf, t->txlen);
 
-	bit_set(t->replied, seq, false);
+	engine_bit_set(t->replied, seq, false);
 	clock_gettime(CLOCK_REALTIME, &wall);
 	slot->seq = seq;
 	slot->live = true;
 	slot->kernel_stamp = false;
 	slot->sent_mono = now;
-	slot->sent_wall = ts_ns(&wall);
+	slot->sent_wall = engine_ts_ns(&wall);
 	rc = (e->cfg.send ? e->cfg.send : send_plain)(e->cfg.send_ctx, t->sock,
 		t->txbuf, t->txlen, (const struct sockaddr *)&t->addr,
 		t->addrlen, &key);
@@ -276,10 +272,10 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 		e->send_failed = true;
 		e->send_failed_target = ti;
 		e->send_failed_seq = seq;
-		drain_errqueue(e, t->sock);
+		engine_drain_errqueue(e, t->sock);
 		if (e->send_failed) {
 			e->send_failed = false;
-			local_error(e, ti, seq, -rc, 0, EV_LOCAL_FROM_SEND);
+			engine_local_error(e, ti, seq, -rc, 0, EV_LOCAL_FROM_SEND);
 		}
 		return rc;
 	}
@@ -291,9 +287,9 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 		m->target = (uint16_t)ti;
 		m->used = true;
 	}
-	event_init(&ev, EV_SENT, e, ti);
+	engine_event_init(&ev, EV_SENT, e, ti);
 	ev.seq = seq;
-	emit(e, &ev);
+	engine_emit(e, &ev);
 	return 0;
 }
 
@@ -312,7 +308,7 @@ static uint64_t in_flight(const struct engine_target *t)
 }
 
 /* The newest answered sequence, in 16-bit sequence space. */
-static void acknowledge(struct engine_target *t, uint16_t seq)
+void engine_acknowledge(struct engine_target *t, uint16_t seq)
 {
 	if ((uint16_t)(seq - t->acked) <= 0x7fff)
 		t->acked = seq;
@@ -366,384 +362,6 @@ static int64_t next_send_in(struct engine *e, int64_t now)
 	e->last_send_mono = now;
 	e->tokens_ns = ntok - iv;
 	return 0;
-}
-
-/* --------------------------------------------------------------- receive */
-
-static bool addr_equal(const struct sockaddr_storage *a, const void *b,
-		       int family)
-{
-	if (a->ss_family != family)
-		return false;
-	if (family == AF_INET6)
-		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr, b,
-			      16) == 0;
-	return memcmp(&((const struct sockaddr_in *)a)->sin_addr, b, 4) == 0;
-}
-
-static const void *sa_addr(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	return &((const struct sockaddr_in *)ss)->sin_addr;
-}
-
-/* When it arrived, for ping -D: the kernel's stamp, or now when the kernel
- * gave none (the first packets after timestamping is switched on may
- * come without). */
-static void arrival_time(struct event *ev, const struct sock_rx *rx)
-{
-	if (rx->has_kstamp)
-		ev->when = rx->kstamp;
-	else
-		clock_gettime(CLOCK_REALTIME, &ev->when);
-	ev->has_when = true;
-}
-
-/* Replies from many hosts are expected for multicast and broadcast
- * targets and for an IPv6 subnet-router anycast address. */
-static bool group_address(const struct engine *e, const struct sockaddr_storage *a)
-{
-	if (a->ss_family == AF_INET6) {
-		const uint8_t *b = ((const struct sockaddr_in6 *)a)->sin6_addr.s6_addr;
-		static const uint8_t zero[8];
-
-		return b[0] == 0xff || memcmp(b + 8, zero, 8) == 0;
-	}
-	return e->cfg.broadcast ||
-	       IN_MULTICAST(ntohl(((const struct sockaddr_in *)a)->sin_addr.s_addr));
-}
-
-/* Which target does a reply with this id from this address belong to? */
-static int find_target(const struct engine *e, const struct sock *s,
-		       uint16_t id, const struct sockaddr_storage *from)
-{
-	for (unsigned i = 0; i < e->ntargets; i++) {
-		const struct engine_target *t = &e->targets[i];
-
-		if (t->sock != s)
-			continue;
-		if (s->kind == SOCK_KIND_RAW && t->id != id)
-			continue;
-		/* One target may answer from anywhere (broadcast, anycast);
-		 * many targets are told apart by who answers. */
-		if (e->ntargets == 1 || addr_equal(&t->addr, sa_addr(from),
-						   from->ss_family))
-			return (int)i;
-	}
-	return -1;
-}
-
-static int64_t rtt_of(const struct engine_slot *slot, const struct sock_rx *rx)
-{
-	int64_t mono = ts_ns(&rx->mono) - slot->sent_mono;
-
-	/* The receive stamp is the kernel's; the send stamp too when the
-	 * kernel gave one, else ours from just before the send.  Both are on
-	 * CLOCK_REALTIME, which can jump: use them only when they agree with
-	 * the monotonic clock around the same pair. */
-	if (rx->has_kstamp) {
-		int64_t k = ts_ns(&rx->kstamp) - slot->sent_wall;
-
-		if (k >= 0 && k <= mono + 10000)
-			return k;
-	}
-	return mono < 0 ? 0 : mono;
-}
-
-static void on_echo_reply(struct engine *e, struct sock *s,
-			  const struct sock_rx *rx, const struct wire_icmp *m,
-			  int ttl, int tos, const struct wire_ip4 *ip)
-{
-	struct event ev;
-	struct engine_target *t;
-	struct engine_slot *slot;
-	int ti = find_target(e, s, m->id, &rx->from);
-	size_t skip, n;
-
-	if (ti < 0)
-		return;
-	t = &e->targets[ti];
-	slot = &t->slots[m->seq & t->slot_mask];
-	event_init(&ev, EV_REPLY, e, (unsigned)ti);
-	ev.seq = m->seq;
-	ev.from = (const struct sockaddr *)&rx->from;
-	ev.fromlen = rx->fromlen;
-	arrival_time(&ev, rx);
-	ev.bytes = m->len;
-	ev.ttl = ttl;
-	ev.tos = tos;
-	ev.data = m->data;
-	ev.data_len = m->data_len;
-	ev.reply_code = m->code;
-	if (ip) {
-		ev.has_ip_hdr = true;
-		ev.ip_id = ip->id;
-		ev.ip_df = ip->df;
-		ev.ip_opts = ip->opts;
-		ev.ip_opts_len = ip->opts_len;
-	}
-	if (!was_sent(t, m->seq)) {
-		/* Never sent: forged, or from a run before ours. */
-		ev.type = EV_FOREIGN;
-		ev.icmp_type = m->type;
-		emit(e, &ev);
-		return;
-	}
-	if (m->cksum_ok && !authentic(e, t, slot, m)) {
-		/* Our id and a sequence we sent, but not our tag: forged, a
-		 * replay, or so late that we no longer remember the probe. */
-		ev.type = EV_FOREIGN;
-		ev.forged = true;
-		ev.icmp_type = m->type;
-		emit(e, &ev);
-		return;
-	}
-	ev.has_rtt = slot->live && slot->seq == m->seq;
-	if (ev.has_rtt)
-		ev.rtt_ns = rtt_of(slot, rx);
-	ev.other_addr = !addr_equal(&t->addr, sa_addr(&rx->from),
-				    rx->from.ss_family) &&
-			!group_address(e, &t->addr);
-	if (s->kind == SOCK_KIND_RAW)
-		ev.ident = t->id;
-	ev.bad_cksum = !m->cksum_ok;
-	ev.dup = bit_get(t->replied, m->seq);
-	ev.truncated = m->data_len < e->cfg.datalen;
-
-	/* Compare the data after the stamp with what we sent. */
-	skip = e->cfg.datalen >= ENGINE_STAMP_LEN ? ENGINE_STAMP_LEN : tag_len(e);
-	ev.data_skip = skip;
-	n = m->data_len < e->cfg.datalen ? m->data_len : e->cfg.datalen;
-	for (size_t i = skip; i < n && !ev.bad_cksum; i++) {
-		uint8_t want = t->txbuf[WIRE_ICMP_HDR_LEN + i];
-
-		if (m->data[i] != want) {
-			ev.wrong_byte = (long)i;
-			ev.wrong_expected = want;
-			ev.wrong_got = m->data[i];
-			break;
-		}
-	}
-
-	if (ev.bad_cksum) {
-		t->nchecksum++;
-	} else if (ev.dup) {
-		t->nrepeats++;
-	} else {
-		t->nreceived++;
-		bit_set(t->replied, m->seq, true);
-		acknowledge(t, m->seq);
-		if (ev.rtt_ns > t->tmax_ns)
-			t->tmax_ns = ev.rtt_ns;
-		t->rtt_ewma8_ns = t->rtt_ewma8_ns ?
-			t->rtt_ewma8_ns + ev.rtt_ns - t->rtt_ewma8_ns / 8 :
-			ev.rtt_ns * 8;
-	}
-	emit(e, &ev);
-}
-
-/* An ICMP error: is the datagram it quotes one of our probes? */
-static int quoted_probe(const struct engine *e, const struct sock *s,
-			const struct wire_quote *q, uint16_t *seq)
-{
-	uint8_t echo_type = q->family == AF_INET6 ? WIRE_ICMP6_ECHO
-						   : WIRE_ICMP4_ECHO;
-	uint8_t proto = q->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
-	uint16_t id;
-
-	if (!q->has_ip || !q->has_l4 || q->proto != proto || q->l4[0] != echo_type)
-		return -1;
-	id = (uint16_t)(q->l4[4] << 8 | q->l4[5]);
-	*seq = (uint16_t)(q->l4[6] << 8 | q->l4[7]);
-	for (unsigned i = 0; i < e->ntargets; i++) {
-		const struct engine_target *t = &e->targets[i];
-		const void *dst = q->family == AF_INET6 ? (const void *)&q->dst6
-							: (const void *)&q->dst4;
-
-		if (t->sock == s && t->id == id &&
-		    addr_equal(&t->addr, dst, q->family))
-			/* Only a probe we sent can have caused an error. */
-			return was_sent(t, *seq) ? (int)i : -1;
-	}
-	return -1;
-}
-
-static void on_icmp_error(struct engine *e, struct sock *s,
-			  const struct sock_rx *rx, const struct wire_icmp *m)
-{
-	struct event ev;
-	uint16_t seq;
-	bool notice = s->family == AF_INET &&
-		      (m->type == WIRE_ICMP4_REDIRECT ||
-		       m->type == WIRE_ICMP4_SOURCEQUENCH);
-	int ti = quoted_probe(e, s, &m->quote, &seq);
-
-	/* A corrupted error is dropped as the kernel drops it from the error
-	 * queue; iputils shows advice (redirect, quench) marked instead. */
-	if (ti < 0 || (!m->cksum_ok && !notice)) {
-		event_init(&ev, EV_FOREIGN, e, 0);
-		ev.family = s->family;
-		ev.from = (const struct sockaddr *)&rx->from;
-		ev.fromlen = rx->fromlen;
-		ev.icmp_type = m->type;
-		ev.icmp_code = m->code;
-		ev.icmp_info = m->rest;
-		emit(e, &ev);
-		return;
-	}
-	event_init(&ev, EV_ERROR, e, (unsigned)ti);
-	ev.seq = seq;
-	ev.from = (const struct sockaddr *)&rx->from;
-	ev.fromlen = rx->fromlen;
-	arrival_time(&ev, rx);
-	ev.icmp_type = m->type;
-	ev.icmp_code = m->code;
-	ev.icmp_info = m->rest;
-	ev.bytes = m->len;
-	/* Redirects and source quenches are advice, not a lost probe. */
-	ev.notice = notice;
-	ev.bad_cksum = !m->cksum_ok;
-	if (!ev.notice) {
-		e->targets[ti].nerrors++;
-		acknowledge(&e->targets[ti], seq);
-	}
-	emit(e, &ev);
-}
-
-static void on_data(struct engine *e, struct sock *s, const struct sock_rx *rx)
-{
-	struct wire_icmp m;
-	struct wire_ip4 ip;
-	const struct wire_ip4 *iph = NULL;
-	int ttl = rx->ttl, tos = rx->tos;
-
-	if (s->family == AF_INET && s->kind == SOCK_KIND_RAW) {
-		if (wire_ip4_icmp_parse(rx->buf, rx->len, &ip, &m) < 0)
-			return;
-		ttl = ip.ttl;
-		tos = ip.tos;
-		iph = &ip;
-	} else if (wire_icmp_parse(s->family, rx->buf, rx->len, &m) < 0) {
-		return;
-	}
-	if (wire_icmp_is_echo_reply(&m))
-		on_echo_reply(e, s, rx, &m, ttl, tos, iph);
-	else if (wire_icmp_is_error(s->family, m.type))
-		on_icmp_error(e, s, rx, &m);
-}
-
-/* Errors and send stamps from the error queue. */
-static void on_errqueue(struct engine *e, struct sock *s,
-			const struct sock_rx *rx)
-{
-	struct event ev;
-
-	if (rx->kind == SOCK_RX_TXSTAMP) {
-		struct engine_txmap *m = &e->txmap[rx->txkey % ENGINE_TXRING];
-
-		if (m->used && m->key == rx->txkey && rx->has_kstamp &&
-		    m->target < e->ntargets) {
-			struct engine_target *t = &e->targets[m->target];
-			struct engine_slot *slot = &t->slots[m->seq & t->slot_mask];
-
-			if (slot->live && slot->seq == m->seq) {
-				slot->sent_wall = ts_ns(&rx->kstamp);
-				slot->kernel_stamp = true;
-			}
-			m->used = false;
-		}
-		return;
-	}
-	if (rx->ee.origin == SO_EE_ORIGIN_ICMP || rx->ee.origin == SO_EE_ORIGIN_ICMP6) {
-		struct wire_icmp m;
-		int ti = -1;
-		uint16_t seq = 0;
-
-		/* A raw socket saw the error itself, with the whole quote. */
-		if (s->kind == SOCK_KIND_RAW)
-			return;
-		/* A datagram socket: the kernel matched it to us; the body is
-		 * the echo request we sent. */
-		if (wire_icmp_parse(s->family, rx->buf, rx->len, &m) == 0) {
-			seq = m.seq;
-			for (unsigned i = 0; i < e->ntargets; i++)
-				if (e->targets[i].sock == s &&
-				    addr_equal(&e->targets[i].addr,
-					       sa_addr(&rx->from), rx->from.ss_family))
-					ti = (int)i;
-		}
-		if (ti < 0)
-			return;
-		event_init(&ev, EV_ERROR, e, (unsigned)ti);
-		ev.seq = seq;
-		ev.from = rx->ee.has_offender ?
-			  (const struct sockaddr *)&rx->ee.offender : NULL;
-		ev.fromlen = sizeof(rx->ee.offender);
-		arrival_time(&ev, rx);
-		ev.icmp_type = rx->ee.type;
-		ev.icmp_code = rx->ee.code;
-		ev.icmp_info = rx->ee.info;
-		e->targets[ti].nerrors++;
-		acknowledge(&e->targets[ti], seq);
-		emit(e, &ev);
-		return;
-	}
-	if (rx->ee.origin == SO_EE_ORIGIN_LOCAL) {
-		unsigned ti = e->send_failed ? e->send_failed_target : 0;
-		uint16_t seq = e->send_failed ? e->send_failed_seq : 0;
-
-		e->send_failed = false;
-		local_error(e, ti, seq, rx->ee.err, rx->ee.info,
-			    EV_LOCAL_FROM_QUEUE);
-	}
-}
-
-static void drain_errqueue(struct engine *e, struct sock *s)
-{
-	int n;
-
-	while ((n = sock_recv_errqueue(s, e->rx, RX_BATCH)) > 0) {
-		for (int i = 0; i < n; i++)
-			on_errqueue(e, s, &e->rx[i]);
-		if (n < RX_BATCH)
-			break;
-	}
-}
-
-static int drain(struct engine *e, struct sock *s)
-{
-	struct sock_rx *rx = e->rx;
-	int n, total = 0;
-
-	/* Send stamps first: a reply's RTT wants its probe's stamp.  Without
-	 * them (flood) the queue holds only errors: look now and then, and
-	 * whenever poll says so, not on every packet. */
-	if (s->tx_stamps || ++e->since_errq >= 32) {
-		e->since_errq = 0;
-		drain_errqueue(e, s);
-	}
-	while ((n = sock_recv(s, rx, RX_BATCH)) > 0) {
-		for (int i = 0; i < n; i++)
-			on_data(e, s, &rx[i]);
-		total += n;
-		if (n < RX_BATCH)
-			break;
-	}
-	switch (n) {
-	case -EBADF:
-	case -ENOTSOCK:
-	case -EFAULT:
-	case -EINVAL:
-		return n;       /* the socket itself is broken */
-	default:
-		/* A pending error that an ICMP message raised (IP_RECVERR:
-		 * EHOSTUNREACH, ECONNREFUSED, ...) fails one receive; its
-		 * details wait in the error queue. */
-		if (n < 0 && n != -EAGAIN && n != -EINTR)
-			drain_errqueue(e, s);
-		return total;
-	}
 }
 
 /* ------------------------------------------------------------------ loop */
@@ -815,8 +433,8 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 	if (!e->rx)
 		return -ENOMEM;
 	for (unsigned i = 0; i < e->ntargets; i++) {
-		event_init(&ev, EV_START, e, i);
-		emit(e, &ev);
+		engine_event_init(&ev, EV_START, e, i);
+		engine_emit(e, &ev);
 	}
 	e->start_mono = engine_now();
 	if (e->cfg.deadline_ns)
@@ -831,8 +449,8 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 			break;
 		if (*sig->status) {
 			*sig->status = 0;
-			event_init(&ev, EV_STATUS, e, 0);
-			emit(e, &ev);
+			engine_event_init(&ev, EV_STATUS, e, 0);
+			engine_emit(e, &ev);
 		}
 		now = engine_now();
 		if (deadline_at && now >= deadline_at)
@@ -853,7 +471,7 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		 * look before sleeping. */
 		n = 0;
 		for (unsigned i = 0; i < nsock; i++) {
-			int got = drain(e, socks[i]);
+			int got = engine_drain(e, socks[i]);
 
 			if (got < 0) {
 				rc = got;
@@ -882,13 +500,13 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		}
 		for (unsigned i = 0; i < nsock; i++)
 			if (pfd[i].revents & POLLERR)
-				drain_errqueue(e, socks[i]);
+				engine_drain_errqueue(e, socks[i]);
 	}
 out:
 	e->end_mono = engine_now();
 	free(e->rx);
 	e->rx = NULL;
-	event_init(&ev, EV_END, e, 0);
-	emit(e, &ev);
+	engine_event_init(&ev, EV_END, e, 0);
+	engine_emit(e, &ev);
 	return rc;
 }
