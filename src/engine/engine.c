@@ -297,7 +297,7 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
  * sent after the newest answer, so that a lost probe stops counting once a
  * later one is answered (flood would otherwise slow to 100/s after
  * `preload` losses). */
-static uint64_t in_flight(const struct engine_target *t)
+uint64_t engine_in_flight(const struct engine_target *t)
 {
 	uint16_t diff = (uint16_t)((uint16_t)t->ntransmitted - t->acked);
 	uint64_t answered = t->nreceived + t->nerrors;
@@ -349,7 +349,7 @@ static int64_t next_send_in(struct engine *e, int64_t now)
 		return 0;
 	}
 	elapsed = now - e->last_send_mono;
-	inflight = in_flight(t);
+	inflight = engine_in_flight(t);
 	if (iv == 0 && elapsed < FLOOD_MIN_INTERVAL &&
 	    inflight >= e->cfg.preload)
 		return FLOOD_MIN_INTERVAL - elapsed;

@@ -27,6 +27,8 @@ bool engine_was_sent(const struct engine_target *t, uint16_t seq);
 /* Does the reply carry the tag of the probe remembered under its seq? */
 bool engine_authentic(const struct engine *e, const struct engine_target *t,
 		      const struct engine_slot *slot, const struct wire_icmp *m);
+/* Probes out and not yet answered, counted as iputils counts them. */
+uint64_t engine_in_flight(const struct engine_target *t);
 /* The newest answered sequence, in 16-bit sequence space. */
 void engine_acknowledge(struct engine_target *t, uint16_t seq);
 

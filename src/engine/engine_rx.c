@@ -352,9 +352,21 @@ void engine_drain_errqueue(struct engine *e, struct sock *s)
 	}
 }
 
+/* How many datagrams to ask for at once: the probes in flight on s. */
+static unsigned expected(const struct engine *e, const struct sock *s)
+{
+	uint64_t out = 0;
+
+	for (unsigned i = 0; i < e->ntargets && out < RX_BATCH; i++)
+		if (e->targets[i].sock == s)
+			out += engine_in_flight(&e->targets[i]);
+	return out < 1 ? 1 : out > RX_BATCH ? RX_BATCH : (unsigned)out;
+}
+
 int engine_drain(struct engine *e, struct sock *s)
 {
 	struct sock_rx *rx = e->rx;
+	unsigned want;
 	int n, total = 0;
 
 	/* Send stamps first: a reply's RTT wants its probe's stamp.  Without
@@ -364,11 +376,16 @@ int engine_drain(struct engine *e, struct sock *s)
 		e->since_errq = 0;
 		engine_drain_errqueue(e, s);
 	}
-	while ((n = sock_recv(s, rx, RX_BATCH)) > 0) {
+	/* Ask for as many datagrams as there are probes out: with one in
+	 * flight (flood) recvmmsg then stops after the reply instead of
+	 * trying, and failing, to read a second one.  Anything more (a
+	 * duplicate, a stranger) is read on the next pass. */
+	want = expected(e, s);
+	while ((n = sock_recv(s, rx, want)) > 0) {
 		for (int i = 0; i < n; i++)
 			on_data(e, s, &rx[i]);
 		total += n;
-		if (n < RX_BATCH)
+		if ((unsigned)n < RX_BATCH)
 			break;
 	}
 	switch (n) {
