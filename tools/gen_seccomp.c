@@ -1,7 +1,7 @@
 /* Build-time generator of echolot's seccomp filters.
  *
  * libseccomp compiles the allow-lists into BPF here, once, on the build
- * machine; the program embeds the result and installs it with one prctl()
+ * machine; the program embeds the result and installs it with one seccomp()
  * at run time, so no library is loaded and nothing is compiled at every
  * start.  Usage: gen_seccomp > seccomp_filters.h */
 #include <errno.h>

@@ -17,6 +17,7 @@
 #include "../analysis/hist.h"
 #include "../analysis/stats.h"
 #include "../engine/engine.h"
+#include "../report/gate.h"
 #include "../report/os_line.h"
 #include "../report/ping_json.h"
 #include "../report/report.h"
@@ -150,6 +151,7 @@ struct ping_run {
 	struct report_json json;
 	struct report_atlas atlas;
 	struct resolve_cache names;
+	struct report_gate gate;        /* text lines wait here for names */
 	struct engine engine;
 	struct fp fp;           /* --os */
 };
@@ -164,6 +166,17 @@ static void report_sink(void *ctx, const struct event *ev)
 		return;
 	}
 	report_ping_on_event(&run->report, ev);
+}
+
+/* The resolver thread has answered: the lines that waited for those
+ * names may go.  False once it is gone (its pipe closed). */
+static bool names_came(void *ctx)
+{
+	struct ping_run *run = ctx;
+
+	resolve_collect(&run->names);
+	report_gate_release(&run->gate);
+	return resolve_answer_fd(&run->names) >= 0;
 }
 
 /* --os: the reply TTLs, and the verdict after the statistics. */
@@ -442,24 +455,46 @@ static int run_ping(struct ping_run *r)
 	rc.patlen = o->patlen;
 	rc.stats = &r->stats;
 	rc.namer.pretty = resolve_pretty;
+	rc.namer.ready = resolve_ready;
+	rc.namer.wait = resolve_wait;
 	rc.namer.ctx = &r->names;
 	report_ping_init(&r->report, &rc);
 
 	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
-	if (o->format == PING_FORMAT_TEXT)
+	/* Names are looked up by a thread of their own, and the text waits
+	 * for them at the gate: a slow resolver delays lines, not probes.
+	 * (Without the thread, lookups happen as lines are printed.) */
+	if (o->format == PING_FORMAT_TEXT && !r->names.numeric && !o->quiet &&
+	    resolve_background(&r->names) == 0) {
+		struct report_gate_cfg gc = {
+			.out = { report_sink, r },
+			.named = report_ping_named,
+			.named_ctx = &r->report,
+			.namer = rc.namer,
+		};
+
+		report_gate_init(&r->gate, &gc);
+		engine_add_sink(&r->engine, (struct event_sink){ report_gate_on_event,
+								 &r->gate });
+		engine_add_watch(&r->engine, (struct engine_watch){
+			resolve_answer_fd(&r->names), names_came, r });
+	} else if (o->format == PING_FORMAT_TEXT) {
 		engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
-	else
+	} else {
 		add_machine_report(r, family);
+	}
 	if (o->os && o->format == PING_FORMAT_TEXT) {
 		/* After the text reporter: its line follows the summary. */
 		fp_init(&r->fp);
 		engine_add_sink(&r->engine, (struct event_sink){ os_sink, r });
 	}
 
-	/* The target's reverse name is looked up now, before the schedule
-	 * starts, so that replies never wait for the resolver; other hosts'
-	 * names (routers' errors) are looked up once each, when first seen. */
-	if (!r->names.numeric)
+	/* The target's reverse name is asked for now, before the first
+	 * probe; other hosts' names (routers' errors) once each, when first
+	 * seen.  Without the resolver thread the target's is looked up here,
+	 * before the schedule starts. */
+	if (!r->names.numeric &&
+	    resolve_ready(&r->names, (struct sockaddr *)&r->dst, r->dstlen))
 		(void)resolve_pretty(&r->names, (struct sockaddr *)&r->dst, r->dstlen);
 	install_signals();
 	/* From here on the run may only send, receive, wait and print (and
@@ -478,6 +513,8 @@ static int run_ping(struct ping_run *r)
 	}
 	err = engine_run(&r->engine, &sig);
 	report_atlas_free(&r->atlas);
+	report_gate_free(&r->gate);
+	resolve_cache_free(&r->names);
 	engine_free(&r->engine);
 	sock_close(&r->sock);
 	if (err < 0) {

@@ -58,6 +58,16 @@ int engine_add_sink(struct engine *e, struct event_sink sink)
 	return 0;
 }
 
+int engine_add_watch(struct engine *e, struct engine_watch w)
+{
+	if (w.fd < 0)
+		return -EBADF;
+	if (e->nwatch >= ENGINE_MAX_WATCH)
+		return -ENOSPC;
+	e->watch[e->nwatch++] = w;
+	return 0;
+}
+
 void engine_emit(struct engine *e, const struct event *ev)
 {
 	for (unsigned i = 0; i < e->nsinks; i++)
@@ -415,7 +425,7 @@ static int64_t min64(int64_t a, int64_t b)
 int engine_run(struct engine *e, const struct engine_signals *sig)
 {
 	struct sock *socks[2];
-	struct pollfd pfd[2];
+	struct pollfd pfd[2 + ENGINE_MAX_WATCH];
 	unsigned nsock = 0;
 	struct event ev;
 	int64_t deadline_at = 0;
@@ -492,15 +502,28 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 			pfd[i].events = POLLIN;
 			pfd[i].revents = 0;
 		}
+		for (unsigned i = 0; i < e->nwatch; i++) {
+			pfd[nsock + i].fd = e->watch[i].fd;
+			pfd[nsock + i].events = POLLIN;
+			pfd[nsock + i].revents = 0;
+		}
 		ts.tv_sec = wait / NSEC;
 		ts.tv_nsec = wait % NSEC;
-		if (ppoll(pfd, nsock, &ts, NULL) < 0 && errno != EINTR) {
+		if (ppoll(pfd, nsock + e->nwatch, &ts, NULL) < 0 && errno != EINTR) {
 			rc = -errno;
 			break;
 		}
 		for (unsigned i = 0; i < nsock; i++)
 			if (pfd[i].revents & POLLERR)
 				engine_drain_errqueue(e, socks[i]);
+		for (unsigned i = e->nwatch; i-- > 0;) {
+			short rev = pfd[nsock + i].revents;
+
+			if (!rev)
+				continue;
+			if ((rev & POLLNVAL) || !e->watch[i].on_ready(e->watch[i].ctx))
+				e->watch[i] = e->watch[--e->nwatch];
+		}
 	}
 out:
 	e->end_mono = engine_now();

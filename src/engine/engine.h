@@ -84,12 +84,24 @@ struct engine_txmap {
 	bool used;
 };
 
+/* A descriptor the loop watches besides the sockets (the name resolver's
+ * answers): on_ready(ctx) runs when it is readable, and returns false when
+ * the descriptor is to be watched no more (it is closed). */
+struct engine_watch {
+	int fd;
+	bool (*on_ready)(void *ctx);
+	void *ctx;
+};
+#define ENGINE_MAX_WATCH 2
+
 struct engine {
 	struct engine_cfg cfg;
 	struct engine_target *targets;
 	unsigned ntargets;
 	struct event_sink sinks[ENGINE_MAX_SINKS];
 	unsigned nsinks;
+	struct engine_watch watch[ENGINE_MAX_WATCH];
+	unsigned nwatch;
 
 	int64_t start_mono;     /* first probe */
 	int64_t end_mono;
@@ -109,6 +121,7 @@ struct engine {
 int engine_init(struct engine *e, const struct engine_cfg *cfg);
 void engine_free(struct engine *e);
 int engine_add_sink(struct engine *e, struct event_sink sink);
+int engine_add_watch(struct engine *e, struct engine_watch w);
 
 /* Add a target reached through sock; returns its index or -errno. */
 int engine_add_target(struct engine *e, const struct sockaddr *addr,

@@ -341,6 +341,18 @@ static void status_line(struct report_ping *r)
 	fputc('\n', stderr);
 }
 
+const struct sockaddr *report_ping_named(void *ctx, const struct event *ev)
+{
+	const struct report_ping *r = ctx;
+
+	/* What on_reply() and on_error() pass to pretty(). */
+	if (r->cfg.quiet || r->cfg.flood || r->cfg.numeric)
+		return NULL;
+	if (ev->type == EV_REPLY || ev->type == EV_ERROR)
+		return ev->from;
+	return NULL;
+}
+
 void report_ping_on_event(void *ctx, const struct event *ev)
 {
 	struct report_ping *r = ctx;

@@ -16,6 +16,11 @@ struct report_namer {
 	/* "name (addr)" or "addr"; the buffer is the namer's. */
 	const char *(*pretty)(void *ctx, const struct sockaddr *sa,
 			      socklen_t len);
+	/* Optional (the gate's): would pretty() answer now, without
+	 * waiting?  If not, the lookup is started. */
+	bool (*ready)(void *ctx, const struct sockaddr *sa, socklen_t len);
+	/* Optional: block until some lookup started by ready() ends. */
+	void (*wait)(void *ctx);
 	void *ctx;
 };
 
@@ -59,6 +64,9 @@ void report_ping_init(struct report_ping *r, const struct report_ping_cfg *cfg);
 void report_ping_on_event(void *ctx, const struct event *ev);
 /* Print the header line. */
 void report_ping_header(struct report_ping *r);
+/* The address whose name the line for ev shows, or NULL (for the gate;
+ * ctx is a struct report_ping). */
+const struct sockaddr *report_ping_named(void *ctx, const struct event *ev);
 /* Print the final statistics. */
 void report_ping_summary(struct report_ping *r, int64_t elapsed_ns);
 

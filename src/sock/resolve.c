@@ -151,9 +151,11 @@ void resolve_cache_init(struct resolve_cache *c, bool numeric)
 {
 	memset(c, 0, sizeof(*c));
 	c->numeric = numeric;
+	c->req_fd = c->ans_fd = -1;
 }
 
-static void addr_of(const struct sockaddr *sa, int *family, unsigned char *a)
+void resolve_addr_of(const struct sockaddr *sa, int *family,
+		     unsigned char a[16])
 {
 	*family = sa->sa_family;
 	memset(a, 0, 16);
@@ -163,41 +165,108 @@ static void addr_of(const struct sockaddr *sa, int *family, unsigned char *a)
 		memcpy(a, &((const struct sockaddr_in *)sa)->sin_addr, 4);
 }
 
+void resolve_lookup(const struct sockaddr *sa, socklen_t len, const char *num,
+		    char *text, size_t textlen)
+{
+	char host[NI_MAXHOST];
+
+	if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, 0) == 0) {
+		/* Show internationalised names as their users write them. */
+		if (strstr(host, "xn--"))
+			idn_unicode(host, sizeof(host));
+		snprintf(text, textlen, "%.255s (%s)", host, num);
+	} else {
+		snprintf(text, textlen, "%s", num);
+	}
+}
+
+struct resolve_entry *resolve_find(struct resolve_cache *c, int family,
+				   const unsigned char a[16])
+{
+	for (unsigned i = 0; i < RESOLVE_CACHE_SIZE; i++)
+		if (c->e[i].state != RESOLVE_FREE && c->e[i].family == family &&
+		    !memcmp(c->e[i].addr, a, 16))
+			return &c->e[i];
+	return NULL;
+}
+
+/* A slot for a new address: the next one round the ring whose lookup is
+ * not under way (an answer must find its entry).  NULL when all are. */
+static struct resolve_entry *claim(struct resolve_cache *c, int family,
+				   const unsigned char a[16])
+{
+	for (unsigned k = 0; k < RESOLVE_CACHE_SIZE; k++) {
+		struct resolve_entry *slot = &c->e[c->next];
+
+		c->next = (c->next + 1) % RESOLVE_CACHE_SIZE;
+		if (slot->state == RESOLVE_PENDING)
+			continue;
+		slot->state = RESOLVE_FREE;
+		slot->family = family;
+		memcpy(slot->addr, a, 16);
+		return slot;
+	}
+	return NULL;
+}
+
+static void numeric_of(int family, const unsigned char a[16], char *num,
+		       size_t len)
+{
+	if (!inet_ntop(family, a, num, (socklen_t)len))
+		snprintf(num, len, "?");
+}
+
 const char *resolve_pretty(void *cache, const struct sockaddr *sa,
 			   socklen_t len)
 {
 	struct resolve_cache *c = cache;
 	struct resolve_entry *slot;
-	char host[NI_MAXHOST], num[INET6_ADDRSTRLEN];
+	char num[INET6_ADDRSTRLEN];
 	unsigned char a[16];
 	int family;
 
 	if (!sa)
 		return "?";
-	addr_of(sa, &family, a);
-	if (!inet_ntop(family, family == AF_INET6 ? (const void *)(a) :
-		       (const void *)a, num, sizeof(num)))
-		snprintf(num, sizeof(num), "?");
+	resolve_addr_of(sa, &family, a);
+	numeric_of(family, a, num, sizeof(num));
 	if (c->numeric) {
 		snprintf(c->buf, sizeof(c->buf), "%s", num);
 		return c->buf;
 	}
-	for (unsigned i = 0; i < RESOLVE_CACHE_SIZE; i++)
-		if (c->e[i].used && c->e[i].family == family &&
-		    !memcmp(c->e[i].addr, a, 16))
-			return c->e[i].text;
-	slot = &c->e[c->next];
-	c->next = (c->next + 1) % RESOLVE_CACHE_SIZE;
-	if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, 0) == 0) {
-		/* Show internationalised names as their users write them. */
-		if (strstr(host, "xn--"))
-			idn_unicode(host, sizeof(host));
-		snprintf(slot->text, sizeof(slot->text), "%.255s (%s)", host, num);
-	} else {
-		snprintf(slot->text, sizeof(slot->text), "%s", num);
+	slot = resolve_find(c, family, a);
+	while (slot && slot->state == RESOLVE_PENDING)
+		resolve_wait(c);
+	if (slot)
+		return slot->text;
+	slot = claim(c, family, a);
+	if (!slot) {
+		/* Every slot waits for an answer: look this one up alone. */
+		resolve_lookup(sa, len, num, c->buf, sizeof(c->buf));
+		return c->buf;
 	}
-	slot->used = true;
-	slot->family = family;
-	memcpy(slot->addr, a, 16);
+	resolve_lookup(sa, len, num, slot->text, sizeof(slot->text));
+	slot->state = RESOLVE_DONE;
 	return slot->text;
+}
+
+bool resolve_ready(void *cache, const struct sockaddr *sa, socklen_t len)
+{
+	struct resolve_cache *c = cache;
+	struct resolve_entry *slot;
+	unsigned char a[16];
+	int family;
+
+	(void)len;
+	if (!sa || c->numeric || c->req_fd < 0)
+		return true;    /* nothing to look up, or resolve_pretty will */
+	resolve_addr_of(sa, &family, a);
+	slot = resolve_find(c, family, a);
+	if (slot)
+		return slot->state == RESOLVE_DONE;
+	slot = claim(c, family, a);
+	if (!slot || !resolve_ask(c, family, a))
+		return true;    /* too many under way: resolve_pretty will */
+	slot->state = RESOLVE_PENDING;
+	c->pending++;
+	return false;
 }

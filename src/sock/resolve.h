@@ -18,25 +18,67 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 bool resolve_is_numeric(const char *s);
 
 #define RESOLVE_CACHE_SIZE 32
+#define RESOLVE_TEXT 320
+
+enum resolve_state { RESOLVE_FREE, RESOLVE_PENDING, RESOLVE_DONE };
 
 struct resolve_entry {
-	bool used;
+	enum resolve_state state;
 	int family;
 	unsigned char addr[16];
-	char text[320];        /* "name (addr)" or "addr" */
+	char text[RESOLVE_TEXT];        /* "name (addr)" or "addr" */
 };
 
-/* Reverse lookups, each address looked up once per run. */
+/* Reverse lookups, each address looked up once per run.  With a
+ * background resolver (resolve_background) a lookup never blocks the
+ * caller: resolve_ready() starts it and says whether the name is known. */
 struct resolve_cache {
 	bool numeric;           /* never look up: print addresses */
 	unsigned next;          /* replacement cursor when full */
 	struct resolve_entry e[RESOLVE_CACHE_SIZE];
-	char buf[320];
+	char buf[RESOLVE_TEXT];
+	int req_fd, ans_fd;     /* to and from the resolver thread, or -1 */
+	unsigned pending;       /* lookups asked for, not yet answered */
 };
 
 void resolve_cache_init(struct resolve_cache *c, bool numeric);
-/* The text ping prints for an address: "name (addr)" or "addr". */
+/* The text ping prints for an address: "name (addr)" or "addr".  Blocks
+ * while the name is being looked up. */
 const char *resolve_pretty(void *cache, const struct sockaddr *sa,
 			   socklen_t len);
+
+/* Look names up in a thread of its own from now on (resolve_bg.c).  Call
+ * it once privileges are dropped (the thread inherits what the caller
+ * holds) and before the sandbox (which then covers both).  Returns 0 or
+ * -errno; without it lookups are made in the caller, synchronously. */
+int resolve_background(struct resolve_cache *c);
+/* Would resolve_pretty(sa) answer without waiting?  If not, the lookup is
+ * started (in the background) and false returned. */
+bool resolve_ready(void *cache, const struct sockaddr *sa, socklen_t len);
+/* Readable when answers have come: then resolve_collect().  -1 when
+ * there is no background resolver. */
+int resolve_answer_fd(const struct resolve_cache *c);
+/* Take the answers that have come; never blocks. */
+void resolve_collect(struct resolve_cache *c);
+/* Block until at least one pending lookup is answered (none pending:
+ * return at once), and take the answers. */
+void resolve_wait(void *cache);
+/* Stop the background resolver, if any. */
+void resolve_cache_free(struct resolve_cache *c);
+
+/* The text for an address, looked up now (blocking): resolve_bg.c's
+ * thread and resolve_pretty share it.  num is the numeric form. */
+void resolve_lookup(const struct sockaddr *sa, socklen_t len, const char *num,
+		    char *text, size_t textlen);
+/* sa's family and address bytes (IPv4 in the first four). */
+void resolve_addr_of(const struct sockaddr *sa, int *family,
+		     unsigned char a[16]);
+/* Between resolve.c (the cache) and resolve_bg.c (the thread): the entry
+ * for an address, or NULL; and a lookup handed to the thread (false: it
+ * could not be). */
+struct resolve_entry *resolve_find(struct resolve_cache *c, int family,
+				   const unsigned char a[16]);
+bool resolve_ask(struct resolve_cache *c, int family,
+		 const unsigned char a[16]);
 
 #endif

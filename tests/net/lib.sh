@@ -591,3 +591,28 @@ neigh_fast() {
 	ns_sysctl "$1" "net.ipv4.neigh.$2.retrans_time_ms=200" "net.ipv6.neigh.$2.retrans_time_ms=200" \
 		"net.ipv4.neigh.$2.mcast_solicit=3" "net.ipv6.neigh.$2.mcast_solicit=3"
 }
+
+# wait_for FILE ERE [SECONDS]: wait (default up to 5 s) until a line of FILE
+# matches ERE, e.g. a background server's "listening"; 1 if it never does.
+wait_for() {
+	local i n=$((${3:-5} * 10))
+	for ((i = 0; i < n; i++)); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# bg_stop PID: end a process that bg_start started (its PID, e.g. BG_PID) and
+# reap it; tcpdump writes out its capture on the way.
+bg_stop() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
+# pcap_times FILE [FILTER]: the capture times (unix seconds, microseconds) of
+# the packets in a pcap file, one a line.
+pcap_times() {
+	tcpdump -r "$1" -tt -nn ${2:+"$2"} 2>/dev/null | awk '{ print $1 }'
+}
