@@ -24,7 +24,9 @@ Standard library only (runs with Debian's /usr/bin/python3).  Subcommands:
       on the target's veth), also with the request's arrival at the target.
 
   report RESULTS_DIR
-      Print the comparison table and the verdicts.
+      Print the comparison table and the verdicts.  RESULTS_DIR/meta.json
+      lists the RTT runs, {"rtt": [{"interval": "0.002", "count": 200}, ...]},
+      whose results are rtt-echolot-iINTERVAL.json and rtt-iputils-iINTERVAL.json.
 """
 
 import json
@@ -386,7 +388,7 @@ def cmd_report(args):
             v = "N/A "
         else:
             v = "PASS" if ok else "MISS"
-        verdicts.append("%s  %d. %-24s %s" % (v, num, name, text))
+        verdicts.append((v, num, name, text))
 
     # 1. start-up + one probe
     for fam in ("v4", "v6"):
@@ -457,10 +459,19 @@ def cmd_report(args):
     else:
         verdict(2, "flood throughput", None, "not measured")
 
-    # 3. RTT fidelity
-    e = load(d, "rtt-echolot.json")
-    i = load(d, "rtt-iputils.json")
-    if e and i and e["paired"] and i["paired"]:
+    # 3. RTT fidelity, at each send interval (run.sh part 3 says why)
+    rtt_runs = meta.get("rtt") or []
+    if not rtt_runs:
+        verdict(3, "RTT fidelity", None, "not measured")
+    for run in rtt_runs:
+        ivl, want = run["interval"], run["count"]
+        at = "-i %s" % ivl
+        e = load(d, "rtt-echolot-i%s.json" % ivl)
+        i = load(d, "rtt-iputils-i%s.json" % ivl)
+        if not (e and i and e["paired"] and i["paired"]):
+            verdict(3, "RTT fidelity %s" % at, None, "not measured")
+            continue
+
         def rtt_rows(label, x, y):
             row("RTT %s |printed-capture| median (n=%d/%d)" % (label, x["paired"], y["paired"]),
                 x["abs_median_us"], y["abs_median_us"], ".3f", "us", rat=False)
@@ -473,30 +484,27 @@ def cmd_report(args):
                          "%+.1f..%+.1f" % (y["signed_min_us"], y["signed_max_us"]), "", "us"))
             row("RTT %s capture RTT median" % label, x["cap_rtt_median_us"],
                 y["cap_rtt_median_us"], ".3f", "us")
-        rtt_rows("[A]", e, i)
+        rtt_rows("[A] " + at, e, i)
         et, it = e.get("target"), i.get("target")
         if et and it and et["paired"] and it["paired"]:
-            rtt_rows("[B]", et, it)
-        row("RTT printed time= median", e["printed_rtt_median_us"], i["printed_rtt_median_us"],
-            ".3f", "us")
+            rtt_rows("[B] " + at, et, it)
+        row("RTT %s printed time= median" % at, e["printed_rtt_median_us"],
+            i["printed_rtt_median_us"], ".3f", "us")
         ok = e["abs_median_us"] <= 1.0 and e["abs_median_us"] < i["abs_median_us"]
-        verdict(3, "RTT fidelity [A]", ok,
+        verdict(3, "RTT fidelity [A] " + at, ok,
                 "echolot median |err| %.3f us (signed %+.3f) vs iputils %.3f us (target <= 1.0 and below iputils)"
                 % (e["abs_median_us"], e["signed_median_us"], i["abs_median_us"]))
         if et and it and et["paired"] and it["paired"]:
             ok = et["abs_median_us"] <= 1.0 and et["abs_median_us"] < it["abs_median_us"]
-            verdict(3, "RTT fidelity [B]", ok,
+            verdict(3, "RTT fidelity [B] " + at, ok,
                     "echolot median |err| %.3f us (signed %+.3f) vs iputils %.3f us (same target, request at target ingress)"
                     % (et["abs_median_us"], et["signed_median_us"], it["abs_median_us"]))
         for tool, x in (("echolot", e), ("iputils", i)):
-            want = meta.get("rtt_count")
             if x["paired"] != want or x["printed"] != want or \
                     (x.get("target") and x["target"]["paired"] != want):
-                problems.append("rtt %s: %d requests, %d replies captured, %d printed, %d paired [A], %s paired [B] (expected %s)"
-                                % (tool, x["requests"], x["replies"], x["printed"], x["paired"],
+                problems.append("rtt %s %s: %d requests, %d replies captured, %d printed, %d paired [A], %s paired [B] (expected %s)"
+                                % (tool, at, x["requests"], x["replies"], x["printed"], x["paired"],
                                    x.get("target", {}).get("paired"), want))
-    else:
-        verdict(3, "RTT fidelity", None, "not measured")
 
     # 4. memory
     mem = {}
@@ -533,8 +541,9 @@ def cmd_report(args):
         print("%-*s  %*s  %*s  %8s  %s" % (w0, m, w1, a, w2, b, r, u))
     print()
     print("Verdicts:")
+    wn = max([len(v[2]) for v in verdicts] + [24])
     for v in verdicts:
-        print("  " + v)
+        print("  %s  %d. %-*s %s" % (v[0], v[1], wn, v[2], v[3]))
     if problems:
         print()
         print("Problems seen:")

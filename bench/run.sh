@@ -3,7 +3,8 @@
 #
 #   bench/run.sh [--quick] [--only startup,flood,rtt,mem] [--keep DIR]
 #
-#   --quick   fewer repetitions (flood count 20000), well under a minute
+#   --quick   fewer repetitions (flood count 20000, RTT counts 100 100 20),
+#             about a minute
 #   --only    run only these parts (comma-separated)
 #   --keep    copy the raw results (JSON, pcaps, ping output) to DIR
 #
@@ -11,12 +12,16 @@
 #   IPUTILS   reference pinger    (default: /usr/bin/ping)
 #   HYPERFINE hyperfine binary; empty: time start-up with benchlib's loop
 #   TCPDUMP_OPTS  extra tcpdump options for the RTT captures
+#   RTT_INTERVALS ping -i values of the RTT part (default "0.002 0.01 0.2")
+#   RTT_COUNTS    ping -c for each of them, in order; the last one serves for
+#                 the rest (default "200 200 50", --quick "100 100 20")
 #
-# Target 3 is reported twice: [A] both packets as captured on the prober's
-# veth (as specified) and [B] the request on arrival at the target's veth.
-# [A] charges the capture's own AF_PACKET tap (which runs between the
-# capture timestamp and the veth driver, where a kernel TX timestamp is
-# taken) to the pinger; see the comment at part 3.
+# Target 3 is measured at each of RTT_INTERVALS (the result depends on the
+# send rate: see the comment at part 3) and reported twice for each: [A]
+# both packets as captured on the prober's veth (as specified) and [B] the
+# request on arrival at the target's veth.  [A] charges the capture's own
+# AF_PACKET tap (which runs between the capture timestamp and the veth
+# driver, where a kernel TX timestamp is taken) to the pinger.
 #
 # Targets (echolot vs iputils):
 #   1. start-up + one probe, `ping -c 1 -n PEER` wall time:   ratio <= 0.85
@@ -25,10 +30,11 @@
 #   4. peak RSS of `-c 3 -i 0.2` and of the flood run:        echolot <= iputils
 #
 # Network safety: everything runs between two network namespaces created here
-# (prober p and target t, one veth pair, 198.18.0.0/24 and 2001:2::/64, static
-# neighbours, no default route); the pingers run inside p via `ip netns exec`;
-# every command has a timeout; the EXIT/INT/TERM trap removes the namespaces
-# and kills only the processes started here, by PID.
+# with tests/net/lib.sh (prober p and target t, one veth pair, 198.18.0.0/24
+# and 2001:2::/64, static neighbours, no default route); the pingers run
+# inside p via `ip netns exec`; every command has a timeout; lib.sh's
+# EXIT/INT/TERM trap removes the namespaces and kills only the processes
+# started here, by PID.
 #
 # The table and verdicts go to stdout and, unless --only, to
 # bench/results-latest.txt (the log of the steps goes to stderr).
@@ -75,14 +81,34 @@ IPUTILS=$(abspath "$IPUTILS") || { echo "run.sh: no such pinger: ${IPUTILS}" >&2
 if [ "$QUICK" = 1 ]; then
 	STARTUP_RUNS=100 STARTUP_WARMUP=10
 	FLOOD_COUNT=20000 FLOOD_REPS=1
-	RTT_COUNT=200
+	RTT_COUNTS=${RTT_COUNTS:-100 100 20}
 	MEM_REPS=1
 else
 	STARTUP_RUNS=1000 STARTUP_WARMUP=30
 	FLOOD_COUNT=100000 FLOOD_REPS=5
-	RTT_COUNT=200
+	RTT_COUNTS=${RTT_COUNTS:-200 200 50}
 	MEM_REPS=3
 fi
+RTT_INTERVALS=${RTT_INTERVALS:-0.002 0.01 0.2}
+read -ra RTT_I <<<"$RTT_INTERVALS"
+read -ra RTT_C <<<"$RTT_COUNTS"
+if [ ${#RTT_I[@]} = 0 ] || [ ${#RTT_C[@]} = 0 ]; then
+	echo "run.sh: empty RTT_INTERVALS or RTT_COUNTS" >&2
+	exit 2
+fi
+for k in "${!RTT_I[@]}"; do
+	[ "$k" -lt ${#RTT_C[@]} ] || RTT_C[k]=${RTT_C[${#RTT_C[@]} - 1]}
+	[[ ${RTT_I[k]} =~ ^[0-9]*\.?[0-9]+$ && ${RTT_C[k]} =~ ^[1-9][0-9]*$ ]] ||
+		{ echo "run.sh: bad RTT interval/count: ${RTT_I[k]} / ${RTT_C[k]}" >&2; exit 2; }
+done
+# rtt_runs: "-i 0.002 -c 200, -i 0.01 -c 200, ..." (log and report header)
+rtt_runs() {
+	local k sep=
+	for k in "${!RTT_I[@]}"; do
+		printf '%s-i %s -c %s' "$sep" "${RTT_I[k]}" "${RTT_C[k]}"
+		sep=", "
+	done
+}
 
 # --- environment ------------------------------------------------------------
 
@@ -98,67 +124,55 @@ for p in "$ECHOLOT" "$IPUTILS"; do
 done
 HYPERFINE=${HYPERFINE-$(command -v hyperfine || true)}   # HYPERFINE= : use the python loop
 
-NS_P=elb$$-p
-NS_T=elb$$-t
-P4=198.18.0.1 T4=198.18.0.2
-P6=2001:2::1 T6=2001:2::2
-WORK=$(mktemp -d /tmp/echolot-bench.XXXXXX) || exit 2
-chmod 755 "$WORK"
-NS_MADE=()
-PIDS=()
-
+# The namespaces, their cleanup and WORK (lib.sh's TMPD) come from the
+# network tests' lib.sh, as in trace.sh and os.sh.
+NET_NS_PREFIX=elb$$
+CMD_TIMEOUT=${CMD_TIMEOUT:-60}   # bound of any one command in a namespace
+. "$ROOT/tests/net/lib.sh"
+TEST_NAME=run.sh                 # in lib.sh's "interrupted"/"terminated"
+WORK=$TMPD
+# lib.sh's cleanup removes WORK: --keep copies it first.
 # shellcheck disable=SC2317  # invoked by the trap
-cleanup() {
-	local rc=$? pid ns
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
-	done
-	for ns in "${NS_MADE[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
+keep_cleanup() {
+	local rc=$?
 	if [ -n "$KEEP" ]; then
 		mkdir -p "$KEEP" && cp -r "$WORK"/. "$KEEP"/
 	fi
-	rm -rf -- "$WORK"
-	exit "$rc"
+	(exit "$rc")
+	cleanup
 }
-trap cleanup EXIT
-trap 'echo "run.sh: interrupted" >&2; exit 130' INT
-trap 'echo "run.sh: terminated" >&2; exit 143' TERM
+trap keep_cleanup EXIT
 
+# Exit 2 on a setup error (lib.sh's die exits 1, as for a failed test).
 die() { echo "run.sh: $*" >&2; exit 2; }
-must() { "$@" || die "failed: $*"; }
-in_p() { timeout -k 5 "${TMO:-60}" ip netns exec "$NS_P" "$@"; }
 log() { printf '== %s\n' "$*" >&2; }
+
+# neigh_static A DEV B DEV_B ADDR...: permanent neighbour entries in A for
+# B's addresses (B's MAC on DEV_B), so that no ARP / ND runs inside a timed
+# run (lib.sh has no helper for this; soak.sh has the same).
+neigh_static() {
+	local mac a
+	mac=$(ip -n "$(nsn "$3")" -br link show "$4" | awk '{print $3}')
+	for a in "${@:5}"; do
+		must ip -n "$(nsn "$1")" neigh replace "$a" lladdr "$mac" dev "$2" nud permanent
+	done
+}
 
 # --- the two namespaces -----------------------------------------------------------
 
+P4=198.18.0.1 T4=198.18.0.2
+P6=2001:2::1 T6=2001:2::2
+NS_P=$(nsn p) NS_T=$(nsn t)
 log "namespaces $NS_P <-> $NS_T"
-must ip netns add "$NS_P"; NS_MADE+=("$NS_P")
-must ip netns add "$NS_T"; NS_MADE+=("$NS_T")
-must ip link add vp netns "$NS_P" type veth peer name vt netns "$NS_T"
-for ns in "$NS_P" "$NS_T"; do
-	must ip -n "$ns" link set lo up
-	# No stray router solicitations / DAD traffic in the captures.
-	must ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0
-done
-must ip -n "$NS_P" link set vp up
-must ip -n "$NS_T" link set vt up
-must ip -n "$NS_P" addr add "$P4/24" dev vp
-must ip -n "$NS_T" addr add "$T4/24" dev vt
-must ip -n "$NS_P" -6 addr add "$P6/64" dev vp nodad
-must ip -n "$NS_T" -6 addr add "$T6/64" dev vt nodad
-# Static neighbours: no ARP / ND inside any timed run.
-MAC_P=$(ip -n "$NS_P" -br link show vp | awk '{print $3}')
-MAC_T=$(ip -n "$NS_T" -br link show vt | awk '{print $3}')
-must ip -n "$NS_P" neigh replace "$T4" lladdr "$MAC_T" dev vp nud permanent
-must ip -n "$NS_P" neigh replace "$T6" lladdr "$MAC_T" dev vp nud permanent
-must ip -n "$NS_T" neigh replace "$P4" lladdr "$MAC_P" dev vt nud permanent
-must ip -n "$NS_T" neigh replace "$P6" lladdr "$MAC_P" dev vt nud permanent
+# ns_add: lo up, no router advertisements or DAD (no stray traffic in the
+# captures), no ICMP rate limits.
+ns_add p
+ns_add t
+veth p vp t vt
+addr p vp "$P4/24" "$P6/64"
+addr t vt "$T4/24" "$T6/64"
+neigh_static p vp t vt "$T4" "$T6"
+neigh_static t vt p vp "$P4" "$P6"
 # Safety: neither namespace has a default route.
 if ip -n "$NS_P" route show default | grep -q . || ip -n "$NS_P" -6 route show default | grep -q .; then
 	die "prober namespace has a default route"
@@ -167,7 +181,7 @@ fi
 # Sanity: both pingers reach the peer over v4 and v6.
 for p in "$ECHOLOT" "$IPUTILS"; do
 	for t in "$T4" "$T6"; do
-		TMO=10 in_p "$p" -c 1 -W 2 -n "$t" >/dev/null 2>&1 || die "$p cannot reach $t in $NS_P"
+		CMD_TIMEOUT=10 in_ns p "$p" -c 1 -W 2 -n "$t" >/dev/null 2>&1 || die "$p cannot reach $t in $NS_P"
 	done
 done
 
@@ -193,7 +207,7 @@ for fam in v4 v6; do
 			else
 				a=("iputils" "$IPUTILS -c 1 -n $peer") b=("echolot" "$ECHOLOT -c 1 -n $peer")
 			fi
-			TMO=120 in_p env LC_ALL="$STARTUP_LC" "$HYPERFINE" "${HF_OPTS[@]}" --warmup "$STARTUP_WARMUP" --runs "$half" \
+			CMD_TIMEOUT=120 in_ns p env LC_ALL="$STARTUP_LC" "$HYPERFINE" "${HF_OPTS[@]}" --warmup "$STARTUP_WARMUP" --runs "$half" \
 				--export-json "$WORK/hf-$fam-$round.json" \
 				-n "${a[0]}" "${a[1]}" -n "${b[0]}" "${b[1]}" \
 				>"$WORK/hf-$fam-$round.log" 2>&1 || { ok=0; cat "$WORK/hf-$fam-$round.log" >&2; }
@@ -207,7 +221,7 @@ for fam in v4 v6; do
 			FAILED=1
 		fi
 	else
-		TMO=150 in_p "$PY" "$LIB" startup "$WORK/startup-$fam.json" "$STARTUP_RUNS" "$STARTUP_WARMUP" \
+		CMD_TIMEOUT=150 in_ns p "$PY" "$LIB" startup "$WORK/startup-$fam.json" "$STARTUP_RUNS" "$STARTUP_WARMUP" \
 			"echolot=$ECHOLOT -c 1 -n $peer" "iputils=$IPUTILS -c 1 -n $peer" || FAILED=1
 		"$PY" - "$WORK" "$fam" <<-'EOF' || FAILED=1
 			import json, sys
@@ -229,7 +243,7 @@ for r in $(seq 1 "$FLOOD_REPS"); do
 	if [ $((r % 2)) = 1 ]; then order="echolot iputils"; else order="iputils echolot"; fi
 	for tool in $order; do
 		if [ "$tool" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
-		TMO=90 in_p "$PY" "$LIB" run "$WORK/flood-$tool-$r.json" 60 -- \
+		CMD_TIMEOUT=90 in_ns p "$PY" "$LIB" run "$WORK/flood-$tool-$r.json" 60 -- \
 			"$p" -q -f -c "$FLOOD_COUNT" -n "$T4" || FAILED=1
 	done
 done
@@ -239,7 +253,7 @@ done
 # --- 3. RTT fidelity ----------------------------------------------------------------
 
 want rtt && {
-log "3. RTT fidelity: -c $RTT_COUNT -i 0.01 under tcpdump (nanosecond timestamps)"
+log "3. RTT fidelity: $(rtt_runs) under tcpdump (nanosecond timestamps)"
 # Two captures: [A] on the prober's veth (request and reply), as specified;
 # [B] also on the target's veth, for the request's arrival there.  The
 # prober-side capture timestamps an outgoing packet in dev_queue_xmit_nit()
@@ -247,36 +261,49 @@ log "3. RTT fidelity: -c $RTT_COUNT -i 0.01 under tcpdump (nanosecond timestamps
 # TX timestamp is taken) only after it: [A] charges that tap's cost to the
 # pinger.  The target's receive timestamp is taken when the prober's veth
 # hands the request over, after every prober-side tap.
-for tool in echolot iputils; do
-	if [ "$tool" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
-	td=()
-	for side in p t; do
-		if [ $side = p ]; then ns=$NS_P dev=vp; else ns=$NS_T dev=vt; fi
-		# shellcheck disable=SC2086  # TCPDUMP_OPTS: extra words on purpose
-		timeout -k 5 -s INT 60 ip netns exec "$ns" \
-			tcpdump -i "$dev" -nn -U --immediate-mode -Z root -s 200 -B 8192 \
-			--time-stamp-precision=nano ${TCPDUMP_OPTS:-} \
-			-w "$WORK/rtt-$tool-$side.pcap" icmp >"$WORK/tcpdump-$tool-$side.log" 2>&1 &
-		PIDS+=("$!")
-		td+=("$!")
-	done
-	for side in p t; do
-		for _ in $(seq 1 100); do
-			grep -q "listening on" "$WORK/tcpdump-$tool-$side.log" && break
-			sleep 0.05
+#
+# Several send rates, each for both pingers: the result depends on the rate.
+# When the CPU idles between probes (on this VM it does at -i 0.01 and more
+# so at -i 0.2), each probe meets cold caches and a waking CPU, and the
+# kernel path between the TX_SCHED stamp (echolot's send time) and the
+# capture tap, like the one from a user-space clock read (iputils) to it,
+# gets slower: at -i 0.002 echolot's [A] error was ~0.55 us against ~2.25 us
+# for iputils, at -i 0.01 ~3.3 us against ~27.7 us.  The issue's "iputils
+# about 3 us" matches the busy regime (-i 0.002).
+# Files per interval I: rtt-TOOL-iI{.json,.stdout,.stderr,-p.pcap,-t.pcap,-p.log,-t.log}.
+for k in "${!RTT_I[@]}"; do
+	ivl=${RTT_I[k]} cnt=${RTT_C[k]}
+	# Bounds: the ping's own duration, plus slack.
+	dur=$(awk -v c="$cnt" -v i="$ivl" 'BEGIN { printf "%d", c * i + 0.999 }')
+	for tool in echolot iputils; do
+		if [ "$tool" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
+		f=$WORK/rtt-$tool-i$ivl
+		td=()
+		for side in p t; do
+			if [ $side = p ]; then dev=vp; else dev=vt; fi
+			# shellcheck disable=SC2086  # TCPDUMP_OPTS: extra words on purpose
+			CMD_TIMEOUT=$((dur + 40)) bg_start $side "$f-$side.log" \
+				tcpdump -i "$dev" -nn -U --immediate-mode -Z root -s 200 -B 8192 \
+				--time-stamp-precision=nano ${TCPDUMP_OPTS:-} -w "$f-$side.pcap" icmp
+			td+=("$BG_PID")
 		done
-		grep -q "listening on" "$WORK/tcpdump-$tool-$side.log" ||
-			{ cat "$WORK/tcpdump-$tool-$side.log" >&2; die "tcpdump did not start"; }
-	done
-	TMO=30 in_p "$p" -c "$RTT_COUNT" -i 0.01 -n "$T4" >"$WORK/rtt-$tool.stdout" 2>"$WORK/rtt-$tool.stderr" || FAILED=1
-	sleep 0.2
-	kill -INT "${td[@]}" 2>/dev/null
-	wait "${td[@]}" 2>/dev/null
-	"$PY" "$LIB" rtt "$WORK/rtt-$tool.json" "$WORK/rtt-$tool-p.pcap" "$WORK/rtt-$tool.stdout" \
-		"$P4" "$T4" "$WORK/rtt-$tool-t.pcap" || FAILED=1
-	for side in p t; do
-		grep -h "packets \(captured\|received by filter\|dropped by kernel\)" "$WORK/tcpdump-$tool-$side.log" |
-			tr '\n' ' ' | sed "s/^/   tcpdump ($tool, $side): /; s/ \$/\n/" >&2
+		for side in p t; do
+			for _ in $(seq 1 100); do
+				grep -q "listening on" "$f-$side.log" 2>/dev/null && break  # not opened yet: retry
+				sleep 0.05
+			done
+			grep -q "listening on" "$f-$side.log" ||
+				{ cat "$f-$side.log" >&2; die "tcpdump did not start"; }
+		done
+		CMD_TIMEOUT=$((dur + 20)) in_ns p "$p" -c "$cnt" -i "$ivl" -n "$T4" >"$f.stdout" 2>"$f.stderr" || FAILED=1
+		sleep 0.2
+		kill -INT "${td[@]}" 2>/dev/null
+		wait "${td[@]}" 2>/dev/null
+		"$PY" "$LIB" rtt "$f.json" "$f-p.pcap" "$f.stdout" "$P4" "$T4" "$f-t.pcap" || FAILED=1
+		for side in p t; do
+			grep -h "packets \(captured\|received by filter\|dropped by kernel\)" "$f-$side.log" |
+				tr '\n' ' ' | sed "s/^/   tcpdump ($tool, -i $ivl, $side): /; s/ \$/\n/" >&2
+		done
 	done
 done
 }
@@ -288,7 +315,7 @@ log "4. memory: -c 3 -i 0.2, $MEM_REPS run(s) each (the flood runs give the floo
 for r in $(seq 1 "$MEM_REPS"); do
 	for tool in echolot iputils; do
 		if [ "$tool" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
-		TMO=30 in_p "$PY" "$LIB" run "$WORK/mem-$tool-$r.json" 20 -- \
+		CMD_TIMEOUT=30 in_ns p "$PY" "$LIB" run "$WORK/mem-$tool-$r.json" 20 -- \
 			"$p" -c 3 -i 0.2 -n "$T4" || FAILED=1
 	done
 done
@@ -297,8 +324,13 @@ done
 
 # --- report ----------------------------------------------------------------------------
 
+# rtt: the intervals (as in the file names) with their counts, in order.
+rtt_meta=
+for k in "${!RTT_I[@]}"; do
+	rtt_meta+="${rtt_meta:+, }{\"interval\": \"${RTT_I[k]}\", \"count\": ${RTT_C[k]}}"
+done
 cat >"$WORK/meta.json" <<EOF
-{"flood_count": $FLOOD_COUNT, "rtt_count": $RTT_COUNT}
+{"flood_count": $FLOOD_COUNT, "rtt": [$rtt_meta]}
 EOF
 
 rev=$(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown)
@@ -315,7 +347,9 @@ ipv=$("$IPUTILS" -V 2>/dev/null | head -n1)
 		echo "start-up: python loop, interleaved, $STARTUP_RUNS runs after $STARTUP_WARMUP warm-up: PING -c 1 -n PEER"
 	fi
 	echo "flood: PING -q -f -c $FLOOD_COUNT -n $T4, $FLOOD_REPS run(s) each alternating; wall by monotonic clock, CPU by wait4, RSS by /usr/bin/time -f %M"
-	echo "rtt: PING -c $RTT_COUNT -i 0.01 -n $T4 while tcpdump -U --immediate-mode --time-stamp-precision=nano -w on vp (prober) and vt (target)"
+	echo "rtt: PING -c N -i I -n $T4 for each of $(rtt_runs) (both pingers in turn at each)"
+	echo "     while tcpdump -U --immediate-mode --time-stamp-precision=nano -w on vp (prober) and vt (target); several rates"
+	echo "     because a CPU idle between probes slows the kernel path from the send stamp to the capture tap"
 	echo "     [A] request and reply on the prober's veth (as specified); [B] request on arrival at the target's veth, reply on the prober's"
 	echo "memory: PING -c 3 -i 0.2 -n $T4 under /usr/bin/time -f %M, $MEM_REPS run(s)"
 	echo

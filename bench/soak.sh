@@ -37,11 +37,12 @@
 # (Not wait4's ru_maxrss: it also holds the runner's forked copy before exec.)
 # A run shorter than 1 s reports its earliest sample as the start.
 #
-# Network safety: two namespaces created here (prober p, target t, one veth
-# pair, 198.18.0.0/24 and 2001:2::/64, static neighbours, no default route);
-# every run is bounded (SOAK_TIMEOUT each, about 2 x SOAK_TIMEOUT + 1 min in
-# all: under 5 minutes by default); the EXIT/INT/TERM trap removes the
-# namespaces and kills, by PID, only what this script started.
+# Network safety: two namespaces created here with tests/net/lib.sh (prober
+# p, target t, one veth pair, 198.18.0.0/24 and 2001:2::/64, static
+# neighbours, no default route); every run is bounded (SOAK_TIMEOUT each,
+# about 2 x SOAK_TIMEOUT + 1 min in all: under 5 minutes by default); lib.sh's
+# EXIT/INT/TERM trap removes the namespaces and kills, by PID, only what this
+# script started.
 #
 # The report goes to stdout and to bench/soak-latest.txt (the log to stderr).
 # Exit status: 0 all PASS, 1 any FAIL or failed measurement, 2 usage/environment.
@@ -95,39 +96,30 @@ for t in "${TOOLS[@]}"; do
 	[ -x "$p" ] || { echo "soak.sh: not executable: $p (run make?)" >&2; exit 2; }
 done
 
-NS_P=els$$-p
-NS_T=els$$-t
+# The namespaces, their cleanup and WORK (lib.sh's TMPD) come from the
+# network tests' lib.sh, as in trace.sh and os.sh.
+NET_NS_PREFIX=els$$
+. "$ROOT/tests/net/lib.sh"
+TEST_NAME=soak.sh                # in lib.sh's "interrupted"/"terminated"
+WORK=$TMPD
 P4=198.18.0.1 T4=198.18.0.2
 P6=2001:2::1 T6=2001:2::2
 if [ "$FAM" = 4 ]; then TARGET=$T4 PROTO=icmp; else TARGET=$T6 PROTO=icmpv6; fi
-WORK=$(mktemp -d /tmp/echolot-soak.XXXXXX) || exit 2
-chmod 755 "$WORK"
-NS_MADE=()
-PIDS=()
 
-# shellcheck disable=SC2317  # invoked by the trap
-cleanup() {
-	local rc=$? pid ns
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	for pid in "${PIDS[@]}"; do
-		wait "$pid" 2>/dev/null
-	done
-	for ns in "${NS_MADE[@]}"; do
-		ip netns del "$ns" 2>/dev/null
-	done
-	rm -rf -- "$WORK"
-	exit "$rc"
-}
-trap cleanup EXIT
-trap 'echo "soak.sh: interrupted" >&2; exit 130' INT
-trap 'echo "soak.sh: terminated" >&2; exit 143' TERM
-
+# Exit 2 on a setup error (lib.sh's die exits 1, as for a failed test).
 die() { echo "soak.sh: $*" >&2; exit 2; }
-must() { "$@" || die "failed: $*"; }
 log() { printf '== %s\n' "$*" >&2; }
+
+# neigh_static A DEV B DEV_B ADDR...: permanent neighbour entries in A for
+# B's addresses (B's MAC on DEV_B), so that no ARP / ND runs in a soak (lib.sh
+# has no helper for this; run.sh has the same).
+neigh_static() {
+	local mac a
+	mac=$(ip -n "$(nsn "$3")" -br link show "$4" | awk '{print $3}')
+	for a in "${@:5}"; do
+		must ip -n "$(nsn "$1")" neigh replace "$a" lladdr "$mac" dev "$2" nud permanent
+	done
+}
 
 # --- the runner: starts the pinger itself, samples its memory -----------------
 
@@ -196,27 +188,16 @@ EOF
 
 # --- the two namespaces -----------------------------------------------------------
 
+NS_P=$(nsn p) NS_T=$(nsn t)
 log "namespaces $NS_P <-> $NS_T"
-must ip netns add "$NS_P"; NS_MADE+=("$NS_P")
-must ip netns add "$NS_T"; NS_MADE+=("$NS_T")
-must ip link add vp netns "$NS_P" type veth peer name vt netns "$NS_T"
-for ns in "$NS_P" "$NS_T"; do
-	must ip -n "$ns" link set lo up
-	must ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_ra=0 net.ipv6.conf.default.accept_ra=0 \
-		net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
-done
-must ip -n "$NS_P" link set vp up
-must ip -n "$NS_T" link set vt up
-must ip -n "$NS_P" addr add "$P4/24" dev vp
-must ip -n "$NS_T" addr add "$T4/24" dev vt
-must ip -n "$NS_P" -6 addr add "$P6/64" dev vp nodad
-must ip -n "$NS_T" -6 addr add "$T6/64" dev vt nodad
-MAC_P=$(ip -n "$NS_P" -br link show vp | awk '{print $3}')
-MAC_T=$(ip -n "$NS_T" -br link show vt | awk '{print $3}')
-must ip -n "$NS_P" neigh replace "$T4" lladdr "$MAC_T" dev vp nud permanent
-must ip -n "$NS_P" neigh replace "$T6" lladdr "$MAC_T" dev vp nud permanent
-must ip -n "$NS_T" neigh replace "$P4" lladdr "$MAC_P" dev vt nud permanent
-must ip -n "$NS_T" neigh replace "$P6" lladdr "$MAC_P" dev vt nud permanent
+# ns_add: lo up, no router advertisements or DAD, no ICMP rate limits.
+ns_add p
+ns_add t
+veth p vp t vt
+addr p vp "$P4/24" "$P6/64"
+addr t vt "$T4/24" "$T6/64"
+neigh_static p vp t vt "$T4" "$T6"
+neigh_static t vt p vp "$P4" "$P6"
 for ns in "$NS_P" "$NS_T"; do
 	if ip -n "$ns" route show default | grep -q . || ip -n "$ns" -6 route show default | grep -q .; then
 		die "$ns has a default route"
@@ -224,15 +205,15 @@ for ns in "$NS_P" "$NS_T"; do
 done
 for t in "${TOOLS[@]}"; do
 	if [ "$t" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
-	timeout -k 5 10 ip netns exec "$NS_P" "$p" -c 1 -W 2 -n "$TARGET" >/dev/null 2>&1 ||
+	CMD_TIMEOUT=10 in_ns p "$p" -c 1 -W 2 -n "$TARGET" >/dev/null 2>&1 ||
 		die "$p cannot reach $TARGET from $NS_P"
 done
 
 # nft_reset: fresh tables (zeroed counters) on both sides, before each run.
 nft_reset() {
-	ip netns exec "$NS_T" nft delete table inet soak 2>/dev/null
-	ip netns exec "$NS_P" nft delete table inet soak 2>/dev/null
-	ip netns exec "$NS_T" nft -f - <<-EOF || die "nft ruleset on the target"
+	in_ns t nft delete table inet soak 2>/dev/null
+	in_ns p nft delete table inet soak 2>/dev/null
+	nft_load t "
 		table inet soak {
 			counter seen {}
 			counter dropped {}
@@ -248,9 +229,8 @@ nft_reset() {
 				type filter hook output priority 0;
 				$PROTO type echo-reply counter name reply_out
 			}
-		}
-	EOF
-	ip netns exec "$NS_P" nft -f - <<-EOF || die "nft ruleset on the prober"
+		}"
+	nft_load p "
 		table inet soak {
 			counter req_out {}
 			counter reply_in {}
@@ -262,14 +242,10 @@ nft_reset() {
 				type filter hook input priority 0;
 				$PROTO type echo-reply counter name reply_in
 			}
-		}
-	EOF
+		}"
 }
-# counter NS NAME: packets of a named counter.
-counter() {
-	ip netns exec "$1" nft -j list counter inet soak "$2" |
-		jq -r '.nftables[] | select(.counter) | .counter.packets'
-}
+# counter SHORT NAME: packets of a named counter.
+counter() { nft_counter "$1" inet soak "$2"; }
 
 # --- the runs ---------------------------------------------------------------------
 
@@ -292,21 +268,22 @@ for tool in "${TOOLS[@]}"; do
 	if [ "$tool" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
 	nft_reset
 	log "$tool: $p -$FAM -q -f -l $PRELOAD -c $COUNT -n $TARGET (bound ${SOAK_TIMEOUT}s)"
-	timeout -k 10 $((SOAK_TIMEOUT + 30)) ip netns exec "$NS_P" "$PY" "$WORK/runner.py" "$WORK/$tool.json" "$SOAK_TIMEOUT" -- \
-		"$p" -"$FAM" -q -f -l "$PRELOAD" -c "$COUNT" -n "$TARGET" &
-	PIDS+=("$!")
-	wait "$!"
+	CMD_TIMEOUT=$((SOAK_TIMEOUT + 30)) bg_start p "$WORK/$tool.runner.log" \
+		"$PY" "$WORK/runner.py" "$WORK/$tool.json" "$SOAK_TIMEOUT" -- \
+		"$p" -"$FAM" -q -f -l "$PRELOAD" -c "$COUNT" -n "$TARGET"
+	wait "$BG_PID"
 	rc=$?
 	if [ "$rc" != 0 ] || [ ! -s "$WORK/$tool.json" ]; then
 		echo "soak.sh: $tool: runner failed (status $rc)" >&2
+		cat "$WORK/$tool.runner.log" >&2
 		FAILS=$((FAILS + 1))
 		continue
 	fi
 
 	j=$WORK/$tool.json
 	out=$(cat "$j.stdout")
-	seen=$(counter "$NS_T" seen) drop=$(counter "$NS_T" dropped) pass=$(counter "$NS_T" passed)
-	reply_out=$(counter "$NS_T" reply_out) req_out=$(counter "$NS_P" req_out) reply_in=$(counter "$NS_P" reply_in)
+	seen=$(counter t seen) drop=$(counter t dropped) pass=$(counter t passed)
+	reply_out=$(counter t reply_out) req_out=$(counter p req_out) reply_in=$(counter p reply_in)
 	stats=$(printf '%s\n' "$out" | grep -E '^[0-9]+ packets transmitted')
 	tx=$(printf '%s\n' "$stats" | sed -nE 's/^([0-9]+) packets transmitted.*/\1/p')
 	rx=$(printf '%s\n' "$stats" | sed -nE 's/.* ([0-9]+) received.*/\1/p')
