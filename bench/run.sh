@@ -147,36 +147,15 @@ trap keep_cleanup EXIT
 die() { echo "run.sh: $*" >&2; exit 2; }
 log() { printf '== %s\n' "$*" >&2; }
 
-# neigh_static A DEV B DEV_B ADDR...: permanent neighbour entries in A for
-# B's addresses (B's MAC on DEV_B), so that no ARP / ND runs inside a timed
-# run (lib.sh has no helper for this; soak.sh has the same).
-neigh_static() {
-	local mac a
-	mac=$(ip -n "$(nsn "$3")" -br link show "$4" | awk '{print $3}')
-	for a in "${@:5}"; do
-		must ip -n "$(nsn "$1")" neigh replace "$a" lladdr "$mac" dev "$2" nud permanent
-	done
-}
 
 # --- the two namespaces -----------------------------------------------------------
 
-P4=198.18.0.1 T4=198.18.0.2
-P6=2001:2::1 T6=2001:2::2
+# lib.sh's pair: p and t on one veth, static neighbours, no default route;
+# ns_add turns off router advertisements and DAD (no stray traffic in the
+# captures) and ICMP rate limits.
+pair
 NS_P=$(nsn p) NS_T=$(nsn t)
 log "namespaces $NS_P <-> $NS_T"
-# ns_add: lo up, no router advertisements or DAD (no stray traffic in the
-# captures), no ICMP rate limits.
-ns_add p
-ns_add t
-veth p vp t vt
-addr p vp "$P4/24" "$P6/64"
-addr t vt "$T4/24" "$T6/64"
-neigh_static p vp t vt "$T4" "$T6"
-neigh_static t vt p vp "$P4" "$P6"
-# Safety: neither namespace has a default route.
-if ip -n "$NS_P" route show default | grep -q . || ip -n "$NS_P" -6 route show default | grep -q .; then
-	die "prober namespace has a default route"
-fi
 
 # Sanity: both pingers reach the peer over v4 and v6.
 for p in "$ECHOLOT" "$IPUTILS"; do

@@ -110,16 +110,6 @@ if [ "$FAM" = 4 ]; then TARGET=$T4 PROTO=icmp; else TARGET=$T6 PROTO=icmpv6; fi
 die() { echo "soak.sh: $*" >&2; exit 2; }
 log() { printf '== %s\n' "$*" >&2; }
 
-# neigh_static A DEV B DEV_B ADDR...: permanent neighbour entries in A for
-# B's addresses (B's MAC on DEV_B), so that no ARP / ND runs in a soak (lib.sh
-# has no helper for this; run.sh has the same).
-neigh_static() {
-	local mac a
-	mac=$(ip -n "$(nsn "$3")" -br link show "$4" | awk '{print $3}')
-	for a in "${@:5}"; do
-		must ip -n "$(nsn "$1")" neigh replace "$a" lladdr "$mac" dev "$2" nud permanent
-	done
-}
 
 # --- the runner: starts the pinger itself, samples its memory -----------------
 
@@ -188,21 +178,11 @@ EOF
 
 # --- the two namespaces -----------------------------------------------------------
 
+# lib.sh's pair: p and t on one veth, static neighbours, no default route
+# (ns_add: no router advertisements or DAD, no ICMP rate limits).
+pair
 NS_P=$(nsn p) NS_T=$(nsn t)
 log "namespaces $NS_P <-> $NS_T"
-# ns_add: lo up, no router advertisements or DAD, no ICMP rate limits.
-ns_add p
-ns_add t
-veth p vp t vt
-addr p vp "$P4/24" "$P6/64"
-addr t vt "$T4/24" "$T6/64"
-neigh_static p vp t vt "$T4" "$T6"
-neigh_static t vt p vp "$P4" "$P6"
-for ns in "$NS_P" "$NS_T"; do
-	if ip -n "$ns" route show default | grep -q . || ip -n "$ns" -6 route show default | grep -q .; then
-		die "$ns has a default route"
-	fi
-done
 for t in "${TOOLS[@]}"; do
 	if [ "$t" = echolot ]; then p=$ECHOLOT; else p=$IPUTILS; fi
 	CMD_TIMEOUT=10 in_ns p "$p" -c 1 -W 2 -n "$TARGET" >/dev/null 2>&1 ||

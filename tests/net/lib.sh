@@ -616,3 +616,37 @@ bg_stop() {
 pcap_times() {
 	tcpdump -r "$1" -tt -nn ${2:+"$2"} 2>/dev/null | awk '{ print $1 }'
 }
+
+# neigh_static A DEV B DEV_B ADDR...: permanent neighbour entries in A for
+# B's addresses (B's MAC on DEV_B), so that no ARP / ND runs inside a timed
+# or captured exchange.
+neigh_static() {
+	local mac a
+	mac=$(ip -n "$(nsn "$3")" -br link show "$4" | awk '{print $3}')
+	[ -n "$mac" ] || die "no MAC address on $3:$4"
+	for a in "${@:5}"; do
+		must ip -n "$(nsn "$1")" neigh replace "$a" lladdr "$mac" dev "$2" nud permanent
+	done
+}
+
+# pair: prober p and target t on one veth pair (vp, vt), P4/T4 =
+# 198.18.0.1/2 and P6/T6 = 2001:2::1/2, static neighbours both ways, and no
+# default route in either (checked).  The benchmarks' bed.
+pair() {
+	local ns
+	P4=198.18.0.1 T4=198.18.0.2
+	P6=2001:2::1 T6=2001:2::2
+	ns_add p
+	ns_add t
+	veth p vp t vt
+	addr p vp "$P4/24" "$P6/64"
+	addr t vt "$T4/24" "$T6/64"
+	neigh_static p vp t vt "$T4" "$T6"
+	neigh_static t vt p vp "$P4" "$P6"
+	for ns in p t; do
+		if ip -n "$(nsn $ns)" route show default | grep -q . ||
+			ip -n "$(nsn $ns)" -6 route show default | grep -q .; then
+			die "$(nsn $ns) has a default route"
+		fi
+	done
+}
