@@ -50,18 +50,8 @@ trap _stamps_exit EXIT
 # --- topology ---------------------------------------------------------------
 chain 0
 
-mac() { ip -n "$(nsn "$1")" -j link show dev "$2" | jq -r '.[0].address'; }
-PMAC=$(mac p right)
-TMAC=$(mac t left)
-if [ -z "$PMAC" ] || [ -z "$TMAC" ]; then
-	die "cannot read the veth MAC addresses"
-fi
-for a in "$T4" "$T6"; do
-	must ip -n "$(nsn p)" neigh replace "$a" lladdr "$TMAC" dev right nud permanent
-done
-for a in "$P4" "$P6"; do
-	must ip -n "$(nsn t)" neigh replace "$a" lladdr "$PMAC" dev left nud permanent
-done
+neigh_static p right t left "$T4" "$T6"
+neigh_static t left p right "$P4" "$P6"
 
 # Counters in p: echo requests out, echo replies in (both families).
 nft_load p '
