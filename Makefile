@@ -93,8 +93,9 @@ bench: all
 soak: all
 	@bash bench/soak.sh
 
+# VG_TESTS: network tests or @default, @trace, @all (tests/valgrind.sh).
 valgrind: all $(UNIT_BIN)
-	@bash tests/valgrind.sh
+	@BUILD=$(BUILD) bash tests/valgrind.sh $(VG_TESTS)
 
 # Debian packages: what the build and the tests need.
 .PHONY: deps
