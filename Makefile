@@ -23,6 +23,8 @@ LINKS   := ping ping6 traceroute traceroute6
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Drivers the network tests run (tests/net/tools), built on the library.
+TOOL_BIN := $(BUILD)/tests/engine_multi
 
 .PHONY: all clean check unit net asan install uninstall bench fuzz soak valgrind
 
@@ -50,6 +52,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen -o $@ $^ $(LDLIBS) -lcmocka
 
+$(BUILD)/tests/engine_multi: tests/net/tools/engine_multi.c $(LIBOBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
@@ -57,13 +63,13 @@ net: all
 	@bash tests/net/run.sh
 
 # Every test: unit and network, then both again under ASan + UBSan.
-check: all $(UNIT_BIN)
+check: all $(UNIT_BIN) $(TOOL_BIN)
 	@bash tests/run.sh
 
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%)
+	  LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/engine_multi
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8

@@ -12,9 +12,6 @@
 #include "engine_int.h"
 #include "../wire/wire.h"
 
-#define SLOT_RING_MIN 1024
-/* With flood and no replies, probes still go out this often (iputils). */
-#define FLOOD_MIN_INTERVAL (10 * MSEC)
 
 int64_t engine_now(void)
 {
@@ -303,120 +300,6 @@ static int send_probe(struct engine *e, unsigned ti, int64_t now)
 	return 0;
 }
 
-/* Probes out and not yet answered, as iputils counts them: everything
- * sent after the newest answer, so that a lost probe stops counting once a
- * later one is answered (flood would otherwise slow to 100/s after
- * `preload` losses). */
-uint64_t engine_in_flight(const struct engine_target *t)
-{
-	uint16_t diff = (uint16_t)((uint16_t)t->ntransmitted - t->acked);
-	uint64_t answered = t->nreceived + t->nerrors;
-
-	if (diff <= 0x7fff)
-		return diff;
-	return t->ntransmitted > answered ? t->ntransmitted - answered : 0;
-}
-
-/* The newest answered sequence, in 16-bit sequence space. */
-void engine_acknowledge(struct engine_target *t, uint16_t seq)
-{
-	if ((uint16_t)(seq - t->acked) <= 0x7fff)
-		t->acked = seq;
-}
-
-/* -A: the interval follows the smoothed RTT, in whole milliseconds as
- * iputils keeps it, never below the unprivileged floor. */
-static int64_t interval_now(const struct engine *e)
-{
-	const struct engine_target *t = &e->targets[0];
-	int64_t iv;
-
-	if (!e->cfg.adaptive || !t->rtt_ewma8_ns)
-		return e->cfg.interval_ns;
-	iv = (t->rtt_ewma8_ns / 8 + MSEC / 2) / MSEC * MSEC;
-	if (e->cfg.min_user_interval && iv < 2 * MSEC)
-		iv = 2 * MSEC;
-	return iv < e->cfg.interval_ns ? iv : e->cfg.interval_ns;
-}
-
-/* How long until the next probe may go: <= 0 means now.  A token bucket
- * of interval-sized tokens, holding up to `preload` of them, as iputils
- * paces; with interval 0 (flood) a probe goes as soon as the previous one
- * is answered, but at least every 10 ms. */
-static int64_t next_send_in(struct engine *e, int64_t now)
-{
-	struct engine_target *t = &e->targets[0];
-	int64_t iv = interval_now(e), elapsed, ntok, cap;
-	uint64_t inflight;
-
-	if (e->exiting)
-		return NSEC;
-	if (e->cfg.count && t->ntransmitted >= e->cfg.count && !e->cfg.deadline_ns)
-		return NSEC;
-	if (e->last_send_mono == 0) {
-		e->tokens_ns = iv * (int64_t)(e->cfg.preload - 1);
-		e->last_send_mono = now;
-		return 0;
-	}
-	elapsed = now - e->last_send_mono;
-	inflight = engine_in_flight(t);
-	if (iv == 0 && elapsed < FLOOD_MIN_INTERVAL &&
-	    inflight >= e->cfg.preload)
-		return FLOOD_MIN_INTERVAL - elapsed;
-	ntok = elapsed + e->tokens_ns;
-	cap = iv * (int64_t)e->cfg.preload;
-	if (ntok > cap)
-		ntok = cap;
-	if (ntok < iv)
-		return iv - ntok;
-	e->last_send_mono = now;
-	e->tokens_ns = ntok - iv;
-	return 0;
-}
-
-/* ------------------------------------------------------------------ loop */
-
-int64_t engine_elapsed_ns(const struct engine *e)
-{
-	/* As iputils counts it: from the start to the last probe sent. */
-	if (!e->start_mono || !e->last_send_mono)
-		return 0;
-	return e->last_send_mono - e->start_mono;
-}
-
-static bool done(const struct engine *e)
-{
-	const struct engine_target *t = &e->targets[0];
-
-	if (e->cfg.count && t->nreceived + t->nerrors >= e->cfg.count)
-		return true;
-	if (e->cfg.deadline_ns && t->nerrors)
-		return true;
-	return false;
-}
-
-/* After the last probe: how long to wait for stragglers. */
-static void schedule_exit(struct engine *e, int64_t now)
-{
-	const struct engine_target *t = &e->targets[0];
-	int64_t wait;
-
-	if (e->exit_at || !e->cfg.count || t->ntransmitted < e->cfg.count)
-		return;
-	if (t->nreceived) {
-		wait = 2 * t->tmax_ns;
-		if (wait < e->cfg.interval_ns)
-			wait = e->cfg.interval_ns;
-	} else {
-		wait = e->cfg.linger_ns;
-		if (wait == 0) {        /* -W 0: wait for ever, as iputils */
-			e->exit_at = INT64_MAX;
-			return;
-		}
-	}
-	e->exit_at = now + wait;
-}
-
 static int64_t min64(int64_t a, int64_t b)
 {
 	return a < b ? a : b;
@@ -433,11 +316,17 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 
 	if (e->ntargets == 0)
 		return -EINVAL;
-	for (unsigned i = 0; i < e->ntargets && nsock < 2; i++) {
+	/* The targets' sockets, each once: one per family at most. */
+	for (unsigned i = 0; i < e->ntargets; i++) {
 		struct sock *s = e->targets[i].sock;
+		unsigned k = 0;
 
-		if (nsock == 0 || socks[0] != s)
+		while (k < nsock && socks[k] != s)
+			k++;
+		if (k == nsock && nsock < 2)
 			socks[nsock++] = s;
+		else if (k == nsock)
+			return -EINVAL; /* more sockets than the loop polls */
 	}
 	e->rx = malloc(RX_BATCH * sizeof(*e->rx));
 	if (!e->rx)
@@ -453,9 +342,10 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 	for (;;) {
 		int64_t now, wait;
 		struct timespec ts;
+		unsigned ti;
 		int n;
 
-		if (*sig->stop || e->exiting || done(e))
+		if (*sig->stop || e->exiting || engine_done(e))
 			break;
 		if (*sig->status) {
 			*sig->status = 0;
@@ -465,17 +355,17 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		now = engine_now();
 		if (deadline_at && now >= deadline_at)
 			break;
-		if (e->exit_at && now >= e->exit_at)
+		if (engine_exit_in(e, now) <= 0)
 			break;
-		/* Send what is due. */
-		while ((wait = next_send_in(e, now)) <= 0) {
-			send_probe(e, 0, now);
-			schedule_exit(e, now);
-			if (done(e))
+		/* Send what is due, to every target it is due to. */
+		while ((wait = engine_next_send(e, &ti, now)) <= 0) {
+			send_probe(e, ti, now);
+			engine_schedule_exit(e, ti, now);
+			if (engine_done(e))
 				break;
 			now = engine_now();
 		}
-		if (done(e))
+		if (engine_done(e))
 			break;
 		/* A fast peer has often answered by the time send returns:
 		 * look before sleeping. */
@@ -491,8 +381,7 @@ int engine_run(struct engine *e, const struct engine_signals *sig)
 		}
 		if (n > 0)
 			continue;
-		if (e->exit_at && e->exit_at != INT64_MAX)
-			wait = min64(wait, e->exit_at - now);
+		wait = min64(wait, engine_exit_in(e, now));
 		if (deadline_at)
 			wait = min64(wait, deadline_at - now);
 		if (wait < 0)

@@ -66,6 +66,9 @@ struct engine_target {
 	int64_t tmax_ns;        /* largest RTT: how long to wait at the end */
 	int64_t rtt_ewma8_ns;   /* 8 x EWMA of RTT, for -A */
 	uint16_t acked;         /* newest sequence answered (reply or error) */
+	int64_t last_send_mono; /* its token bucket (engine_sched.c) */
+	int64_t tokens_ns;
+	int64_t exit_at;        /* when to stop waiting for it; 0: not yet */
 
 	struct engine_slot *slots;      /* ring of slot_mask + 1 */
 	uint32_t slot_mask;
@@ -105,9 +108,8 @@ struct engine {
 
 	int64_t start_mono;     /* first probe */
 	int64_t end_mono;
-	int64_t last_send_mono; /* token bucket state */
-	int64_t tokens_ns;
-	int64_t exit_at;        /* 0 = not yet scheduled */
+	int64_t last_send_mono; /* the latest probe, any target */
+	unsigned next_target;   /* the first to look at for the next probe */
 	bool exiting;
 	struct sock_rx *rx;     /* receive batch */
 	unsigned since_errq;    /* loops since the error queue was read */

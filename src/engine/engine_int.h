@@ -9,6 +9,7 @@
 #define NSEC 1000000000LL
 #define MSEC 1000000LL
 #define NSEQ 65536
+#define SLOT_RING_MIN 1024
 #define RX_BATCH 8
 
 int64_t engine_ts_ns(const struct timespec *ts);
@@ -27,10 +28,22 @@ bool engine_was_sent(const struct engine_target *t, uint16_t seq);
 /* Does the reply carry the tag of the probe remembered under its seq? */
 bool engine_authentic(const struct engine *e, const struct engine_target *t,
 		      const struct engine_slot *slot, const struct wire_icmp *m);
-/* Probes out and not yet answered, counted as iputils counts them. */
+/* engine_sched.c: the schedule.
+ * Probes out and not yet answered, counted as iputils counts them. */
 uint64_t engine_in_flight(const struct engine_target *t);
 /* The newest answered sequence, in 16-bit sequence space. */
 void engine_acknowledge(struct engine_target *t, uint16_t seq);
+/* How long until a probe is due (<= 0: now, to target *ti, whose token is
+ * then taken). */
+int64_t engine_next_send(struct engine *e, unsigned *ti, int64_t now);
+/* Has the target all the answers it needs?  Have all? */
+bool engine_target_done(const struct engine *e, const struct engine_target *t);
+bool engine_done(const struct engine *e);
+/* After target ti's last probe: when to stop waiting for its answers. */
+void engine_schedule_exit(struct engine *e, unsigned ti, int64_t now);
+/* How long until every unfinished target has waited enough: <= 0 the run
+ * is over, INT64_MAX while one still probes (or waits for ever). */
+int64_t engine_exit_in(const struct engine *e, int64_t now);
 
 /* Read the error queue (send stamps, errors); then, engine_drain, the
  * datagrams.  engine_drain returns how many were read or -errno when the
