@@ -1,29 +1,17 @@
 /* `ping`: argv -> config, wire the parts together, run, exit status. */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <sys/random.h>
 #include <time.h>
 
 #include "cli.h"
-#include "ping_opts.h"
-#include "../analysis/fp.h"
-#include "../analysis/hist.h"
-#include "../analysis/stats.h"
-#include "../engine/engine.h"
-#include "../report/gate.h"
+#include "ping_run.h"
 #include "../report/os_line.h"
-#include "../report/ping_json.h"
-#include "../report/report.h"
-#include "../sock/resolve.h"
 #include "../sock/sandbox.h"
-#include "../sock/sock.h"
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t status_flag;
@@ -109,52 +97,6 @@ static void usage(FILE *f)
 	      "\n"
 	      "For more details see echolot(8).\n", f);
 }
-
-/* The line a user sees when no socket can be had: what failed and both
- * ways to fix it. */
-static void no_socket(const struct sock_open_err *e, bool need_raw)
-{
-	if (need_raw)
-		fprintf(stderr,
-			"ping: cannot open a raw socket (needed for the options given): %s; "
-			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or run as root\n",
-			strerror(e->raw_errno));
-	else
-		fprintf(stderr,
-			"ping: cannot open an ICMP socket: raw: %s, datagram: %s; "
-			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
-			"your group in sysctl net.ipv4.ping_group_range\n",
-			strerror(e->raw_errno), strerror(e->dgram_errno));
-}
-
-static uint16_t random_id(void)
-{
-	uint16_t id;
-
-	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
-		id = (uint16_t)getpid();
-	return id;
-}
-
-struct ping_run {
-	struct ping_opts o;
-	struct sockaddr_storage dst, src;
-	socklen_t dstlen;
-	bool have_src;
-	char canon[1025];
-	const char *device;
-	struct sock sock;
-	struct stats stats;
-	struct report_ping report;
-	/* --format json / atlas (docs/json-schema.md) */
-	struct hist hist;
-	struct report_json json;
-	struct report_atlas atlas;
-	struct resolve_cache names;
-	struct report_gate gate;        /* text lines wait here for names */
-	struct engine engine;
-	struct fp fp;           /* --os */
-};
 
 static void report_sink(void *ctx, const struct event *ev)
 {
@@ -244,158 +186,11 @@ static void add_machine_report(struct ping_run *r, int family)
 		engine_add_sink(&r->engine, (struct event_sink){ fp_on_event, &r->fp });
 }
 
-/* -I: an address to send from, or an interface to send through. */
-static int setup_source(struct ping_run *r, int family)
+/* The engine: one target, the schedule and payload the options ask for. */
+static int setup_engine(struct ping_run *r, uint16_t id)
 {
-	struct ping_opts *o = &r->o;
-	int rc;
-
-	if (o->iface) {
-		unsigned char buf[16];
-
-		if (inet_pton(AF_INET, o->iface, buf) == 1 ||
-		    inet_pton(AF_INET6, o->iface, buf) == 1) {
-			struct addrinfo;
-			int fam = inet_pton(AF_INET, o->iface, buf) == 1 ?
-				  AF_INET : AF_INET6;
-
-			if (fam != family) {
-				fprintf(stderr, "ping: %s: address family does not match the destination\n",
-					o->iface);
-				return -1;
-			}
-			memset(&r->src, 0, sizeof(r->src));
-			r->src.ss_family = (sa_family_t)fam;
-			if (fam == AF_INET)
-				memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
-			else
-				memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
-			r->have_src = true;
-			return 0;
-		}
-		if (if_nametoindex(o->iface) == 0) {
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
-				strerror(ENODEV));
-			return -1;
-		}
-		r->device = o->iface;
-	}
-	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
-			       r->device, &r->src);
-	if (rc == -EACCES && family == AF_INET && !o->broadcast) {
-		fprintf(stderr, "ping: Do you want to ping broadcast? Then -b. "
-			"If not, check your local firewall rules\n");
-		return -1;
-	}
-	if (rc < 0 && rc != -EACCES) {
-		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
-			return -1;
-		}
-	}
-	/* Only -I names the source in the header. */
-	r->have_src = r->device != NULL && rc == 0;
-	return 0;
-}
-
-static int open_socket(struct ping_run *r, int family)
-{
-	struct ping_opts *o = &r->o;
-	struct sock_open_err oe;
-	struct sock_opts so;
-	const char *what, *warn;
-	int warn_err;
-	bool need_raw = o->ident >= 0;
-	int rc;
-
-	rc = sock_open(&r->sock, family, need_raw, &oe);
-	if (rc < 0) {
-		no_socket(&oe, need_raw);
-		return -1;
-	}
-	memset(&so, 0, sizeof(so));
-	so.ttl = o->ttl;
-	so.tos = o->tos;
-	so.mark = o->mark;
-	so.pmtudisc = o->pmtudisc;
-	so.sndbuf = o->sndbuf;
-	so.device = r->device;
-	if ((o->iface && !r->device) || (o->strict_source && r->src.ss_family)) {
-		so.source = (struct sockaddr *)&r->src;
-		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-						     sizeof(struct sockaddr_in);
-	}
-	so.broadcast = o->broadcast;
-	so.no_mcast_loop = o->no_mcast_loop;
-	so.debug = o->debug;
-	so.dontroute = o->dontroute;
-	/* Flood does without the kernel's send stamps (one system call less
-	 * per probe: the send time is read just before sending) but keeps the
-	 * receive stamps, or replies queued behind a preload would be timed
-	 * when read, not when they came.  -U asks for user-to-user times. */
-	so.timestamps = o->user_latency ? SOCK_TS_NONE :
-			o->flood ? SOCK_TS_RX : SOCK_TS_RXTX;
-	/* Big enough for a burst of replies at flood speed. */
-	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
-	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
-	if (warn && !strcmp(warn, "SO_MARK"))
-		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
-			(long long)o->mark, strerror(-warn_err));
-	else if (warn)
-		fprintf(stderr, "ping: WARNING: %s: %s\n", warn, strerror(-warn_err));
-	if (rc < 0) {
-		if (!strcmp(what, "SO_BINDTODEVICE"))
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
-				strerror(-rc));
-		else if (!strcmp(what, "bind"))
-			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
-		else
-			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
-		return -1;
-	}
-	if (o->has_flowlabel && family == AF_INET6) {
-		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
-
-		rc = sock_flowlabel(&r->sock, d6, o->flowlabel);
-		if (rc < 0) {
-			fprintf(stderr, "ping: can't send flowinfo: %s\n", strerror(-rc));
-			return -1;
-		}
-		d6->sin6_flowinfo = htonl(o->flowlabel & 0xfffff);
-	}
-	if (o->do_connect) {
-		rc = sock_connect(&r->sock, (struct sockaddr *)&r->dst, r->dstlen);
-		if (rc < 0) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int run_ping(struct ping_run *r)
-{
-	struct ping_opts *o = &r->o;
-	int family = r->dst.ss_family;
+	const struct ping_opts *o = &r->o;
 	struct engine_cfg ec;
-	struct report_ping_cfg rc;
-	struct engine_signals sig = { &stop_flag, &status_flag };
-	uint16_t id;
-	int err;
-
-	if (setup_source(r, family) < 0 || open_socket(r, family) < 0)
-		return 2;
-	if (r->sock.kind == SOCK_KIND_RAW) {
-		id = o->ident >= 0 ? (uint16_t)o->ident : random_id();
-		sock_filter_id(&r->sock, id);
-	} else {
-		id = 0;         /* the kernel's choice, matched by the kernel */
-	}
-	/* The sockets are open: nothing below needs a privilege. */
-	if (sock_drop_privileges() < 0) {
-		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
-		return 2;
-	}
 
 	memset(&ec, 0, sizeof(ec));
 	ec.datalen = (size_t)o->datalen;
@@ -413,21 +208,23 @@ static int run_ping(struct ping_run *r)
 	ec.broadcast = o->broadcast;
 	if (getrandom(ec.tag_key, sizeof(ec.tag_key), 0) != sizeof(ec.tag_key)) {
 		fprintf(stderr, "ping: getrandom: %s\n", strerror(errno));
-		return 2;
+		return -1;
 	}
 	engine_init(&r->engine, &ec);
 	if (engine_add_target(&r->engine, (struct sockaddr *)&r->dst, r->dstlen,
 			      &r->sock, id) < 0) {
 		fprintf(stderr, "ping: out of memory\n");
-		return 2;
+		return -1;
 	}
+	return 0;
+}
 
-	stats_init(&r->stats);
-	/* iputils prints addresses only with -n, -f, or a numeric target;
-	 * JSON and Atlas output carry addresses only. */
-	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
-			   ((o->numeric || o->flood || resolve_is_numeric(o->target)) &&
-			    !o->force_names));
+/* iputils' text: what it shows and how names are found. */
+static void setup_text(struct ping_run *r, int family)
+{
+	const struct ping_opts *o = &r->o;
+	struct report_ping_cfg rc;
+
 	memset(&rc, 0, sizeof(rc));
 	rc.out = stdout;
 	rc.host = o->target;
@@ -460,12 +257,10 @@ static int run_ping(struct ping_run *r)
 	rc.namer.ctx = &r->names;
 	report_ping_init(&r->report, &rc);
 
-	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
 	/* Names are looked up by a thread of their own, and the text waits
 	 * for them at the gate: a slow resolver delays lines, not probes.
 	 * (Without the thread, lookups happen as lines are printed.) */
-	if (o->format == PING_FORMAT_TEXT && !r->names.numeric && !o->quiet &&
-	    resolve_background(&r->names) == 0) {
+	if (!r->names.numeric && !o->quiet && resolve_background(&r->names) == 0) {
 		struct report_gate_cfg gc = {
 			.out = { report_sink, r },
 			.named = report_ping_named,
@@ -478,16 +273,64 @@ static int run_ping(struct ping_run *r)
 								 &r->gate });
 		engine_add_watch(&r->engine, (struct engine_watch){
 			resolve_answer_fd(&r->names), names_came, r });
-	} else if (o->format == PING_FORMAT_TEXT) {
-		engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
 	} else {
-		add_machine_report(r, family);
+		engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
 	}
-	if (o->os && o->format == PING_FORMAT_TEXT) {
+	if (o->os) {
 		/* After the text reporter: its line follows the summary. */
 		fp_init(&r->fp);
 		engine_add_sink(&r->engine, (struct event_sink){ os_sink, r });
 	}
+}
+
+/* The exit status, as iputils gives it. */
+static int outcome(const struct ping_run *r, int err)
+{
+	if (err < 0) {
+		fprintf(stderr, "ping: %s\n", strerror(-err));
+		return 2;
+	}
+	if (r->stats.received == 0)
+		return 1;
+	if (r->o.deadline_ns && r->o.count && r->stats.received < r->o.count)
+		return 1;
+	return 0;
+}
+
+static int run_ping(struct ping_run *r)
+{
+	struct ping_opts *o = &r->o;
+	int family = r->dst.ss_family;
+	struct engine_signals sig = { &stop_flag, &status_flag };
+	uint16_t id;
+	int err;
+
+	if (ping_setup_source(r, family) < 0 || ping_open_socket(r, family) < 0)
+		return 2;
+	if (r->sock.kind == SOCK_KIND_RAW) {
+		id = o->ident >= 0 ? (uint16_t)o->ident : ping_random_id();
+		sock_filter_id(&r->sock, id);
+	} else {
+		id = 0;         /* the kernel's choice, matched by the kernel */
+	}
+	/* The sockets are open: nothing below needs a privilege. */
+	if (sock_drop_privileges() < 0) {
+		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
+		return 2;
+	}
+	if (setup_engine(r, id) < 0)
+		return 2;
+	stats_init(&r->stats);
+	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
+	/* iputils prints addresses only with -n, -f, or a numeric target;
+	 * JSON and Atlas output carry addresses only. */
+	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
+			   ((o->numeric || o->flood || resolve_is_numeric(o->target)) &&
+			    !o->force_names));
+	if (o->format == PING_FORMAT_TEXT)
+		setup_text(r, family);
+	else
+		add_machine_report(r, family);
 
 	/* The target's reverse name is asked for now, before the first
 	 * probe; other hosts' names (routers' errors) once each, when first
@@ -517,15 +360,7 @@ static int run_ping(struct ping_run *r)
 	resolve_cache_free(&r->names);
 	engine_free(&r->engine);
 	sock_close(&r->sock);
-	if (err < 0) {
-		fprintf(stderr, "ping: %s\n", strerror(-err));
-		return 2;
-	}
-	if (r->stats.received == 0)
-		return 1;
-	if (o->deadline_ns && o->count && r->stats.received < o->count)
-		return 1;
-	return 0;
+	return outcome(r, err);
 }
 
 int cli_ping(int argc, char **argv, int family)

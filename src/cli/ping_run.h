@@ -1,0 +1,51 @@
+/* `ping`, shared between its files: the run's state (ping.c: the command,
+ * the engine and reporters wired; ping_socket.c: the source address and
+ * the socket). */
+#ifndef ECHOLOT_CLI_PING_RUN_H
+#define ECHOLOT_CLI_PING_RUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "ping_opts.h"
+#include "../analysis/fp.h"
+#include "../analysis/hist.h"
+#include "../analysis/stats.h"
+#include "../engine/engine.h"
+#include "../report/gate.h"
+#include "../report/ping_json.h"
+#include "../report/report.h"
+#include "../sock/resolve.h"
+#include "../sock/sock.h"
+
+struct ping_run {
+	struct ping_opts o;
+	struct sockaddr_storage dst, src;
+	socklen_t dstlen;
+	bool have_src;
+	char canon[1025];
+	const char *device;
+	struct sock sock;
+	struct stats stats;
+	struct report_ping report;
+	/* --format json / atlas (docs/json-schema.md) */
+	struct hist hist;
+	struct report_json json;
+	struct report_atlas atlas;
+	struct resolve_cache names;
+	struct report_gate gate;        /* text lines wait here for names */
+	struct engine engine;
+	struct fp fp;           /* --os */
+};
+
+/* -I: the address to send from or the interface to send through, and the
+ * source the header shows.  0, or -1 after printing why not. */
+int ping_setup_source(struct ping_run *r, int family);
+/* The socket, with every option the command line asks for.  0, or -1
+ * after printing why not. */
+int ping_open_socket(struct ping_run *r, int family);
+/* An ICMP identifier for a raw socket. */
+uint16_t ping_random_id(void);
+
+#endif

@@ -1,0 +1,166 @@
+/* `ping`: the source address (-I) and the socket with its options. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/random.h>
+
+#include "ping_run.h"
+
+/* The line a user sees when no socket can be had: what failed and both
+ * ways to fix it. */
+static void no_socket(const struct sock_open_err *e, bool need_raw)
+{
+	if (need_raw)
+		fprintf(stderr,
+			"ping: cannot open a raw socket (needed for the options given): %s; "
+			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or run as root\n",
+			strerror(e->raw_errno));
+	else
+		fprintf(stderr,
+			"ping: cannot open an ICMP socket: raw: %s, datagram: %s; "
+			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
+			"your group in sysctl net.ipv4.ping_group_range\n",
+			strerror(e->raw_errno), strerror(e->dgram_errno));
+}
+
+uint16_t ping_random_id(void)
+{
+	uint16_t id;
+
+	if (getrandom(&id, sizeof(id), 0) != sizeof(id))
+		id = (uint16_t)getpid();
+	return id;
+}
+
+/* -I: an address to send from, or an interface to send through. */
+int ping_setup_source(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	int rc;
+
+	if (o->iface) {
+		unsigned char buf[16];
+
+		if (inet_pton(AF_INET, o->iface, buf) == 1 ||
+		    inet_pton(AF_INET6, o->iface, buf) == 1) {
+			struct addrinfo;
+			int fam = inet_pton(AF_INET, o->iface, buf) == 1 ?
+				  AF_INET : AF_INET6;
+
+			if (fam != family) {
+				fprintf(stderr, "ping: %s: address family does not match the destination\n",
+					o->iface);
+				return -1;
+			}
+			memset(&r->src, 0, sizeof(r->src));
+			r->src.ss_family = (sa_family_t)fam;
+			if (fam == AF_INET)
+				memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
+			else
+				memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
+			r->have_src = true;
+			return 0;
+		}
+		if (if_nametoindex(o->iface) == 0) {
+			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
+				strerror(ENODEV));
+			return -1;
+		}
+		r->device = o->iface;
+	}
+	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
+			       r->device, &r->src);
+	if (rc == -EACCES && family == AF_INET && !o->broadcast) {
+		fprintf(stderr, "ping: Do you want to ping broadcast? Then -b. "
+			"If not, check your local firewall rules\n");
+		return -1;
+	}
+	if (rc < 0 && rc != -EACCES) {
+		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
+			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+			return -1;
+		}
+	}
+	/* Only -I names the source in the header. */
+	r->have_src = r->device != NULL && rc == 0;
+	return 0;
+}
+
+int ping_open_socket(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	struct sock_open_err oe;
+	struct sock_opts so;
+	const char *what, *warn;
+	int warn_err;
+	bool need_raw = o->ident >= 0;
+	int rc;
+
+	rc = sock_open(&r->sock, family, need_raw, &oe);
+	if (rc < 0) {
+		no_socket(&oe, need_raw);
+		return -1;
+	}
+	memset(&so, 0, sizeof(so));
+	so.ttl = o->ttl;
+	so.tos = o->tos;
+	so.mark = o->mark;
+	so.pmtudisc = o->pmtudisc;
+	so.sndbuf = o->sndbuf;
+	so.device = r->device;
+	if ((o->iface && !r->device) || (o->strict_source && r->src.ss_family)) {
+		so.source = (struct sockaddr *)&r->src;
+		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						     sizeof(struct sockaddr_in);
+	}
+	so.broadcast = o->broadcast;
+	so.no_mcast_loop = o->no_mcast_loop;
+	so.debug = o->debug;
+	so.dontroute = o->dontroute;
+	/* Flood does without the kernel's send stamps (one system call less
+	 * per probe: the send time is read just before sending) but keeps the
+	 * receive stamps, or replies queued behind a preload would be timed
+	 * when read, not when they came.  -U asks for user-to-user times. */
+	so.timestamps = o->user_latency ? SOCK_TS_NONE :
+			o->flood ? SOCK_TS_RX : SOCK_TS_RXTX;
+	/* Big enough for a burst of replies at flood speed. */
+	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
+	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
+	if (warn && !strcmp(warn, "SO_MARK"))
+		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
+			(long long)o->mark, strerror(-warn_err));
+	else if (warn)
+		fprintf(stderr, "ping: WARNING: %s: %s\n", warn, strerror(-warn_err));
+	if (rc < 0) {
+		if (!strcmp(what, "SO_BINDTODEVICE"))
+			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+				strerror(-rc));
+		else if (!strcmp(what, "bind"))
+			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+		else
+			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+		return -1;
+	}
+	if (o->has_flowlabel && family == AF_INET6) {
+		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
+
+		rc = sock_flowlabel(&r->sock, d6, o->flowlabel);
+		if (rc < 0) {
+			fprintf(stderr, "ping: can't send flowinfo: %s\n", strerror(-rc));
+			return -1;
+		}
+		d6->sin6_flowinfo = htonl(o->flowlabel & 0xfffff);
+	}
+	if (o->do_connect) {
+		rc = sock_connect(&r->sock, (struct sockaddr *)&r->dst, r->dstlen);
+		if (rc < 0) {
+			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
