@@ -21,10 +21,10 @@
  *    three echo requests with code 123, DF, TOS 0x28 and random IP IDs,
  *    and an ICMP timestamp request.
  *
- * Every probe goes through the engine, one small run per step (count 1,
- * a wait for the reply that follows the RTT seen), shaped by a send hook:
- * TTL, TOS, DF, IP ID and code per probe, without a setsockopt under the
- * sandbox.  Each step uses an identifier of its own (raw socket) or a
+ * Every probe goes through the engine (src/engine/os_probe.c), one small
+ * run per step (count 1, a wait for the reply that follows the RTT seen),
+ * shaped by a send hook: TTL, TOS, DF, IP ID and code per probe, without
+ * a setsockopt under the sandbox.  Each step uses an identifier of its own (raw socket) or a
  * fresh socket after a timeout (datagram socket), so a late answer to
  * one step is never taken for the answer to the next. */
 #include <errno.h>
@@ -33,17 +33,45 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "cli.h"
 #include "os.h"
-#include "os_run.h"
+#include "../analysis/fp.h"
+#include "../analysis/fp_active.h"
 #include "../engine/engine.h"
+#include "../engine/os_probe.h"
 #include "../report/os_active.h"
 #include "../report/os_json.h"
 #include "../report/ping_json.h"
+#include "../sock/resolve.h"
 #include "../sock/sandbox.h"
+#include "../sock/sock.h"
+
+#define NSEC 1000000000LL
+
+struct os_opts {
+	int family;
+	bool numeric;
+	bool ttl_only;
+	int64_t deadline_ns;
+	const char *target;
+	const char *read_path;  /* --read: a capture instead of probes */
+	bool json;              /* --json, --format=json: NDJSON on stdout */
+};
+
+struct os_run {
+	struct os_opts o;
+	struct sockaddr_storage dst;
+	socklen_t dstlen;
+	char canon[1025];
+	struct resolve_cache names;
+	struct fp fp;
+	struct engine_os p;     /* the probes (src/engine/os_probe.c) */
+};
+
+/* SIGINT, SIGTERM: finish now (the engine polls it). */
+static volatile sig_atomic_t os_stop;
 
 static void on_stop(int sig)
 {
@@ -197,6 +225,60 @@ static int parse_opts(int argc, char **argv, struct os_opts *o)
 
 /* ------------------------------------------------------------------ run */
 
+/* Open the probes' sockets; 0, or -1 after saying why. */
+static int open_probes(struct os_run *r)
+{
+	struct engine_os_cfg cfg = {
+		.dst = (struct sockaddr *)&r->dst,
+		.dstlen = r->dstlen,
+		.signals = !r->o.ttl_only,
+		.stop = &os_stop,
+		.sink = { fp_on_event, &r->fp },
+	};
+	struct engine_os_err e;
+	int rc = engine_os_open(&r->p, &cfg, &e);
+
+	if (e.warn)
+		fprintf(stderr, "os: %s: %s\n", e.warn, strerror(e.warn_err));
+	if (rc == 0)
+		return 0;
+	if (e.what)
+		fprintf(stderr, "os: %s: %s\n", e.what, strerror(e.err));
+	else
+		fprintf(stderr,
+			"os: cannot open an ICMP socket: raw: %s, datagram: %s; "
+			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
+			"your group in sysctl net.ipv4.ping_group_range\n",
+			strerror(e.open.raw_errno), strerror(e.open.dgram_errno));
+	return -1;
+}
+
+/* What the probes saw, as the analysis takes it. */
+static void to_signals(const struct engine_os *p,
+		       const struct engine_os_signals *o, struct fp_signals *s)
+{
+	if (o->code_got >= 0) {
+		s->code_sent = o->code_sent;
+		s->code_got = o->code_got;
+		s->code = o->code_got == o->code_sent ? FP_CODE_ECHOED :
+			  o->code_got == 0 ? FP_CODE_ZEROED : FP_CODE_UNKNOWN;
+	}
+	if (o->timestamp >= 0)
+		s->timestamp = o->timestamp ? FP_ANSWER_YES : FP_ANSWER_NO;
+	if (o->quote_sent >= 0) {
+		s->quote_v6 = o->quote_v6;
+		s->quote_sent = o->quote_sent;
+		s->quoted = o->quoted;
+	}
+	s->ipseq = fp_ipid_pattern(p->ids_sent, p->ids_got, p->nids);
+	if (p->df_set + p->df_clear >= 2 && (!p->df_set || !p->df_clear))
+		s->df_on_df = p->df_set > 0;
+	if (p->tos_got >= 0) {
+		s->tos_sent = ENGINE_OS_TOS;
+		s->tos_got = p->tos_got;
+	}
+}
+
 static void install_signals(void)
 {
 	struct sigaction sa;
@@ -211,7 +293,9 @@ static void install_signals(void)
 static int run_os(struct os_run *r)
 {
 	struct report_os_evidence ev;
-	struct os_hops h;
+	struct engine_os_hops h;
+	struct engine_os_signals os;
+	struct fp_verdict v;
 	struct fp_signals sig;
 	struct fp_active a;
 	struct json_writer w;
@@ -231,12 +315,8 @@ static int run_os(struct os_run *r)
 	}
 	if (rc < 0)
 		src.ss_family = AF_UNSPEC;
-	if (os_open_sockets(r) < 0)
+	if (open_probes(r) < 0)
 		return 2;
-	if (getrandom(r->tag_key, sizeof(r->tag_key), 0) != sizeof(r->tag_key)) {
-		fprintf(stderr, "os: getrandom: %s\n", strerror(errno));
-		return 2;
-	}
 	if (sock_drop_privileges() < 0) {
 		fprintf(stderr, "os: cannot drop privileges: %s\n", strerror(errno));
 		return 2;
@@ -263,36 +343,29 @@ static int run_os(struct os_run *r)
 		mc.dst = (struct sockaddr *)&r->dst;
 		mc.src = src.ss_family == r->dst.ss_family ?
 			 (struct sockaddr *)&src : NULL;
-		mc.datalen = OS_DATALEN;
+		mc.datalen = ENGINE_OS_DATALEN;
 		mc.ttl = -1;
-		mc.raw = r->raw;
+		mc.raw = r->p.raw;
 		clock_gettime(CLOCK_REALTIME, &mc.start);
 		report_json_start(&w, &mc);
 	}
 	fp_init(&r->fp);
 	fp_signals_init(&sig);
-	r->tos_got = -1;
 	memset(&h, 0, sizeof(h));
 	start = now_ns();
 	end = start + r->o.deadline_ns;
 
 	/* 1. The target must answer a probe that can reach it. */
-	for (int i = 0; i < OS_FIRST_TRIES && !r->fp.nttls && !os_stop; i++) {
-		int64_t left = end - now_ns();
-
-		if (left <= 0)
-			break;
-		if (os_run_step(r, 255, 1, 0, left < OS_FIRST_WAIT ? left : OS_FIRST_WAIT) < 0)
-			break;
-		if (r->step.other_err || r->step.local_err)
-			break;
-	}
+	engine_os_reach(&r->p, end);
 	if (r->fp.nttls) {
-		/* 2. The hop count. */
-		hops = os_measure_hops(r, &h, 255, end);
+		/* 2. The hop count, from the passive estimate. */
+		fp_verdict(&r->fp, -1, &v);
+		hops = engine_os_hops(&r->p, &h, v.hops, 255, end);
 		/* 3. The signals. */
-		if (!r->o.ttl_only && !os_stop && now_ns() < end)
-			os_signals(r, &sig, end);
+		if (!r->o.ttl_only && !os_stop && now_ns() < end) {
+			engine_os_signals(&r->p, &os, end);
+			to_signals(&r->p, &os, &sig);
+		}
 	}
 
 	fp_active_verdict(&r->fp, hops, &sig, &a);
@@ -310,20 +383,20 @@ static int run_os(struct os_run *r)
 	ev.silent = h.silent;
 	ev.hop_note = h.note;
 	if (!r->fp.nttls)
-		ev.hop_note = r->step.other_err ? "the target did not answer (an ICMP error came back)" :
-			      r->step.local_err ? strerror(r->step.local_err) :
+		ev.hop_note = r->p.step.other_err ? "the target did not answer (an ICMP error came back)" :
+			      r->p.step.local_err ? strerror(r->p.step.local_err) :
 			      "the target did not answer";
-	ev.sent = r->probes;
-	ev.answered = r->answered;
+	ev.sent = r->p.probes;
+	ev.answered = r->p.answered;
 	ev.elapsed_ns = now_ns() - start;
-	ev.ip_ids = r->ids_got;
-	ev.nip_ids = r->nids;
+	ev.ip_ids = r->p.ids_got;
+	ev.nip_ids = r->p.nids;
 	ev.fp = &r->fp;
 	if (r->o.json)
 		report_os_json_active(&w, &a, &sig, &ev);
 	else
 		report_os_active(stdout, &a, &sig, &ev);
-	os_close_sockets(r);
+	engine_os_close(&r->p);
 	return r->fp.nttls ? 0 : 1;
 }
 
