@@ -334,7 +334,9 @@ int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
 		rc = rx_opts(&ps->tx, ps->errqueue, o->rcvbuf, e);
 	if (rc == 0)
 		rc = bind_tx(ps, o, e);
-	if (rc == 0)
+	/* Only a probe that may not be fragmented (-F, --mtu) can be too
+	 * big to send. */
+	if (rc == 0 && o->dontfrag)
 		ps->mtu = link_mtu(family, o->dst, o->dstlen, o->device);
 	if (rc == 0 && ps->icmp.fd >= 0 && o->device &&
 	    setsockopt(ps->icmp.fd, SOL_SOCKET, SO_BINDTODEVICE, o->device,
