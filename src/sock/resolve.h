@@ -4,6 +4,7 @@
 #define ECHOLOT_RESOLVE_H
 
 #include <stdbool.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
 
@@ -39,6 +40,8 @@ struct resolve_cache {
 	char buf[RESOLVE_TEXT];
 	int req_fd, ans_fd;     /* to and from the resolver thread, or -1 */
 	unsigned pending;       /* lookups asked for, not yet answered */
+	bool has_thread;
+	pthread_t thread;
 };
 
 void resolve_cache_init(struct resolve_cache *c, bool numeric);

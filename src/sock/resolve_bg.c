@@ -116,8 +116,6 @@ int resolve_background(struct resolve_cache *c)
 	struct worker *w;
 	int req[2], ans[2], err;
 	sigset_t all, old;
-	pthread_attr_t attr;
-	pthread_t tid;
 
 	if (c->numeric || c->req_fd >= 0)
 		return 0;
@@ -143,10 +141,7 @@ int resolve_background(struct resolve_cache *c)
 	/* Signals are the caller's business: the thread takes none. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	err = pthread_create(&tid, &attr, worker_main, w);
-	pthread_attr_destroy(&attr);
+	err = pthread_create(&c->thread, NULL, worker_main, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		free(w);
@@ -158,7 +153,10 @@ int resolve_background(struct resolve_cache *c)
 	}
 	c->req_fd = req[1];
 	c->ans_fd = ans[0];
+	c->has_thread = true;
 	if (!started(c)) {
+		pthread_detach(c->thread);
+		c->has_thread = false;
 		resolve_cache_free(c);
 		return -ETIMEDOUT;
 	}
@@ -255,9 +253,18 @@ bool resolve_ask(struct resolve_cache *c, int family,
 void resolve_cache_free(struct resolve_cache *c)
 {
 	/* Closing the request pipe ends the thread once its lookup (if
-	 * any) returns; the answer pipe goes with it. */
+	 * any) returns.  An idle thread is waited for, so that it leaves
+	 * nothing behind; one still looking a name up that nobody will
+	 * print is left to end with the process rather than delay it. */
 	if (c->req_fd >= 0)
 		close(c->req_fd);
+	if (c->has_thread) {
+		if (c->pending == 0)
+			pthread_join(c->thread, NULL);
+		else
+			pthread_detach(c->thread);
+		c->has_thread = false;
+	}
 	if (c->ans_fd >= 0)
 		close(c->ans_fd);
 	c->req_fd = c->ans_fd = -1;
