@@ -1,5 +1,5 @@
-/* The probe engine: schedule, send, the loop (receiving and matching are
- * in engine_rx.c). */
+/* The probe engine: targets, sinks, sending and the loop (the schedule is
+ * in engine_sched.c, receiving and matching in engine_rx.c). */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
-/* Shared between the engine's files (engine.c: schedule, send, loop;
- * engine_rx.c: receive and match).  Not for use outside src/engine. */
+/* Shared between the engine's files (engine.c: targets, send, the loop;
+ * engine_sched.c: when to send and when to end; engine_rx.c: receive and
+ * match).  Not for use outside src/engine. */
 #ifndef ECHOLOT_ENGINE_INT_H
 #define ECHOLOT_ENGINE_INT_H
 

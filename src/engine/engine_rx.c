@@ -1,6 +1,6 @@
 /* The engine's receive side: a datagram or an error-queue entry ->
- * which probe it answers -> an event.  Split from engine.c, which keeps
- * the schedule, the sending and the loop. */
+ * which probe it answers -> an event.  (engine.c sends and runs the loop,
+ * engine_sched.c says when.) */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
