@@ -84,6 +84,7 @@ static int rx_opts(struct sock *s, bool recverr, int rcvbuf,
 	if (setint(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0) {
 		/* Without stamps the RTT is user to user: still an RTT. */
 	}
+	sock_stamps_settle();
 	if (rcvbuf > 0)
 		(void)setint(s->fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
 	if (s->family == AF_INET6) {

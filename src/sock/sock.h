@@ -78,6 +78,10 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 /* connect() the socket to dst (ping -C). */
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len);
 
+/* After asking for receive stamps: let the kernel switch them on for the
+ * host before the first probe goes (sock.c says why). */
+void sock_stamps_settle(void);
+
 /* Raw sockets see every ICMP message on the host: install a kernel socket
  * filter so only echo replies carrying id, and ICMP errors, wake us. */
 int sock_filter_id(struct sock *s, uint16_t id);
