@@ -92,7 +92,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 VG_NET_TESTS=${VG_NET_TESTS:-t_basic t_loss t_dup t_ttl_exceeded t_unreachable t_ping6 t_pmtu t_idn t_json t_dgram t_noprivilege t_diff t_names}
-VG_TRACE_TESTS=${VG_TRACE_TESTS:-t_trace t_trace_ecmp t_trace_json t_trace_mtu t_trace_report t_os t_os_active t_os_json}
+VG_TRACE_TESTS=${VG_TRACE_TESTS:-t_trace t_trace_ecmp t_trace_json t_trace_mtu t_trace_report t_os t_os_active t_os_json t_trace_names}
 
 VERBOSE=0
 if [ "${1:-}" = -v ]; then

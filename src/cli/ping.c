@@ -260,7 +260,7 @@ static void setup_text(struct ping_run *r, int family)
 	/* Names are looked up by a thread of their own, and the text waits
 	 * for them at the gate: a slow resolver delays lines, not probes.
 	 * (Without the thread, lookups happen as lines are printed.) */
-	if (!r->names.numeric && !o->quiet && resolve_background(&r->names) == 0) {
+	if (!r->names.numeric && !o->quiet && resolve_background(&r->names, 1) == 0) {
 		struct report_gate_cfg gc = {
 			.out = { report_sink, r },
 			.named = report_ping_named,

@@ -146,6 +146,18 @@ static const char *trace_pretty(void *ctx, const struct sockaddr *sa,
 	return n->buf;
 }
 
+/* Names looked up at once; a trace rarely needs more than this many
+ * before its first lines are due. */
+#define TRACE_RESOLVERS 4
+
+/* An answer came: start looking its address's name up. */
+static void prefetch_name(void *ctx, const struct trace_event *ev)
+{
+	if (ev->type == TRACE_EV_ANSWER && ev->probe->fromlen)
+		(void)resolve_ready(ctx, (const struct sockaddr *)&ev->probe->from,
+				    ev->probe->fromlen);
+}
+
 struct trace_run {
 	struct trace_opts o;
 	struct sockaddr_storage dst, src;
@@ -330,6 +342,13 @@ static int run(struct trace_run *r)
 	}
 
 	resolve_cache_init(&r->names.cache, numeric);
+	/* Names: threads of their own look up each answering address as its
+	 * answer comes, several at once, while the probing goes on; a hop's
+	 * line waits for its name only if that lookup is still running.
+	 * (Without the threads, lookups happen as lines are printed.) */
+	if (!numeric && resolve_background(&r->names.cache, TRACE_RESOLVERS) == 0)
+		trace_add_sink(&r->trace, (struct trace_sink){ prefetch_name,
+							       &r->names.cache });
 	memset(&rc, 0, sizeof(rc));
 	rc.out = stdout;
 	rc.host = o->target;
@@ -389,6 +408,7 @@ static int run(struct trace_run *r)
 	}
 	trace_free(&r->trace);
 	probe_sock_close(&r->socks);
+	resolve_cache_free(&r->names.cache);
 	if (err < 0) {
 		fprintf(stderr, "%s: send: %s\n", prog, strerror(-err));
 		return 1;

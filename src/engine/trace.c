@@ -178,8 +178,8 @@ int trace_add_sink(struct trace *t, struct trace_sink sink)
 	return 0;
 }
 
-static void emit(struct trace *t, enum trace_ev_type type,
-		 const struct trace_probe *p)
+void trace_emit(struct trace *t, enum trace_ev_type type,
+		const struct trace_probe *p)
 {
 	struct trace_event ev = { type, t, p };
 
@@ -416,7 +416,7 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 	clock_gettime(CLOCK_REALTIME, &t->wall_start);
 	t->mono_start = now_ns();
 	t->error = 0;
-	emit(t, TRACE_EV_START, NULL);
+	trace_emit(t, TRACE_EV_START, NULL);
 
 	while (t->start < t->end && !(stop && *stop)) {
 		int64_t now = now_ns(), next = 0, wait;
@@ -438,7 +438,7 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 			}
 			if (p->done) {
 				if (n == t->start) {
-					emit(t, TRACE_EV_PROBE, p);
+					trace_emit(t, TRACE_EV_PROBE, p);
 					t->start++;
 				}
 				if (p->final)
@@ -490,6 +490,6 @@ out:
 	clock_gettime(CLOCK_REALTIME, &t->wall_end);
 	t->mono_end = now_ns();
 	t->error = rc < 0 ? rc : 0;
-	emit(t, TRACE_EV_END, NULL);
+	trace_emit(t, TRACE_EV_END, NULL);
 	return rc;
 }

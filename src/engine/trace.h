@@ -81,6 +81,10 @@ enum trace_ev_type {
 	TRACE_EV_START,
 	TRACE_EV_PROBE,         /* a probe is settled: answered or given up */
 	TRACE_EV_END,
+	/* A probe was answered, as the answer came (before its hop's turn
+	 * for TRACE_EV_PROBE): for a sink that wants to start early, such
+	 * as looking the answering address's name up. */
+	TRACE_EV_ANSWER,
 };
 
 struct trace;
@@ -88,7 +92,7 @@ struct trace;
 struct trace_event {
 	enum trace_ev_type type;
 	const struct trace *trace;
-	const struct trace_probe *probe;        /* TRACE_EV_PROBE */
+	const struct trace_probe *probe;        /* TRACE_EV_PROBE, _ANSWER */
 };
 
 struct trace_sink {

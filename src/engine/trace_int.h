@@ -14,6 +14,10 @@
 #define MSEC 1000000LL
 #define RX_BATCH 8
 
+/* Hand an event to every sink. */
+void trace_emit(struct trace *t, enum trace_ev_type type,
+		const struct trace_probe *p);
+
 static inline int64_t ts_ns(const struct timespec *ts)
 {
 	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;

@@ -96,6 +96,7 @@ static void settle(struct trace *t, int idx, const struct sock_rx *rx,
 	p->reply_len = a->len;
 	if (p->rtt_ns > t->max_rtt_ns)
 		t->max_rtt_ns = p->rtt_ns;
+	trace_emit(t, TRACE_EV_ANSWER, p);
 }
 
 /* The probe an ICMP error's quote names, or -1. */

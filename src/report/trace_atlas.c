@@ -303,5 +303,7 @@ void report_trace_atlas_on_event(void *ctx, const struct trace_event *ev)
 	case TRACE_EV_END:
 		print(r, t);
 		break;
+	case TRACE_EV_ANSWER:       /* in hop order only */
+		break;
 	}
 }

@@ -262,5 +262,7 @@ void report_trace_json_on_event(void *ctx, const struct trace_event *ev)
 	case TRACE_EV_END:
 		on_end(r, ev->trace);
 		break;
+	case TRACE_EV_ANSWER:       /* in hop order only */
+		break;
 	}
 }

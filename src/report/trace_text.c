@@ -254,5 +254,7 @@ void report_trace_on_event(void *ctx, const struct trace_event *ev)
 		r->line_open = false;
 		fflush(r->cfg.out);
 		break;
+	case TRACE_EV_ANSWER:       /* in hop order only */
+		break;
 	}
 }

@@ -18,7 +18,8 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 /* Is s a numeric address of any family? */
 bool resolve_is_numeric(const char *s);
 
-#define RESOLVE_CACHE_SIZE 32
+#define RESOLVE_CACHE_SIZE 64
+#define RESOLVE_MAX_THREADS 8
 #define RESOLVE_TEXT 320
 
 enum resolve_state { RESOLVE_FREE, RESOLVE_PENDING, RESOLVE_DONE };
@@ -40,8 +41,8 @@ struct resolve_cache {
 	char buf[RESOLVE_TEXT];
 	int req_fd, ans_fd;     /* to and from the resolver thread, or -1 */
 	unsigned pending;       /* lookups asked for, not yet answered */
-	bool has_thread;
-	pthread_t thread;
+	pthread_t threads[RESOLVE_MAX_THREADS];
+	unsigned nthreads;
 };
 
 void resolve_cache_init(struct resolve_cache *c, bool numeric);
@@ -50,11 +51,12 @@ void resolve_cache_init(struct resolve_cache *c, bool numeric);
 const char *resolve_pretty(void *cache, const struct sockaddr *sa,
 			   socklen_t len);
 
-/* Look names up in a thread of its own from now on (resolve_bg.c).  Call
- * it once privileges are dropped (the thread inherits what the caller
- * holds) and before the sandbox (which then covers both).  Returns 0 or
- * -errno; without it lookups are made in the caller, synchronously. */
-int resolve_background(struct resolve_cache *c);
+/* Look names up in nthreads threads of their own from now on
+ * (resolve_bg.c; several look several names up at once).  Call it once
+ * privileges are dropped (threads inherit what the caller holds) and
+ * before the sandbox (which then covers them all).  Returns 0 or -errno;
+ * without it lookups are made in the caller, synchronously. */
+int resolve_background(struct resolve_cache *c, unsigned nthreads);
 /* Would resolve_pretty(sa) answer without waiting?  If not, the lookup is
  * started (in the background) and false returned. */
 bool resolve_ready(void *cache, const struct sockaddr *sa, socklen_t len);

@@ -1,4 +1,4 @@
-/* Reverse lookups in a thread of their own, so that a slow resolver delays
+/* Reverse lookups in threads of their own, so that a slow resolver delays
  * the lines that show a name, never the probes.
  *
  * Two pipes and no shared memory: the caller writes a request (an address)
@@ -93,72 +93,93 @@ out:
 	return NULL;
 }
 
-/* The thread's first answer (family 0) says it has started. */
-static bool started(struct resolve_cache *c)
+/* Each thread's first answer (family 0) says it has started. */
+static bool started(struct resolve_cache *c, unsigned n)
 {
 	struct pollfd p = { .fd = c->ans_fd, .events = POLLIN };
 	struct answer a;
 
-	for (;;) {
-		int n = poll(&p, 1, 5000);
+	while (n > 0) {
+		int k = poll(&p, 1, 5000);
 
-		if (n > 0)
-			break;
-		if (n == 0 || errno != EINTR)
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || read(c->ans_fd, &a, sizeof(a)) != (ssize_t)sizeof(a) ||
+		    a.family != 0)
 			return false;
+		n--;
 	}
-	return read(c->ans_fd, &a, sizeof(a)) == (ssize_t)sizeof(a) &&
-	       a.family == 0;
+	return true;
 }
 
-int resolve_background(struct resolve_cache *c)
+/* One more thread, with descriptors of its own: a thread that ends closes
+ * them, and the answers reach end of file once every thread has. */
+static int spawn(struct resolve_cache *c, int req_rd, int ans_wr)
 {
-	struct worker *w;
-	int req[2], ans[2], err;
+	struct worker *w = malloc(sizeof(*w));
 	sigset_t all, old;
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	w->req_fd = fcntl(req_rd, F_DUPFD_CLOEXEC, 0);
+	w->ans_fd = fcntl(ans_wr, F_DUPFD_CLOEXEC, 0);
+	if (w->req_fd < 0 || w->ans_fd < 0) {
+		err = -errno;
+		goto fail;
+	}
+	/* Signals are the caller's business: the thread takes none. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = -pthread_create(&c->threads[c->nthreads], NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err == 0) {
+		c->nthreads++;
+		return 0;
+	}
+fail:
+	if (w->req_fd >= 0)
+		close(w->req_fd);
+	if (w->ans_fd >= 0)
+		close(w->ans_fd);
+	free(w);
+	return err;
+}
+
+int resolve_background(struct resolve_cache *c, unsigned nthreads)
+{
+	int req[2], ans[2], err = 0;
 
 	if (c->numeric || c->req_fd >= 0)
 		return 0;
-	w = malloc(sizeof(*w));
-	if (!w)
-		return -ENOMEM;
-	if (pipe2(req, O_CLOEXEC) < 0) {
-		free(w);
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > RESOLVE_MAX_THREADS)
+		nthreads = RESOLVE_MAX_THREADS;
+	if (pipe2(req, O_CLOEXEC) < 0)
 		return -errno;
-	}
 	if (pipe2(ans, O_CLOEXEC | O_NONBLOCK) < 0) {
 		err = -errno;
 		close(req[0]);
 		close(req[1]);
-		free(w);
 		return err;
 	}
 	/* The caller never waits to ask: a full pipe means "look it up
-	 * yourself" (resolve_ready). */
+	 * yourself" (resolve_ready).  The threads block on their ends. */
 	(void)fcntl(req[1], F_SETFL, O_NONBLOCK);
-	w->req_fd = req[0];
-	w->ans_fd = ans[1];
-	/* Signals are the caller's business: the thread takes none. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&c->thread, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		free(w);
-		close(req[0]);
-		close(req[1]);
-		close(ans[0]);
-		close(ans[1]);
-		return -err;
-	}
+	(void)fcntl(ans[1], F_SETFL, 0);
 	c->req_fd = req[1];
 	c->ans_fd = ans[0];
-	c->has_thread = true;
-	if (!started(c)) {
-		pthread_detach(c->thread);
-		c->has_thread = false;
+	for (unsigned i = 0; i < nthreads && err == 0; i++)
+		err = spawn(c, req[0], ans[1]);
+	close(req[0]);
+	close(ans[1]);
+	if (c->nthreads == 0 || !started(c, c->nthreads)) {
+		for (unsigned i = 0; i < c->nthreads; i++)
+			pthread_detach(c->threads[i]);
+		c->nthreads = 0;
 		resolve_cache_free(c);
-		return -ETIMEDOUT;
+		return err ? err : -ETIMEDOUT;
 	}
 	return 0;
 }
@@ -252,19 +273,19 @@ bool resolve_ask(struct resolve_cache *c, int family,
 
 void resolve_cache_free(struct resolve_cache *c)
 {
-	/* Closing the request pipe ends the thread once its lookup (if
-	 * any) returns.  An idle thread is waited for, so that it leaves
-	 * nothing behind; one still looking a name up that nobody will
-	 * print is left to end with the process rather than delay it. */
+	/* Closing the request pipe ends the threads once their lookups (if
+	 * any) return.  Idle threads are waited for, so that they leave
+	 * nothing behind; threads still looking up names that nobody will
+	 * print are left to end with the process rather than delay it. */
 	if (c->req_fd >= 0)
 		close(c->req_fd);
-	if (c->has_thread) {
+	for (unsigned i = 0; i < c->nthreads; i++) {
 		if (c->pending == 0)
-			pthread_join(c->thread, NULL);
+			pthread_join(c->threads[i], NULL);
 		else
-			pthread_detach(c->thread);
-		c->has_thread = false;
+			pthread_detach(c->threads[i]);
 	}
+	c->nthreads = 0;
 	if (c->ans_fd >= 0)
 		close(c->ans_fd);
 	c->req_fd = c->ans_fd = -1;
