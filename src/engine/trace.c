@@ -456,6 +456,13 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 				rc = send_probe(t, n, now);
 				if (rc < 0)
 					goto out;
+				/* A near peer may have answered already: read it
+				 * now, so that an answer from the destination
+				 * stops the probes beyond it from going out. */
+				rc = trace_drain(t);
+				if (rc < 0)
+					goto out;
+				rc = 0;
 			}
 			if (!next)
 				next = p->sent_mono + trace_timeout(t, n);

@@ -88,6 +88,9 @@ static void settle(struct trace *t, int idx, const struct sock_rx *rx,
 	p->tcp_flags = a->tcp_flags;
 	p->recv_ttl = a->ttl;
 	p->final = is_final(t, a);
+	/* The destination answered: nothing beyond this hop goes out. */
+	if (p->final && (idx / t->cfg.nqueries + 1) * t->cfg.nqueries < t->end)
+		t->end = (idx / t->cfg.nqueries + 1) * t->cfg.nqueries;
 	if (a->ext && a->ext_len <= sizeof(p->ext)) {
 		memcpy(p->ext, a->ext, a->ext_len);
 		p->ext_len = a->ext_len;
