@@ -421,6 +421,7 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 	while (t->start < t->end && !(stop && *stop)) {
 		int64_t now = now_ns(), next = 0, wait;
 		unsigned num = 0;
+		int got = 0;            /* answers read while sending */
 		struct timespec ts;
 
 		for (unsigned n = t->start; n < t->end; n++) {
@@ -462,6 +463,7 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 				rc = trace_drain(t);
 				if (rc < 0)
 					goto out;
+				got += rc;
 				rc = 0;
 			}
 			if (!next)
@@ -475,8 +477,8 @@ int trace_run(struct trace *t, volatile sig_atomic_t *stop)
 		rc = trace_drain(t);
 		if (rc < 0)
 			goto out;
-		if (rc > 0)
-			continue;
+		if (rc > 0 || got > 0)
+			continue;       /* something settled: look again */
 		wait = next ? next - now_ns() : 0;
 		if (wait <= 0)
 			continue;
