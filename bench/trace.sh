@@ -9,7 +9,8 @@
 # Targets (issue 4): 1. ratio <= 1; 2. and 3. ratio <= 0.5.
 # Reuses tests/net/lib.sh for the namespaces (created and removed here).
 # Env: TRACE (default build/traceroute), REF_TRACE (/usr/sbin/traceroute),
-# RUNS (21; SLOW_RUNS, 3, where traceroute waits seconds), METHODS
+# RUNS (51 of each, in the order echolot, traceroute, traceroute, echolot:
+# 102 a tool; SLOW_RUNS, 3, where traceroute waits seconds), METHODS
 # ("default -I": UDP and ICMP), HYPERFINE (hyperfine binary; empty: time
 # with date around `ip netns exec`).
 set -u
@@ -20,7 +21,7 @@ export PING=${PING:-$ROOT/build/ping}
 need_root
 TRACE=${TRACE:-$ROOT/build/traceroute}
 REF_TRACE=${REF_TRACE:-/usr/sbin/traceroute}
-RUNS=${RUNS:-21}
+RUNS=${RUNS:-51}
 SLOW_RUNS=${SLOW_RUNS:-3}       # for the cases where traceroute waits 5 s
 METHODS=${METHODS:-"default -I"}
 HYPERFINE=${HYPERFINE-$(command -v hyperfine || true)}
@@ -56,6 +57,31 @@ print(round(statistics.median(json.load(open(sys.argv[1]))["results"][0]["times"
 	done | sort -n | sed -n "$(( (RUNS + 1) / 2 ))p"
 }
 
+# wall2 "A ARGS" "B ARGS": median wall microseconds of A and of B, timed as
+# wall does but in one hyperfine run in the order A B B A (RUNS each, pooled
+# per tool), so that the machine's drift weighs on both alike; A's output is
+# left in $TMPD/out.  Without hyperfine: wall A, then wall B.
+wall2() {
+	local a b
+	if [ -z "$HYPERFINE" ]; then
+		# shellcheck disable=SC2086  # commands as words on purpose
+		b=$(wall $2)
+		# shellcheck disable=SC2086
+		a=$(wall $1)
+		echo "$a $b"
+		return
+	fi
+	timeout 600 ip netns exec "$P" "$HYPERFINE" -N --ignore-failure \
+		--warmup 1 --runs "$RUNS" --export-json "$TMPD/hf.json" \
+		"$1" "$2" "$2 " "$1 " >/dev/null 2>&1 || die "hyperfine $1 / $2"
+	# shellcheck disable=SC2086
+	timeout 120 ip netns exec "$P" $1 >"$TMPD/out" 2>&1 || true
+	/usr/bin/python3 -c 'import json, statistics, sys
+r = json.load(open(sys.argv[1]))["results"]
+print(round(statistics.median(r[0]["times"] + r[3]["times"]) * 1e6),
+      round(statistics.median(r[1]["times"] + r[2]["times"]) * 1e6))' "$TMPD/hf.json"
+}
+
 report() {      # report LABEL ECHOLOT_US REF_US TARGET
 	awk -v l="$1" -v a="$2" -v b="$3" -v t="$4" 'BEGIN {
 		r = a / b
@@ -64,18 +90,17 @@ report() {      # report LABEL ECHOLOT_US REF_US TARGET
 }
 
 if [ -n "$HYPERFINE" ]; then
-	echo "timing: hyperfine -N inside the prober's namespace, median of $RUNS runs ($SLOW_RUNS for the last case)"
+	echo "timing: hyperfine -N inside the prober's namespace, order A B B A, median of $((2 * RUNS)) runs a tool ($SLOW_RUNS for the last case)"
 else
 	echo "timing: date around ip netns exec, median of $RUNS runs ($SLOW_RUNS for the last case)"
 fi
 printf '%-44s %11s %11s %7s\n' "metric" "echolot" "traceroute" "e/t"
 for m in $METHODS; do
 	[ "$m" = default ] && m=
-	a=$(wall "$TRACE" $m -m 32 -n "$T")
+	read -r a b < <(wall2 "$TRACE $m -m 32 -n $T" "$REF_TRACE $m -m 32 -n $T")
 	cp "$TMPD/out" "$TMPD/last-echolot"
 	[ -n "${SHOW:-}" ] && cat "$TMPD/out"
 	hops=$(grep -c '^ *[0-9]' "$TMPD/out")
-	b=$(wall "$REF_TRACE" $m -m 32 -n "$T")
 	report "30 routers ${m:-(UDP)}: wall ($hops lines)" "$a" "$b" 1.0
 done
 
@@ -90,10 +115,9 @@ for k in 10 11 12; do
 done
 for m in $METHODS; do
 	[ "$m" = default ] && m=
-	a=$(wall "$TRACE" $m -m 32 -n "$T")
+	read -r a b < <(wall2 "$TRACE $m -m 32 -n $T" "$REF_TRACE $m -m 32 -n $T")
 	[ -n "${SHOW:-}" ] && cat "$TMPD/out"
 	stars=$(grep -c '\* \* \*' "$TMPD/out")
-	b=$(wall "$REF_TRACE" $m -m 32 -n "$T")
 	report "30 routers, 3 silent ${m:-(UDP)}: wall" "$a" "$b" 0.5
 done
 # Silence at the end: the last three routers and the target say nothing,
