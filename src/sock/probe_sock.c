@@ -84,7 +84,6 @@ static int rx_opts(struct sock *s, bool recverr, int rcvbuf,
 	if (setint(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0) {
 		/* Without stamps the RTT is user to user: still an RTT. */
 	}
-	sock_stamps_settle();
 	if (rcvbuf > 0)
 		(void)setint(s->fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
 	if (s->family == AF_INET6) {
@@ -345,6 +344,8 @@ int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
 		e->what = "SO_BINDTODEVICE";
 		rc = e->err = -errno;
 	}
+	if (rc == 0)
+		sock_stamps_settle();   /* once, for both sockets */
 	return rc;
 }
 

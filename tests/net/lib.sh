@@ -650,3 +650,18 @@ pair() {
 		fi
 	done
 }
+
+# slow_dns_start NS LOG PTR...: tools/slow_dns.py in NS on 127.0.0.1:53
+# (PTR: ADDR=NAME:DELAY_SECONDS, see there), its query log in LOG, for 30 s
+# at most; DNS_PID is its PID (bg_stop it).  The namespace's resolv.conf
+# must point at 127.0.0.1.
+slow_dns_start() {
+	local ns=$1 dlog=$2 p args=()
+	shift 2
+	for p in "$@"; do args+=(--ptr "$p"); done
+	: >"$dlog"
+	bg_start "$ns" "$dlog.out" /usr/bin/python3 "$ROOT/tests/net/tools/slow_dns.py" \
+		--listen 127.0.0.1 --port 53 --log "$dlog" --lifetime 30 "${args[@]}"
+	DNS_PID=$BG_PID
+	wait_for "$dlog.out" '^slow_dns: listening' || die "slow_dns did not start: $(cat "$dlog.out")"
+}

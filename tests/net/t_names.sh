@@ -25,7 +25,6 @@ need_ping "$PING" "$REF_PING"
 need_cmd tcpdump
 [ -x /usr/bin/python3 ] || skip "/usr/bin/python3 not installed"
 
-DNS=$ROOT/tests/net/tools/slow_dns.py
 SLOW=2 # seconds the slow name takes
 
 chain 1
@@ -42,15 +41,6 @@ Tre=${T//./\\.} Rre=${R//./\\.}
 
 note() { [ "${NET_VERBOSE:-0}" = 1 ] && log "$*"; return 0; }
 
-# dns_start LOG TARGET_DELAY ROUTER_DELAY: a fresh server in p (DNS_PID).
-dns_start() {
-	: >"$1"
-	bg_start p "$1.out" /usr/bin/python3 "$DNS" --listen 127.0.0.1 --port 53 --log "$1" \
-		--lifetime 30 --ptr "$T=$TNAME:$2" --ptr "$R=$RNAME:$3"
-	DNS_PID=$BG_PID
-	wait_for "$1.out" '^slow_dns: listening' || die "slow_dns did not start: $(cat "$1.out")"
-}
-
 # cap_start FILE: capture the echo requests arriving at r1 (CAP_PID).
 cap_start() {
 	bg_start r1 "$1.log" tcpdump -i left -nn -U --immediate-mode -w "$1" \
@@ -66,7 +56,7 @@ cap_start() {
 probe() {
 	local name=$1 dt=$2 dr=$3 cap=$TMPD/$1.pcap dlog=$TMPD/$1.dns
 	shift 3
-	dns_start "$dlog" "$dt" "$dr"
+	slow_dns_start p "$dlog" "$T=$TNAME:$dt" "$R=$RNAME:$dr"
 	cap_start "$cap"
 	run_in p "$@"
 	sleep 0.2 # the last request reaches the capture

@@ -6,7 +6,7 @@
 # Prober p and target t on one veth pair (lib.sh `chain 0`), neighbours
 # static (no ARP / ND on the way). Every echo reply reaches p DELAY_MS after
 # its request: delayed by netem on t's link when the kernel has it, else by a
-# small delaying echo responder in t (Python, below; the kernel's own echo
+# small delaying echo responder in t (tools/delay_responder.py; the kernel's own echo
 # replies are then switched off).
 #
 # One scenario: the pinger sends 3 requests at once (-l 3 -c 3), is stopped
@@ -91,7 +91,7 @@ netem() {
 DELAY_BY=
 if netem || { command -v modprobe >/dev/null && modprobe sch_netem 2>/dev/null && netem; }; then
 	DELAY_BY=netem
-elif command -v python3 >/dev/null; then
+elif [ -x /usr/bin/python3 ]; then
 	DELAY_BY=responder
 	ns_sysctl t net.ipv4.icmp_echo_ignore_all=1 net.ipv6.icmp.echo_ignore_all=1
 else
@@ -99,64 +99,13 @@ else
 fi
 log "replies delayed ${DELAY_MS} ms by $DELAY_BY; pinger stopped for ${HOLD_MS} ms"
 
-# responder FAMILY DELAY_MS COUNT SECONDS: answer echo requests DELAY_MS
-# after each arrives; ends after COUNT replies or SECONDS. Answers only
-# sources in 198.18.0.0/15 and 2001:2::/48.
-cat >"$TMPD/responder.py" <<'EOF'
-import ipaddress, select, socket, struct, sys, time
-fam, delay = sys.argv[1], float(sys.argv[2]) / 1000
-count, secs = int(sys.argv[3]), float(sys.argv[4])
-NETS = [ipaddress.ip_network('198.18.0.0/15'), ipaddress.ip_network('2001:2::/48')]
-def safe(a):
-    a = ipaddress.ip_address(a.split('%')[0])
-    return any(a.version == n.version and a in n for n in NETS)
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
-if fam == '4':
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
-else:
-    s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
-print('ready', flush=True)
-end = time.monotonic() + secs
-pending, seen, sent = [], 0, 0
-while sent < count:
-    now = time.monotonic()
-    if now >= end:
-        break
-    wait = end - now
-    if pending:
-        wait = min(wait, pending[0][0] - now)
-    if select.select([s], [], [], max(wait, 0))[0]:
-        data, src = s.recvfrom(65535)
-        t_rx = time.monotonic()
-        icmp = data[(data[0] & 15) * 4:] if fam == '4' else data
-        if len(icmp) >= 8 and icmp[0] == (8 if fam == '4' else 128) and safe(src[0]):
-            seen += 1
-            if fam == '4':
-                r = bytearray(b'\0\0\0\0' + icmp[4:])
-                struct.pack_into('!H', r, 2, csum(bytes(r)))
-            else:   # the kernel fills in the ICMPv6 checksum
-                r = bytearray(b'\x81\0\0\0' + icmp[4:])
-            pending.append((t_rx + delay, src[0], bytes(r)))
-    now = time.monotonic()
-    while pending and pending[0][0] <= now:
-        _, dst, r = pending.pop(0)
-        s.sendto(r, (dst, 0))
-        sent += 1
-print('requests %d sent %d' % (seen, sent), flush=True)
-EOF
 
 start_responder() {
 	local i
 	RESP_OUT=$TMPD/responder.$1.out
 	: >"$RESP_OUT"
 	timeout -k 2 $((RUN_LIMIT + 5)) ip netns exec "$(nsn t)" \
-		python3 "$TMPD/responder.py" "$1" "$DELAY_MS" 3 "$RUN_LIMIT" >"$RESP_OUT" 2>&1 </dev/null &
+		/usr/bin/python3 "$ROOT/tests/net/tools/delay_responder.py" "$1" "$DELAY_MS" 3 "$RUN_LIMIT" >"$RESP_OUT" 2>&1 </dev/null &
 	RESP_PID=$!
 	_PIDS+=("$RESP_PID")
 	for ((i = 0; i < 100; i++)); do

@@ -27,18 +27,13 @@ hosts_file p # the names come from DNS only
 run_traced() {
 	local name=$1 dlog=$TMPD/$1.dns s e
 	shift
-	: >"$dlog"
-	bg_start p "$dlog.out" /usr/bin/python3 "$ROOT/tests/net/tools/slow_dns.py" \
-		--listen 127.0.0.1 --port 53 --log "$dlog" --lifetime 30 \
-		--ptr "${R4[1]}=r1.names.test:1" --ptr "${R4[2]}=r2.names.test:1" \
-		--ptr "${R4[3]}=r3.names.test:1" --ptr "$T4=t.names.test:1"
-	local dns=$BG_PID
-	wait_for "$dlog.out" '^slow_dns: listening' || die "slow_dns did not start"
+	slow_dns_start p "$dlog" "${R4[1]}=r1.names.test:1" "${R4[2]}=r2.names.test:1" \
+		"${R4[3]}=r3.names.test:1" "$T4=t.names.test:1"
 	s=$(date +%s%N)
 	run_in p "$@"
 	e=$(date +%s%N)
 	MS=$(((e - s) / 1000000))
-	bg_stop "$dns"
+	bg_stop "$DNS_PID"
 	QUERIES=$(cat "$dlog")
 	[ "${NET_VERBOSE:-0}" = 1 ] && log "$name: ${MS} ms, queries: $(printf '%s\n' "$QUERIES" | awk 'NF { printf "%s %s; ", $2, $3 }')"
 	return 0

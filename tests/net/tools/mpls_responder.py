@@ -4,13 +4,7 @@
 # ICMP Time Exceeded that carries an RFC 4884 / 4950 MPLS label stack
 # (labels 24001 and 16), for traceroute -e.  Bounded in time and count.
 import socket, struct, sys, time
-def csum(b):
-    if len(b) % 2:
-        b += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(b) // 2), b))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+from pktutil import csum
 ADDR = sys.argv[3]
 if not ADDR.startswith('198.18.'):               # never outside the test range
     sys.exit(2)
