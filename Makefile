@@ -23,8 +23,10 @@ LINKS   := ping ping6 traceroute traceroute6
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-# Drivers the network tests run (tests/net/tools), built on the library.
-TOOL_BIN := $(BUILD)/tests/engine_multi
+# Drivers the network tests run (tests/net/tools/engine_*.c), built on
+# the library.
+TOOL_SRC := $(wildcard tests/net/tools/engine_*.c)
+TOOL_BIN := $(TOOL_SRC:tests/net/tools/%.c=$(BUILD)/tests/%)
 
 .PHONY: all clean check unit net asan install uninstall bench fuzz soak valgrind
 
@@ -52,7 +54,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -Isrc -I$(BUILD)/gen -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/engine_multi: tests/net/tools/engine_multi.c $(LIBOBJ)
+$(BUILD)/tests/engine_%: tests/net/tools/engine_%.c $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -69,7 +71,8 @@ check: all $(UNIT_BIN) $(TOOL_BIN)
 asan:
 	$(MAKE) BUILD=build-asan CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
-	  LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) build-asan/tests/engine_multi
+	  LDFLAGS="-fsanitize=address,undefined" all $(UNIT_SRC:tests/unit/%.c=build-asan/tests/%) \
+	  $(TOOL_SRC:tests/net/tools/%.c=build-asan/tests/%)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8

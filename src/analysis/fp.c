@@ -48,7 +48,8 @@ void fp_on_event(void *ctx, const struct event *ev)
 
 	/* A duplicate or a stranger's answer says nothing about the path
 	 * of this target's own replies. */
-	if (ev->type != EV_REPLY || ev->bad_cksum || ev->dup || ev->other_addr)
+	if (ev->type != EV_REPLY || ev->bad_cksum || ev->bad_tag || ev->dup ||
+	    ev->other_addr)
 		return;
 	f->family = ev->family;
 	if (ev->ttl < 0) {

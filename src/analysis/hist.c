@@ -62,7 +62,7 @@ void hist_add(struct hist *h, int64_t ns)
 
 void hist_update(struct hist *h, const struct event *ev)
 {
-	if (ev->type == EV_REPLY && !ev->bad_cksum && ev->has_rtt)
+	if (ev->type == EV_REPLY && !ev->bad_cksum && !ev->bad_tag && ev->has_rtt)
 		hist_add(h, ev->rtt_ns);
 }
 

@@ -67,7 +67,7 @@ void probes_update(struct probes *p, const struct event *ev)
 	advance(p, ev->nsent);
 	switch (ev->type) {
 	case EV_REPLY:
-		if (!ev->bad_cksum && !ev->dup)
+		if (!ev->bad_cksum && !ev->bad_tag && !ev->dup)
 			answer(p, ev);
 		break;
 	case EV_ERROR:

@@ -29,7 +29,7 @@ void stats_update(struct stats *s, const struct event *ev)
 
 	if (ev->nsent > s->transmitted)
 		s->transmitted = ev->nsent;
-	if ((ev->type == EV_REPLY && !ev->bad_cksum) ||
+	if ((ev->type == EV_REPLY && !ev->bad_cksum && !ev->bad_tag) ||
 	    (ev->type == EV_ERROR && !ev->notice)) {
 		/* How many probes were out when this answer came. */
 		uint64_t pipe = (uint16_t)((uint16_t)ev->nsent - ev->seq) + 1u;
@@ -39,7 +39,9 @@ void stats_update(struct stats *s, const struct event *ev)
 	}
 	switch (ev->type) {
 	case EV_REPLY:
-		if (ev->bad_cksum) {
+		/* A bad checksum, or data that fails our tag: the host answered,
+		 * but not with what we sent.  Never received, no RTT. */
+		if (ev->bad_cksum || ev->bad_tag) {
 			s->corrupted++;
 			return;
 		}
@@ -64,7 +66,7 @@ void stats_update(struct stats *s, const struct event *ev)
 		s->errors++;
 		break;
 	case EV_FOREIGN:
-		if (ev->forged)
+		if (ev->foreign == EV_FOREIGN_TAG)
 			s->forged++;
 		break;
 	default:

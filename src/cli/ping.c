@@ -86,6 +86,8 @@ static void usage(FILE *f)
 	      "      --format <fmt> output format: text (default), json (one JSON object\n"
 	      "                     per event and line) or atlas (a RIPE Atlas ping result)\n"
 	      "      --json         same as --format=json\n"
+	      "      --tcp <port>   TCP SYN probes to <port> (SYN-ACK or RST is a reply),\n"
+	      "                     for networks that drop ICMP; needs CAP_NET_RAW\n"
 	      "\n"
 	      "IPv4 options:\n"
 	      "  -4                 use IPv4\n"
@@ -103,8 +105,7 @@ static void report_sink(void *ctx, const struct event *ev)
 	struct ping_run *run = ctx;
 
 	if (ev->type == EV_END) {
-		report_ping_summary(&run->report,
-				    engine_elapsed_ns(&run->engine));
+		report_ping_summary(&run->report, ev->elapsed_ns);
 		return;
 	}
 	report_ping_on_event(&run->report, ev);
@@ -143,7 +144,7 @@ static void json_sink(void *ctx, const struct event *ev)
 
 	hist_update(&run->hist, ev);
 	if (ev->type == EV_END || ev->type == EV_STATUS)
-		run->json.elapsed_ns = engine_elapsed_ns(&run->engine);
+		run->json.elapsed_ns = ev->elapsed_ns;
 	report_json_on_event(&run->json, ev);
 }
 
@@ -166,7 +167,7 @@ static void add_machine_report(struct ping_run *r, int family)
 	mc.stats = &r->stats;
 	if (r->o.format == PING_FORMAT_ATLAS) {
 		report_atlas_init(&r->atlas, &mc);
-		engine_add_sink(&r->engine,
+		engine_add_sink(r->engine,
 				(struct event_sink){ report_atlas_on_event, &r->atlas });
 		return;
 	}
@@ -181,41 +182,85 @@ static void add_machine_report(struct ping_run *r, int family)
 	report_json_init(&r->json, &mc);
 	/* One sink for both (the engine has few): the percentiles, then the
 	 * line that may print them. */
-	engine_add_sink(&r->engine, (struct event_sink){ json_sink, r });
+	engine_add_sink(r->engine, (struct event_sink){ json_sink, r });
 	if (r->o.os)
-		engine_add_sink(&r->engine, (struct event_sink){ fp_on_event, &r->fp });
+		engine_add_sink(r->engine, (struct event_sink){ fp_on_event, &r->fp });
 }
 
-/* The engine: one target, the schedule and payload the options ask for. */
-static int setup_engine(struct ping_run *r, uint16_t id)
+/* The engine, before any socket: the sockets are opened through it. */
+static int new_engine(struct ping_run *r)
 {
-	const struct ping_opts *o = &r->o;
 	struct engine_cfg ec;
 
 	memset(&ec, 0, sizeof(ec));
-	ec.datalen = (size_t)o->datalen;
-	memcpy(ec.pattern, o->pattern, o->patlen);
-	ec.patlen = o->patlen;
-	ec.interval_ns = o->interval_ns;
-	ec.count = o->count;
-	ec.deadline_ns = o->deadline_ns;
-	ec.linger_ns = o->linger_ns;
-	ec.preload = o->preload;
-	ec.flood = o->flood;
-	ec.adaptive = o->adaptive;
-	ec.report_outstanding = o->outstanding;
-	ec.min_user_interval = getuid() != 0;
-	ec.broadcast = o->broadcast;
+	/* Room for every probe that may be in flight, preload included. */
+	ec.inflight = 2u * r->o.preload;
 	if (getrandom(ec.tag_key, sizeof(ec.tag_key), 0) != sizeof(ec.tag_key)) {
 		fprintf(stderr, "ping: getrandom: %s\n", strerror(errno));
 		return -1;
 	}
-	engine_init(&r->engine, &ec);
-	if (engine_add_target(&r->engine, (struct sockaddr *)&r->dst, r->dstlen,
-			      &r->sock, id) < 0) {
+	r->engine = engine_new(&ec);
+	if (!r->engine) {
 		fprintf(stderr, "ping: out of memory\n");
 		return -1;
 	}
+	return 0;
+}
+
+/* The ICMP socket, with every option asked for, and its probes: echo
+ * requests with the payload the options ask for.  The socket's index in
+ * the engine, or -1 after saying why not. */
+static int open_icmp(struct ping_run *r, int family)
+{
+	const struct ping_opts *o = &r->o;
+	int si;
+
+	if (ping_setup_source(r, family) < 0 || ping_open_socket(r, family) < 0)
+		return -1;
+	memset(&r->echo, 0, sizeof(r->echo));
+	r->echo.raw = r->sock.kind == SOCK_KIND_RAW;
+	if (r->echo.raw) {
+		r->echo.id = o->ident >= 0 ? (uint16_t)o->ident : ping_random_id();
+		r->echo.id_fixed = true;
+		sock_filter_id(&r->sock, r->echo.id);
+	}
+	r->echo.datalen = (size_t)o->datalen;
+	r->echo.fill = PROBE_FILL_PING;
+	memcpy(r->echo.pattern, o->pattern, o->patlen);
+	r->echo.patlen = o->patlen;
+	si = engine_add_sock(r->engine, &r->sock, ENGINE_SOCK_TX, &probe_echo,
+			     &r->echo);
+	if (si < 0)
+		fprintf(stderr, "ping: %s\n", strerror(-si));
+	return si;
+}
+
+/* The target, and ping's schedule. */
+static int setup_plan(struct ping_run *r, int si)
+{
+	const struct ping_opts *o = &r->o;
+	struct ping_plan_cfg *pc = &r->plan;
+	int64_t ti;
+
+	ti = engine_add_target(r->engine, (struct sockaddr *)&r->dst, r->dstlen,
+			       (unsigned)si);
+	if (ti < 0) {
+		fprintf(stderr, "ping: %s\n", strerror((int)-ti));
+		return -1;
+	}
+	memset(pc, 0, sizeof(*pc));
+	pc->interval_ns = o->interval_ns;
+	pc->count = o->count;
+	pc->deadline_ns = o->deadline_ns;
+	pc->linger_ns = o->linger_ns;
+	pc->preload = o->preload;
+	pc->adaptive = o->adaptive;
+	pc->report_outstanding = o->outstanding;
+	pc->min_user_interval = getuid() != 0;
+	pc->broadcast = o->broadcast;
+	/* TCP probes carry -t themselves (the socket is the kind's). */
+	if (o->tcp_port && o->ttl > 0)
+		pc->ttl = o->ttl;
 	return 0;
 }
 
@@ -235,6 +280,7 @@ static void setup_text(struct ping_run *r, int family)
 	rc.src = o->iface || o->strict_source ? (struct sockaddr *)&r->src : NULL;
 	rc.device = r->device;
 	rc.datalen = (size_t)o->datalen;
+	rc.tcp_port = o->tcp_port;
 	rc.interval_ns = o->interval_ns;
 	rc.numeric = r->names.numeric;
 	rc.quiet = o->quiet;
@@ -269,17 +315,17 @@ static void setup_text(struct ping_run *r, int family)
 		};
 
 		report_gate_init(&r->gate, &gc);
-		engine_add_sink(&r->engine, (struct event_sink){ report_gate_on_event,
+		engine_add_sink(r->engine, (struct event_sink){ report_gate_on_event,
 								 &r->gate });
-		engine_add_watch(&r->engine, (struct engine_watch){
+		engine_add_watch(r->engine, (struct engine_watch){
 			resolve_answer_fd(&r->names), names_came, r });
 	} else {
-		engine_add_sink(&r->engine, (struct event_sink){ report_sink, r });
+		engine_add_sink(r->engine, (struct event_sink){ report_sink, r });
 	}
 	if (o->os) {
 		/* After the text reporter: its line follows the summary. */
 		fp_init(&r->fp);
-		engine_add_sink(&r->engine, (struct event_sink){ os_sink, r });
+		engine_add_sink(r->engine, (struct event_sink){ os_sink, r });
 	}
 }
 
@@ -302,26 +348,22 @@ static int run_ping(struct ping_run *r)
 	struct ping_opts *o = &r->o;
 	int family = r->dst.ss_family;
 	struct engine_signals sig = { &stop_flag, &status_flag };
-	uint16_t id;
-	int err;
+	int err, si;
 
-	if (ping_setup_source(r, family) < 0 || ping_open_socket(r, family) < 0)
+	if (new_engine(r) < 0)
 		return 2;
-	if (r->sock.kind == SOCK_KIND_RAW) {
-		id = o->ident >= 0 ? (uint16_t)o->ident : ping_random_id();
-		sock_filter_id(&r->sock, id);
-	} else {
-		id = 0;         /* the kernel's choice, matched by the kernel */
-	}
+	si = o->tcp_port ? ping_open_tcp(r, family) : open_icmp(r, family);
+	if (si < 0)
+		return 2;
 	/* The sockets are open: nothing below needs a privilege. */
 	if (sock_drop_privileges() < 0) {
 		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
 		return 2;
 	}
-	if (setup_engine(r, id) < 0)
+	if (setup_plan(r, si) < 0)
 		return 2;
 	stats_init(&r->stats);
-	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
+	engine_add_sink(r->engine, (struct event_sink){ stats_on_event, &r->stats });
 	/* iputils prints addresses only with -n, -f, or a numeric target;
 	 * JSON and Atlas output carry addresses only. */
 	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
@@ -354,12 +396,13 @@ static int run_ping(struct ping_run *r)
 			sandbox_selftest());
 		return 3;
 	}
-	err = engine_run(&r->engine, &sig);
+	err = engine_run_ping(r->engine, &r->plan, &sig);
 	report_atlas_free(&r->atlas);
 	report_gate_free(&r->gate);
 	resolve_cache_free(&r->names);
-	engine_free(&r->engine);
+	engine_free(r->engine);
 	sock_close(&r->sock);
+	probe_sock_close(&r->tcp_socks);
 	return outcome(r, err);
 }
 
@@ -374,6 +417,8 @@ int cli_ping(int argc, char **argv, int family)
 		fprintf(stderr, "ping: out of memory\n");
 		return 2;
 	}
+	r->sock.fd = -1;
+	r->tcp_socks.tx.fd = r->tcp_socks.icmp.fd = r->tcp_socks.hold_fd = -1;
 	ping_opts_default(&r->o);
 	r->o.family = family;
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));

@@ -132,12 +132,13 @@ static int parse_tos(const char *s, int *tos, char *err, size_t len)
 }
 
 /* Long options without a short form. */
-enum { OPT_JSON = 256, OPT_FORMAT };
+enum { OPT_JSON = 256, OPT_FORMAT, OPT_TCP };
 
 static const struct option longopts[] = {
 	{ "os", no_argument, NULL, 'o' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "tcp", required_argument, NULL, OPT_TCP },
 	{ "sandbox-selftest", no_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -187,6 +188,11 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		case 'h': o->help = true; return PING_OPTS_EXIT;
 		case 'o': o->os = true; break;
 		case OPT_JSON: o->format = PING_FORMAT_JSON; break;
+		case OPT_TCP:
+			if ((rc = parse_int(optarg, 1, 65535, &v, err, len)))
+				return rc;
+			o->tcp_port = (int)v;
+			break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
 				o->format = PING_FORMAT_TEXT;
@@ -305,6 +311,9 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			if (optopt == OPT_FORMAT)
 				return fail(err, len,
 					    "option '--format' requires an argument");
+			if (optopt == OPT_TCP)
+				return fail(err, len,
+					    "option '--tcp' requires an argument");
 			if (optopt == OPT_JSON)
 				return fail(err, len,
 					    "option '--json' doesn't allow an argument");

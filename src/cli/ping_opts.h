@@ -58,6 +58,7 @@ struct ping_opts {
 	bool version;           /* -V */
 	bool help;              /* -h */
 	bool os;                /* --os: name the remote OS after the summary */
+	int tcp_port;           /* --tcp PORT: TCP SYN probes, 0: ICMP echo */
 	enum ping_format format;        /* --format, --json */
 	bool sandbox_selftest;  /* --sandbox-selftest: make a call the sandbox
 	                           forbids, for the tests */

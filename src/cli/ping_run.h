@@ -13,6 +13,7 @@
 #include "../analysis/hist.h"
 #include "../analysis/stats.h"
 #include "../engine/engine.h"
+#include "../engine/ping_plan.h"
 #include "../report/gate.h"
 #include "../report/ping_json.h"
 #include "../report/report.h"
@@ -35,7 +36,11 @@ struct ping_run {
 	struct report_atlas atlas;
 	struct resolve_cache names;
 	struct report_gate gate;        /* text lines wait here for names */
-	struct engine engine;
+	struct engine *engine;
+	struct probe_echo_cfg echo;     /* the probes: ICMP echo */
+	struct probe_path_cfg tcp;      /* or TCP SYN (--tcp) */
+	struct probe_socks tcp_socks;
+	struct ping_plan_cfg plan;
 	struct fp fp;           /* --os */
 };
 
@@ -45,6 +50,9 @@ int ping_setup_source(struct ping_run *r, int family);
 /* The socket, with every option the command line asks for.  0, or -1
  * after printing why not. */
 int ping_open_socket(struct ping_run *r, int family);
+/* --tcp: the TCP kind's sockets, opened through the engine.  The sending
+ * socket's index in the engine, or -1 after saying why not. */
+int ping_open_tcp(struct ping_run *r, int family);
 /* An ICMP identifier for a raw socket. */
 uint16_t ping_random_id(void);
 

@@ -164,3 +164,46 @@ int ping_open_socket(struct ping_run *r, int family)
 	}
 	return 0;
 }
+
+int ping_open_tcp(struct ping_run *r, int family)
+{
+	const struct ping_opts *o = &r->o;
+	struct probe_sock_opts so;
+	struct probe_open po;
+	struct probe_open_err err;
+	int si;
+
+	if (ping_setup_source(r, family) < 0)
+		return -1;
+	memset(&so, 0, sizeof(so));
+	so.dst = (struct sockaddr *)&r->dst;
+	so.dstlen = r->dstlen;
+	so.device = r->device;
+	if (o->iface && !r->device) {
+		so.source = (struct sockaddr *)&r->src;
+		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						     sizeof(struct sockaddr_in);
+	}
+	so.tos = o->tos;
+	so.dontroute = o->dontroute;
+	memset(&r->tcp, 0, sizeof(r->tcp));
+	r->tcp.dport = (uint16_t)o->tcp_port;
+	r->tcp.paris = true;
+	memset(&po, 0, sizeof(po));
+	po.family = family;
+	po.path = &so;
+	si = engine_open(r->engine, &probe_tcp, &r->tcp, &po, &r->tcp_socks, &err);
+	if (si >= 0)
+		return si;
+	if (err.need_raw)
+		fprintf(stderr, "ping: TCP probes need a raw socket: %s; run as root "
+			"or give the binary CAP_NET_RAW (setcap cap_net_raw+ep)\n",
+			strerror(err.err));
+	else if (err.what && !strcmp(err.what, "SO_BINDTODEVICE"))
+		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+			strerror(err.err));
+	else
+		fprintf(stderr, "ping: %s: %s\n", err.what ? err.what : "socket",
+			strerror(err.err));
+	return -1;
+}

@@ -13,16 +13,16 @@
 #include "cli.h"
 #include "trace.h"
 #include "trace_opts.h"
+#include "../engine/engine.h"
 #include "../engine/trace.h"
-#include "../engine/trace_rounds.h"
 #include "../report/trace_json.h"
 #include "../report/trace_mtr.h"
 #include "../report/trace_text.h"
 #include "../sock/resolve.h"
 #include "../sock/sandbox.h"
 #include "../sock/sock.h"
+#include "../wire/timeconv.h"
 
-#define NSEC 1000000000LL
 
 static const char *prog = "traceroute";
 
@@ -105,25 +105,25 @@ static const char *method_name(enum probe_method m)
 }
 
 static void socket_error(const struct trace_opts *o,
-			 const struct probe_sock_err *e)
+			 const struct probe_open_err *e)
 {
 	if (e->need_raw && o->method == PROBE_TCP) {
 		fprintf(stderr, "%s: %s probes need a raw socket: %s; "
 			"run as root or give the binary CAP_NET_RAW "
 			"(setcap cap_net_raw+ep)\n",
-			prog, method_name(o->method), strerror(-e->err));
+			prog, method_name(o->method), strerror(e->err));
 	} else if (e->need_raw) {
 		fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) or an "
 			"ICMP datagram socket: %s; run as root, give the binary "
 			"CAP_NET_RAW (setcap cap_net_raw+ep), or allow your group in "
 			"sysctl net.ipv4.ping_group_range\n",
-			prog, method_name(o->method), strerror(-e->err));
+			prog, method_name(o->method), strerror(e->err));
 	} else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE")) {
 		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(-e->err));
+			strerror(e->err));
 	} else {
 		fprintf(stderr, "%s: %s: %s\n", prog, e->what ? e->what : "socket",
-			strerror(-e->err));
+			strerror(e->err));
 	}
 }
 
@@ -151,11 +151,11 @@ static const char *trace_pretty(void *ctx, const struct sockaddr *sa,
 #define TRACE_RESOLVERS 4
 
 /* An answer came: start looking its address's name up. */
-static void prefetch_name(void *ctx, const struct trace_event *ev)
+static void prefetch_name(void *ctx, const struct event *ev)
 {
-	if (ev->type == TRACE_EV_ANSWER && ev->probe->fromlen)
-		(void)resolve_ready(ctx, (const struct sockaddr *)&ev->probe->from,
-				    ev->probe->fromlen);
+	if ((ev->type == EV_REPLY || ev->type == EV_ERROR) && ev->from &&
+	    ev->fromlen)
+		(void)resolve_ready(ctx, ev->from, ev->fromlen);
 }
 
 struct trace_run {
@@ -163,8 +163,8 @@ struct trace_run {
 	struct sockaddr_storage dst, src;
 	socklen_t dstlen, srclen;
 	char canon[1025];
-	struct probe_socks socks;
-	struct trace trace;
+	struct engine *engine;
+	struct trace *trace;
 	struct report_trace report;
 	struct report_trace_json json;          /* --format=json */
 	struct report_trace_atlas atlas;        /* --format=atlas */
@@ -246,32 +246,27 @@ static uint32_t random32(void)
 	return v;
 }
 
-/* --report: -c rounds of the trace, --interval apart. */
-static int run_rounds(struct trace_run *r)
+static void free_run(struct trace_run *r)
 {
-	int err = 0;
-
-	for (unsigned i = 0; i < r->o.count && err >= 0; i++) {
-		if (i) {
-			struct timespec ts = {
-				(time_t)r->o.interval,
-				(long)((r->o.interval - (double)(time_t)r->o.interval) * NSEC),
-			};
-
-			ppoll(NULL, 0, &ts, NULL);
-			trace_rearm(&r->trace);
-		}
-		err = trace_run(&r->trace, NULL);
-	}
-	return err < 0 ? err : 0;
+	engine_free(r->engine);
+	trace_free(r->trace);
+	report_trace_atlas_free(&r->atlas);
+	r->engine = NULL;
+	r->trace = NULL;
 }
+
+/* traceroute dies of SIGINT as traceroute does: no handler, so the flag
+ * stays 0. */
+static volatile sig_atomic_t stop_flag;
 
 static int run(struct trace_run *r)
 {
 	struct trace_opts *o = &r->o;
 	int family = r->dst.ss_family;
+	struct engine_signals sig = { &stop_flag, NULL };
 	struct probe_sock_opts so;
-	struct probe_sock_err se;
+	struct probe_open_err se;
+	struct engine_cfg ec;
 	struct trace_cfg tc;
 	struct report_trace_cfg rc;
 	size_t iphdr = family == AF_INET6 ? 40 : 20;
@@ -286,25 +281,6 @@ static int run(struct trace_run *r)
 
 	if (setup_source(r) < 0)
 		return 2;
-	memset(&so, 0, sizeof(so));
-	so.dst = (struct sockaddr *)&r->dst;
-	so.dstlen = r->dstlen;
-	so.device = o->device;
-	if (o->source) {
-		so.source = (struct sockaddr *)&r->src;
-		so.source_len = r->srclen;
-	}
-	so.sport = o->sport > 0 ? (uint16_t)o->sport : 0;
-	so.tos = o->tos;
-	so.dontfrag = o->dontfrag;
-	so.dontroute = o->dontroute;
-	so.rcvbuf = 1 << 18;
-	if (probe_sock_open(&r->socks, family, o->method, &so, &se) < 0) {
-		socket_error(o, &se);
-		probe_sock_close(&r->socks);
-		return 2;
-	}
-
 	memset(&tc, 0, sizeof(tc));
 	tc.method = o->method;
 	tc.first_ttl = o->first_ttl;
@@ -321,23 +297,47 @@ static int run(struct trace_run *r)
 	/* The machine formats always carry the extensions (MPLS). */
 	tc.extensions = o->extensions || !text;
 	tc.mtu_disc = o->mtu;
-	tc.seed = random32();
+	tc.seed = random32() | 1;
 	tc.icmp_id = (uint16_t)random32();
-	if (o->method == PROBE_ICMP && r->socks.tx.kind == SOCK_KIND_RAW)
-		sock_filter_id(&r->socks.tx, tc.icmp_id);
+	tc.rounds = o->report ? o->count : 1;
+	tc.round_gap_ns = (int64_t)(o->interval * NSEC);
+	err = trace_new(&r->trace, &tc, (struct sockaddr *)&r->dst, r->dstlen);
+	memset(&ec, 0, sizeof(ec));
+	ec.inflight = 2 * tc.max_ttl * tc.nqueries;
+	if (getrandom(ec.tag_key, sizeof(ec.tag_key), 0) != sizeof(ec.tag_key))
+		err = -errno;
+	if (!err && !(r->engine = engine_new(&ec)))
+		err = -ENOMEM;
+	if (err < 0) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
+		free_run(r);
+		return 2;
+	}
+
+	memset(&so, 0, sizeof(so));
+	so.dst = (struct sockaddr *)&r->dst;
+	so.dstlen = r->dstlen;
+	so.device = o->device;
+	if (o->source) {
+		so.source = (struct sockaddr *)&r->src;
+		so.source_len = r->srclen;
+	}
+	so.sport = o->sport > 0 ? (uint16_t)o->sport : 0;
+	so.tos = o->tos;
+	so.dontfrag = o->dontfrag;
+	so.dontroute = o->dontroute;
+	so.rcvbuf = 1 << 18;
+	if (trace_open(r->trace, r->engine, &so, &se) < 0) {
+		socket_error(o, &se);
+		free_run(r);
+		return 2;
+	}
 
 	/* The sockets are open: nothing below needs a privilege. */
 	if (sock_drop_privileges() < 0) {
 		fprintf(stderr, "%s: cannot drop privileges: %s\n", prog,
 			strerror(errno));
-		probe_sock_close(&r->socks);
-		return 2;
-	}
-	err = trace_init(&r->trace, &tc, &r->socks, (struct sockaddr *)&r->dst,
-			 r->dstlen);
-	if (err < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
-		probe_sock_close(&r->socks);
+		free_run(r);
 		return 2;
 	}
 
@@ -347,15 +347,15 @@ static int run(struct trace_run *r)
 	 * line waits for its name only if that lookup is still running.
 	 * (Without the threads, lookups happen as lines are printed.) */
 	if (!numeric && resolve_background(&r->names.cache, TRACE_RESOLVERS) == 0)
-		trace_add_sink(&r->trace, (struct trace_sink){ prefetch_name,
-							       &r->names.cache });
+		engine_add_sink(r->engine, (struct event_sink){ prefetch_name,
+								&r->names.cache });
 	memset(&rc, 0, sizeof(rc));
 	rc.out = stdout;
 	rc.host = o->target;
 	rc.dst = (struct sockaddr *)&r->dst;
 	rc.dstlen = r->dstlen;
 	rc.max_ttl = o->max_ttl;
-	rc.packet_len = trace_packet_len(&r->trace);
+	rc.packet_len = trace_packet_len(r->trace);
 	rc.numeric = o->numeric;
 	rc.extensions = o->extensions;
 	rc.back = o->back;
@@ -363,9 +363,8 @@ static int run(struct trace_run *r)
 	rc.namer.ctx = &r->names;
 	report_trace_init(&r->report, &rc);
 	if (o->report) {
-		report_trace_mtr_init(&r->mtr, stdout, o->numeric,
-				      rc.namer);
-		trace_add_sink(&r->trace, (struct trace_sink){
+		report_trace_mtr_init(&r->mtr, stdout, o->numeric, rc.namer);
+		engine_add_sink(r->engine, (struct event_sink){
 			report_trace_mtr_on_event, &r->mtr });
 		if (gethostname(hostname, sizeof(hostname) - 1) < 0)
 			strcpy(hostname, "?");
@@ -373,7 +372,7 @@ static int run(struct trace_run *r)
 		localtime_r(&start, &tm);
 		strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%S%z", &tm);
 	} else if (text) {
-		trace_add_sink(&r->trace, (struct trace_sink){
+		engine_add_sink(r->engine, (struct event_sink){
 			report_trace_on_event, &r->report });
 	} else {
 		struct report_trace_machine_cfg mc = { stdout, o->target,
@@ -381,33 +380,27 @@ static int run(struct trace_run *r)
 
 		if (o->format == TRACE_FORMAT_ATLAS) {
 			report_trace_atlas_init(&r->atlas, &mc);
-			trace_add_sink(&r->trace, (struct trace_sink){
+			engine_add_sink(r->engine, (struct event_sink){
 				report_trace_atlas_on_event, &r->atlas });
 		} else {
 			report_trace_json_init(&r->json, &mc);
-			trace_add_sink(&r->trace, (struct trace_sink){
+			engine_add_sink(r->engine, (struct event_sink){
 				report_trace_json_on_event, &r->json });
 		}
 	}
-
 	/* From here on: send, receive, wait, print (and look names up). */
 	err = sandbox_enter(!numeric);
 	if (err < 0) {
 		fprintf(stderr, "%s: seccomp: %s\n", prog, strerror(-err));
-		trace_free(&r->trace);
-		probe_sock_close(&r->socks);
+		free_run(r);
 		return 2;
 	}
-	if (o->report) {
-		err = run_rounds(r);
+	if (text && !o->report)
+		report_trace_header(&r->report);
+	err = trace_run(r->trace, r->engine, &sig);
+	if (o->report)
 		report_trace_mtr_print(&r->mtr, hostname, started);
-	} else {
-		if (text)
-			report_trace_header(&r->report);
-		err = trace_run(&r->trace, NULL);
-	}
-	trace_free(&r->trace);
-	probe_sock_close(&r->socks);
+	free_run(r);
 	resolve_cache_free(&r->names.cache);
 	if (err < 0) {
 		fprintf(stderr, "%s: send: %s\n", prog, strerror(-err));

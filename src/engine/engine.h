@@ -1,91 +1,43 @@
-/* engine: targets, the probe schedule, probes in flight, matching of replies
- * and errors to probes, duplicates and timeouts.  It emits events and knows
- * no output format.  Built for N targets; ping is N = 1. */
+/* engine: the one core every command runs on.  It owns the sockets it
+ * reads, the targets, the probes in flight and time; it sends what a plan
+ * (the schedule of a command: ping's, a trace's, a sweep's) says is due,
+ * reads every answer through one receive path, matches it to its probe in
+ * O(1) and hands events to any number of sinks.  It knows no output
+ * format, and no probe kind: kinds are tables (probe.h), plans are tables
+ * (plan.h).  docs/architecture.md walks through it.
+ *
+ * struct engine is opaque outside src/engine. */
 #ifndef ECHOLOT_ENGINE_H
 #define ECHOLOT_ENGINE_H
 
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 
 #include "event.h"
+#include "probe.h"
 #include "../sock/sock.h"
 
-#define ENGINE_MAX_SINKS 4
-#define ENGINE_STAMP_LEN 16     /* tag and send time, where iputils has a
-                                   struct timeval */
-#define ENGINE_TAG_LEN 8
-#define ENGINE_MAX_PATTERN 16
+struct engine;
+struct engine_plan;
 
 struct engine_cfg {
-	size_t datalen;         /* ICMP data bytes per probe (-s) */
-	uint8_t pattern[ENGINE_MAX_PATTERN];    /* -p, patlen 0: byte i = i */
-	size_t patlen;
-	int64_t interval_ns;    /* between probes; 0 with flood */
-	uint64_t count;         /* 0: until stopped (-c) */
-	int64_t deadline_ns;    /* 0: none (-w) */
-	int64_t linger_ns;      /* wait for a reply when none came (-W) */
-	unsigned preload;       /* probes sent at once at the start (-l) */
-	bool flood;             /* -f */
-	bool adaptive;          /* -A */
-	bool report_outstanding;/* -O */
-	bool min_user_interval; /* not privileged: the interval has a floor */
-	bool broadcast;         /* -b: replies come from many hosts */
 	uint8_t tag_key[16];    /* per-run secret for the probes' tags */
-	/* When set, every probe goes out through this instead of sock_send
-	 * (same contract): `echolot os` gives each probe its own TTL, TOS,
-	 * DF, IP ID and ICMP code, with no setsockopt under the sandbox. */
-	int (*send)(void *ctx, struct sock *s, const void *buf, size_t len,
-		    const struct sockaddr *to, socklen_t tolen,
-		    uint32_t *txkey);
-	void *send_ctx;
+	uint32_t inflight;      /* probes remembered at once (rounded up to a
+	                           power of two, at least 1024): rate x the
+	                           longest wait for an answer */
+	double rate_pps;        /* one token bucket over every send, 0: none */
+	uint32_t burst;         /* its depth in probes (0: 1) */
+	unsigned rx_batch;      /* datagrams read per call, 0: 8 */
 };
 
-/* Per-probe memory, in a ring indexed by sequence number: only probes
- * that can still be answered need it. */
-struct engine_slot {
-	int64_t sent_mono;      /* ns, CLOCK_MONOTONIC before the send */
-	int64_t sent_wall;      /* ns, CLOCK_REALTIME: the kernel's send
-	                           stamp when it came, else ours */
-	uint16_t seq;
-	bool live;
-	bool kernel_stamp;      /* sent_wall is the kernel's */
-};
+/* NULL when out of memory. */
+struct engine *engine_new(const struct engine_cfg *cfg);
+void engine_free(struct engine *e);
 
-struct engine_target {
-	struct sockaddr_storage addr;
-	socklen_t addrlen;
-	struct sock *sock;
-	uint16_t id;            /* ICMP identifier */
-
-	uint64_t ntransmitted;
-	uint64_t nreceived;     /* distinct replies */
-	uint64_t nrepeats;
-	uint64_t nerrors;
-	uint64_t nchecksum;
-	int64_t tmax_ns;        /* largest RTT: how long to wait at the end */
-	int64_t rtt_ewma8_ns;   /* 8 x EWMA of RTT, for -A */
-	uint16_t acked;         /* newest sequence answered (reply or error) */
-	int64_t last_send_mono; /* its token bucket (engine_sched.c) */
-	int64_t tokens_ns;
-	int64_t exit_at;        /* when to stop waiting for it; 0: not yet */
-
-	struct engine_slot *slots;      /* ring of slot_mask + 1 */
-	uint32_t slot_mask;
-	uint8_t *replied;               /* bitmap, 65536 bits */
-	uint8_t *txbuf;                 /* probe being built */
-	size_t txlen;
-};
-
-/* Kernel send timestamps come back keyed by send count; this ring maps a
- * key to the probe it stamped. */
-#define ENGINE_TXRING 1024
-struct engine_txmap {
-	uint32_t key;
-	uint16_t seq;
-	uint16_t target;
-	bool used;
-};
+/* Consumers of events, any number, called in the order added. */
+int engine_add_sink(struct engine *e, struct event_sink sink);
 
 /* A descriptor the loop watches besides the sockets (the name resolver's
  * answers): on_ready(ctx) runs when it is readable, and returns false when
@@ -95,54 +47,56 @@ struct engine_watch {
 	bool (*on_ready)(void *ctx);
 	void *ctx;
 };
-#define ENGINE_MAX_WATCH 2
-
-struct engine {
-	struct engine_cfg cfg;
-	struct engine_target *targets;
-	unsigned ntargets;
-	struct event_sink sinks[ENGINE_MAX_SINKS];
-	unsigned nsinks;
-	struct engine_watch watch[ENGINE_MAX_WATCH];
-	unsigned nwatch;
-
-	int64_t start_mono;     /* first probe */
-	int64_t end_mono;
-	int64_t last_send_mono; /* the latest probe, any target */
-	unsigned next_target;   /* the first to look at for the next probe */
-	bool exiting;
-	struct sock_rx *rx;     /* receive batch */
-	unsigned since_errq;    /* loops since the error queue was read */
-	/* A send that failed, waiting for the error queue to say why. */
-	bool send_failed;
-	unsigned send_failed_target;
-	uint16_t send_failed_seq;
-	struct engine_txmap txmap[ENGINE_TXRING];
-};
-
-int engine_init(struct engine *e, const struct engine_cfg *cfg);
-void engine_free(struct engine *e);
-int engine_add_sink(struct engine *e, struct event_sink sink);
 int engine_add_watch(struct engine *e, struct engine_watch w);
 
-/* Add a target reached through sock; returns its index or -errno. */
-int engine_add_target(struct engine *e, const struct sockaddr *addr,
-		      socklen_t addrlen, struct sock *sock, uint16_t id);
+/* A socket the engine reads, and sends on, with the kind that builds and
+ * recognises its probes (kctx is the kind's configuration, kept by the
+ * caller for the engine's life).  rx_icmp: a raw ICMP socket beside the
+ * sending one that only brings the kind's ICMP errors.  Returns the
+ * socket's index or -errno. */
+enum engine_sock_role { ENGINE_SOCK_TX, ENGINE_SOCK_RX_ICMP };
+int engine_add_sock(struct engine *e, struct sock *s, enum engine_sock_role role,
+		    const struct probe_kind *kind, void *kctx);
 
-/* Flags the engine polls between steps; set from signal handlers. */
+/* Open the sockets a probe kind needs (probe.h: the kind's open) and add
+ * them; the caller keeps *ps open for the engine's life.  Returns the
+ * sending socket's index or -errno (err says what failed). */
+int engine_open(struct engine *e, const struct probe_kind *kind, void *kctx,
+		const struct probe_open *o, struct probe_socks *ps,
+		struct probe_open_err *err);
+
+/* A target probed through socket `sock` (an index from engine_add_sock).
+ * 64 bytes of state while nothing is in flight.  Returns its index or
+ * -errno. */
+int64_t engine_add_target(struct engine *e, const struct sockaddr *addr,
+			  socklen_t addrlen, unsigned sock);
+uint32_t engine_ntargets(const struct engine *e);
+/* Room for n targets at once (one allocation, no doubling).  0 or
+ * -ENOMEM. */
+int engine_reserve_targets(struct engine *e, uint32_t n);
+/* What the engine costs: per target while nothing is in flight (its
+ * record and its place in a plan's heap), and fixed (the in-flight ring,
+ * the receive and send buffers). */
+size_t engine_target_bytes(void);
+size_t engine_fixed_bytes(const struct engine *e);
+/* The target's address, as added. */
+socklen_t engine_target_addr(const struct engine *e, uint32_t ti,
+			     struct sockaddr_storage *ss);
+
+/* Flags the engine polls; set from signal handlers.  The loop blocks
+ * these signals except while it waits (ppoll with the caller's mask), so
+ * a stop is seen at once. */
 struct engine_signals {
-	volatile sig_atomic_t *stop;    /* SIGINT, SIGALRM: finish now */
-	volatile sig_atomic_t *status;  /* SIGQUIT: emit EV_STATUS, reset */
+	volatile sig_atomic_t *stop;    /* SIGINT, SIGTERM, SIGALRM: finish now */
+	volatile sig_atomic_t *status;  /* SIGQUIT: a status line (may be NULL) */
 };
 
-/* Run until count, deadline or a stop.  Returns 0 or -errno (a socket
- * failed beyond repair). */
-int engine_run(struct engine *e, const struct engine_signals *sig);
+/* Run plan (with its state p) until it is done or a stop.  Returns 0 or
+ * -errno (a socket failed beyond repair). */
+int engine_run(struct engine *e, const struct engine_plan *plan, void *p,
+	       const struct engine_signals *sig);
 
-/* The run's time as ping reports it: start to the last probe sent, ns. */
-int64_t engine_elapsed_ns(const struct engine *e);
-
-/* Current monotonic time in ns. */
+/* Current CLOCK_MONOTONIC time in ns. */
 int64_t engine_now(void);
 
 #endif

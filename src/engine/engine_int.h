@@ -1,55 +1,124 @@
-/* Shared between the engine's files (engine.c: targets, send, the loop;
- * engine_sched.c: when to send and when to end; engine_rx.c: receive and
- * match).  Not for use outside src/engine. */
+/* Inside the engine: what loop.c (the loop and sending), rx.c (the one
+ * receive path), inflight.c (probes in flight), targets.c and the plans
+ * share.  Not for use outside src/engine. */
 #ifndef ECHOLOT_ENGINE_INT_H
 #define ECHOLOT_ENGINE_INT_H
 
 #include "engine.h"
-#include "../wire/wire.h"
+#include "inflight.h"
+#include "plan.h"
+#include "probe.h"
+#include "../wire/timeconv.h"
 
-#define NSEC 1000000000LL
-#define MSEC 1000000LL
-#define NSEQ 65536
-#define SLOT_RING_MIN 1024
-#define RX_BATCH 8
+/* Kernel send stamps come back keyed by the socket's send count; this
+ * ring maps a key to the probe it stamped. */
+#define ENGINE_TXMAP 1024
+struct engine_txmap {
+	uint32_t key;
+	uint32_t pn;
+	bool used;
+};
 
-int64_t engine_ts_ns(const struct timespec *ts);
+struct engine_sock {
+	struct sock *s;
+	enum engine_sock_role role;
+	const struct probe_kind *kind;
+	void *kctx;
+	struct engine_txmap *txmap;     /* tx sockets with send stamps */
+	unsigned since_errq;            /* loops since its error queue was read */
+};
+
+/* A target: 56 bytes, and 4 more in a plan's heap, while nothing is in
+ * flight (the probes' state is in the in-flight ring). */
+struct engine_target {
+	uint8_t addr[16];       /* IPv6, or IPv4 mapped */
+	int64_t due;            /* the plan's next time for it, ns */
+	int64_t tat;            /* its token bucket: theoretical arrival time
+	                           of the next probe (GCRA, sched.h) */
+	uint64_t sent;          /* probes sent (the engine counts them, failed
+	                           sends included) */
+	uint32_t answered;      /* distinct replies and errors (a count is at
+	                           most 2^32 - 1: the ping plan says so) */
+	uint32_t acked;         /* the newest answered probe number */
+	uint32_t heap;          /* its place in the plan's heap */
+	uint16_t flags;         /* ENGINE_T_* */
+	uint8_t sock;
+	uint8_t family;
+};
+
+enum {
+	ENGINE_T_REPLIED = 1 << 0,      /* a reply came */
+	ENGINE_T_ERRORED = 1 << 1,      /* an error came */
+	ENGINE_T_EXITING = 1 << 2,      /* all sent: due is its end */
+	ENGINE_T_DONE = 1 << 3,         /* no more probes, no more waiting */
+	ENGINE_T_LAST_REPLIED = 1 << 4, /* its newest probe has its reply */
+};
+
+_Static_assert(sizeof(struct engine_target) <= 56,
+	       "a target is 56 bytes (60 with its place in a heap)");
+
+struct engine {
+	uint8_t tag_key[16];
+	struct engine_sock *socks;
+	unsigned nsocks;
+	struct event_sink *sinks;
+	unsigned nsinks;
+	struct engine_watch *watch;
+	unsigned nwatch;
+	struct engine_target *targets;
+	uint32_t ntargets, cap_targets;
+	uint32_t scope_id;      /* link-local IPv6 targets' interface */
+
+	struct inflight ring;
+	uint32_t next_pn;       /* the engine's count when the plan picks none */
+	uint32_t newest_pn;     /* the latest pn sent: 16-bit keys unwrap
+	                           around it */
+
+	double rate_pps;        /* the global token bucket (GCRA) */
+	int64_t rate_iv;        /* ns per token */
+	int64_t rate_tat;
+	uint32_t burst;
+
+	struct sock_rx *rx;     /* receive batch */
+	unsigned rx_batch;
+	uint8_t *txbuf;         /* the probe being built */
+
+	/* A send that failed, waiting for the error queue to say why. */
+	bool send_failed;
+	uint32_t send_failed_pn;
+
+	struct sockaddr_storage ev_to;  /* the address events point to */
+
+	const struct engine_plan *plan;
+	void *plan_ctx;
+	bool stopping;
+};
+
+/* Hand an event to every sink. */
 void engine_emit(struct engine *e, const struct event *ev);
-void engine_event_init(struct event *ev, enum event_type type,
-		       const struct engine *e, unsigned ti);
-bool engine_bit_get(const uint8_t *map, uint16_t i);
-void engine_bit_set(uint8_t *map, uint16_t i, bool v);
-void engine_local_error(struct engine *e, unsigned ti, uint16_t seq, int err,
-			uint32_t info, uint8_t origin);
+/* An event about target ti (type, target, family, address, nsent). */
+void engine_event_target(struct engine *e, struct event *ev, uint32_t ti);
+void engine_event_init(struct engine *e, struct event *ev,
+		       enum event_type type, uint32_t ti);
+/* The target's address as a sockaddr (in a buffer of the engine's,
+ * valid until the next call). */
+const struct sockaddr *engine_target_sa(struct engine *e, uint32_t ti,
+					socklen_t *len);
 
-/* How many data bytes the tag takes (0..8, less with a tiny -s). */
-size_t engine_tag_len(const struct engine *e);
-/* Is seq one of the last 65536 probes sent to t? */
-bool engine_was_sent(const struct engine_target *t, uint16_t seq);
-/* Does the reply carry the tag of the probe remembered under its seq? */
-bool engine_authentic(const struct engine *e, const struct engine_target *t,
-		      const struct engine_slot *slot, const struct wire_icmp *m);
-/* engine_sched.c: the schedule.
- * Probes out and not yet answered, counted as iputils counts them. */
-uint64_t engine_in_flight(const struct engine_target *t);
-/* The newest answered sequence, in 16-bit sequence space. */
-void engine_acknowledge(struct engine_target *t, uint16_t seq);
-/* How long until a probe is due (<= 0: now, to target *ti, whose token is
- * then taken). */
-int64_t engine_next_send(struct engine *e, unsigned *ti, int64_t now);
-/* Has the target all the answers it needs?  Have all? */
-bool engine_target_done(const struct engine *e, const struct engine_target *t);
-bool engine_done(const struct engine *e);
-/* After target ti's last probe: when to stop waiting for its answers. */
-void engine_schedule_exit(struct engine *e, unsigned ti, int64_t now);
-/* How long until every unfinished target has waited enough: <= 0 the run
- * is over, INT64_MAX while one still probes (or waits for ever). */
-int64_t engine_exit_in(const struct engine *e, int64_t now);
+/* loop.c: send the probe req describes on the target's socket; fills
+ * and returns its in-flight record, or NULL (*err: -errno) when the send
+ * failed (the plan is told through plan->sent either way). */
+struct probe_rec *engine_send(struct engine *e, struct probe_req *req,
+			      int *err);
 
-/* Read the error queue (send stamps, errors); then, engine_drain, the
- * datagrams.  engine_drain returns how many were read or -errno when the
- * socket itself is broken. */
-void engine_drain_errqueue(struct engine *e, struct sock *s);
-int engine_drain(struct engine *e, struct sock *s);
+/* rx.c: read socket i dry (error queue, then data).  Returns how many
+ * datagrams came, or -errno when the socket itself is broken. */
+int engine_drain(struct engine *e, unsigned i);
+/* The error queue of socket i alone. */
+int engine_drain_errqueue(struct engine *e, unsigned i);
+
+/* RTT of the probe rec answered by rx: the kernel's stamps when they agree
+ * with the monotonic clock, else ours. */
+int64_t engine_rtt(const struct probe_rec *rec, const struct sock_rx *rx);
 
 #endif

@@ -12,10 +12,10 @@
 
 #include "engine.h"
 #include "os_probe_int.h"
+#include "ping_plan.h"
+#include "../wire/timeconv.h"
 #include "../wire/wire.h"
 
-#define NSEC 1000000000LL
-#define MSEC 1000000LL
 #define FIRST_TRIES 3
 #define FIRST_WAIT (1 * NSEC)
 
@@ -163,36 +163,19 @@ void engine_os_close(struct engine_os *p)
 
 /* ------------------------------------------------------------ one step */
 
-/* The engine's send hook: the probe as the step wants it. */
-static int os_send(void *ctx, struct sock *s, const void *buf, size_t len,
-		   const struct sockaddr *to, socklen_t tolen, uint32_t *txkey)
+/* The echo kind tells each probe's IP ID (hdrincl): remembered, to tell a
+ * stack that copies it from one that counts. */
+static void on_ip_id(void *ctx, uint16_t icmp_id, uint16_t seq, uint16_t ip_id)
 {
 	struct engine_os *p = ctx;
-	uint8_t msg[WIRE_ICMP_HDR_LEN + ENGINE_OS_DATALEN];
-	struct sock_shape sh = p->shape;
 
-	if (len > sizeof(msg))
-		return -EMSGSIZE;
-	memcpy(msg, buf, len);
-	if (p->code)
-		wire_icmp_set_code(s->family, msg, len, p->code);
-	if (sh.hdrincl) {
-		/* A random, non-zero ID: a stack that copies it cannot be
-		 * mistaken for one that counts, or sends 0. */
-		do {
-			if (getrandom(&sh.ip_id, sizeof(sh.ip_id), 0) != sizeof(sh.ip_id))
-				sh.ip_id = (uint16_t)(now_ns() >> 10);
-		} while (sh.ip_id == 0);
-		if (p->nsent < ENGINE_OS_MAX_SENT) {
-			struct engine_os_sent *q = &p->sent[p->nsent++];
+	if (p->nsent < ENGINE_OS_MAX_SENT) {
+		struct engine_os_sent *q = &p->sent[p->nsent++];
 
-			q->icmp_id = (uint16_t)(msg[4] << 8 | msg[5]);
-			q->seq = (uint16_t)(msg[6] << 8 | msg[7]);
-			q->ip_id = sh.ip_id;
-		}
+		q->icmp_id = icmp_id;
+		q->seq = seq;
+		q->ip_id = ip_id;
 	}
-	p->probes++;
-	return sock_send_shaped(s, msg, len, to, tolen, &sh, txkey);
 }
 
 static bool sent_ip_id(const struct engine_os *p, int icmp_id, uint16_t seq,
@@ -230,7 +213,7 @@ static void on_reply(struct engine_os *p, const struct event *ev)
 		else
 			p->df_clear++;
 		if (ev->ident >= 0 && p->nids < ENGINE_OS_MAX_SENT &&
-		    sent_ip_id(p, ev->ident, ev->seq, &id)) {
+		    sent_ip_id(p, ev->ident, (uint16_t)ev->pn, &id)) {
 			p->ids_sent[p->nids] = id;
 			p->ids_got[p->nids++] = ev->ip_id;
 		}
@@ -244,14 +227,37 @@ static void on_reply(struct engine_os *p, const struct event *ev)
 	}
 }
 
+/* The signal probes' answers (a run with them beside the echoes). */
+static void signal_event(struct engine_os *p, const struct event *ev)
+{
+	if (ev->type == EV_SENT) {
+		p->probes++;
+	} else if (ev->type == EV_REPLY && ev->target == p->ts_target &&
+		   !ev->bad_cksum) {
+		p->sig_ts = 1;
+		p->answered++;
+	} else if (ev->type == EV_ERROR && ev->target == p->quote_target &&
+		   ev->quote_l4 >= 0 && p->sig_quoted < 0) {
+		p->sig_quoted = ev->quote_l4;
+		p->answered++;
+	}
+}
+
 static void os_sink(void *ctx, const struct event *ev)
 {
 	struct engine_os *p = ctx;
 	struct engine_os_step *st = &p->step;
 
+	if (ev->target != 0 && ev->type != EV_END && ev->type != EV_START) {
+		signal_event(p, ev);
+		return;
+	}
 	switch (ev->type) {
+	case EV_SENT:
+		p->probes++;
+		return;
 	case EV_REPLY:
-		if (!ev->dup && !ev->bad_cksum && !ev->other_addr)
+		if (!ev->dup && !ev->bad_cksum && !ev->bad_tag && !ev->other_addr)
 			on_reply(p, ev);
 		return;
 	case EV_ERROR:
@@ -278,52 +284,113 @@ static void os_sink(void *ctx, const struct event *ev)
 	}
 }
 
-int engine_os_step(struct engine_os *p, int ttl, unsigned count, uint8_t code,
-		   int64_t wait_ns)
+/* The signal probes' targets beside the echo requests' (target 0): a
+ * timestamp request, and a UDP datagram to a closed port. */
+static int add_signals(struct engine_os *p, struct engine *e, uint64_t *counts)
+{
+	int64_t rc;
+	int si;
+
+	p->ts_target = p->quote_target = UINT32_MAX;
+	if (p->ts.fd >= 0) {
+		p->ts_cfg.id = (uint16_t)(p->id_base + ENGINE_OS_MAX_STEPS - 1);
+		si = engine_add_sock(e, &p->ts, ENGINE_SOCK_TX, &probe_tstamp,
+				     &p->ts_cfg);
+		rc = si < 0 ? si : engine_add_target(e, (struct sockaddr *)&p->dst,
+						     p->dstlen, (unsigned)si);
+		if (rc < 0)
+			return (int)rc;
+		p->ts_target = (uint32_t)rc;
+		counts[rc] = 1;
+		p->sig_ts = 0;
+	}
+	if (p->udp.fd >= 0 && p->unreach.fd >= 0) {
+		p->quote_cfg.sport = p->udp_sport;
+		p->quote_cfg.dport = ENGINE_OS_QUOTE_PORT;
+		p->quote_cfg.datalen = ENGINE_OS_QUOTE_DATALEN;
+		si = engine_add_sock(e, &p->udp, ENGINE_SOCK_TX, &probe_quote,
+				     &p->quote_cfg);
+		rc = si < 0 ? si : engine_add_sock(e, &p->unreach, ENGINE_SOCK_RX_ICMP,
+						   &probe_quote, &p->quote_cfg);
+		if (rc >= 0)
+			rc = engine_add_target(e, (struct sockaddr *)&p->dst,
+					       p->dstlen, (unsigned)si);
+		if (rc < 0)
+			return (int)rc;
+		p->quote_target = (uint32_t)rc;
+		counts[rc] = 1;
+	}
+	return 0;
+}
+
+int engine_os_run(struct engine_os *p, int ttl, unsigned count, uint8_t code,
+		  int64_t wait_ns, bool signals)
 {
 	struct engine_signals sig = { p->cfg.stop, &p->status };
+	uint64_t counts[3] = { count, 0, 0 };
+	struct ping_plan_cfg pc;
+	struct probe_echo_cfg echo;
 	struct engine_cfg ec;
-	struct engine e;
+	struct engine *e;
 	struct sock *s;
-	uint16_t id = 0;
-	int rc;
+	int64_t rc;
 
 	memset(&p->step, 0, sizeof(p->step));
+	memset(&echo, 0, sizeof(echo));
 	if (p->raw) {
 		s = &p->pool[0];
-		id = (uint16_t)(p->id_base + p->steps % ENGINE_OS_MAX_STEPS);
+		echo.id = (uint16_t)(p->id_base + p->steps % ENGINE_OS_MAX_STEPS);
 	} else {
 		s = &p->pool[p->cur];
 	}
 	p->steps++;
+	echo.id_fixed = true;
+	echo.raw = p->raw;
+	echo.datalen = ENGINE_OS_DATALEN;
+	echo.fill = PROBE_FILL_PING;
+	echo.code = code;
+	echo.shape = true;
+	echo.tos = ENGINE_OS_TOS;
+	echo.hdrincl = p->hdrincl;
+	echo.on_ip_id = on_ip_id;
+	echo.on_ip_id_ctx = p;
 	memset(&ec, 0, sizeof(ec));
-	ec.datalen = ENGINE_OS_DATALEN;
-	ec.count = count;
-	ec.preload = count;
-	ec.interval_ns = MSEC;
-	ec.linger_ns = wait_ns > MSEC ? wait_ns : MSEC;
 	memcpy(ec.tag_key, p->tag_key, sizeof(ec.tag_key));
-	ec.send = os_send;
-	ec.send_ctx = p;
-	p->shape.hdrincl = p->hdrincl;
-	p->shape.ttl = ttl;
-	p->shape.tos = ENGINE_OS_TOS;
-	p->shape.df = true;
-	p->code = code;
-	engine_init(&e, &ec);
-	if (engine_add_target(&e, (struct sockaddr *)&p->dst, p->dstlen, s, id) < 0) {
-		engine_free(&e);
+	e = engine_new(&ec);
+	if (!e)
 		return -ENOMEM;
+	rc = engine_add_sock(e, s, ENGINE_SOCK_TX, &probe_echo, &echo);
+	if (rc >= 0)
+		rc = engine_add_target(e, (struct sockaddr *)&p->dst, p->dstlen,
+				       (unsigned)rc);
+	if (rc >= 0 && signals)
+		rc = add_signals(p, e, counts);
+	if (rc >= 0)
+		rc = engine_add_sink(e, (struct event_sink){ os_sink, p });
+	if (rc < 0) {
+		engine_free(e);
+		return (int)rc;
 	}
-	engine_add_sink(&e, (struct event_sink){ os_sink, p });
-	rc = engine_run(&e, &sig);
-	engine_free(&e);
+	memset(&pc, 0, sizeof(pc));
+	pc.counts = counts;
+	pc.preload = count;
+	pc.interval_ns = MSEC;
+	pc.linger_ns = wait_ns > MSEC ? wait_ns : MSEC;
+	pc.ttl = ttl;
+	rc = engine_run_ping(e, &pc, &sig);
+	engine_free(e);
 	/* A datagram socket whose probe went unanswered may still get its
 	 * answer: the next step takes a fresh one. */
 	if (!p->raw && p->step.replies + p->step.exceeded + p->step.other_err == 0 &&
 	    p->cur + 1 < p->npool)
 		p->cur++;
-	return rc;
+	return (int)rc;
+}
+
+int engine_os_step(struct engine_os *p, int ttl, unsigned count, uint8_t code,
+		   int64_t wait_ns)
+{
+	return engine_os_run(p, ttl, count, code, wait_ns, false);
 }
 
 /* How long to wait for an answer once an RTT is known: at most 1 s. */

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "event.h"
+#include "probe.h"
 #include "../sock/sock.h"
 
 #define ENGINE_OS_MAX_STEPS 32          /* engine runs in one measurement */
@@ -78,10 +79,6 @@ struct engine_os {
 	unsigned steps;
 	uint8_t tag_key[16];
 
-	/* The shape of the current step's probes. */
-	struct sock_shape shape;
-	uint8_t code;
-
 	struct engine_os_step step;     /* the latest step */
 	struct engine_os_sent sent[ENGINE_OS_MAX_SENT];
 	unsigned nsent;
@@ -94,6 +91,12 @@ struct engine_os {
 	unsigned nids;
 	unsigned df_set, df_clear;      /* IPv4 replies with DF set, clear */
 	int tos_got;                    /* -1: none */
+	/* The signal probes' kinds and what they saw. */
+	struct probe_tstamp_cfg ts_cfg;
+	struct probe_quote_cfg quote_cfg;
+	uint32_t ts_target, quote_target;
+	int sig_ts;                     /* 1: a timestamp reply came */
+	int sig_quoted;                 /* bytes quoted, -1: none came */
 	bool collect_code;
 	int code_got;
 	bool code_mixed;

@@ -1,65 +1,41 @@
-/* The traceroute engine: schedule, send, match, settle in hop order.
+/* The trace plan: hops x queries, a window of probes in flight, settled in
+ * hop order, in rounds.
  *
- * Matching.  Every probe has a key, and an answer is matched to a probe
- * only through what it quotes or echoes of that key, never by arrival
- * order:
- *   ICMP  the sequence number (the identifier is the run's);
- *   UDP   the UDP checksum, made equal to the key by two payload bytes
- *         (raw ICMP socket: the quote's checksum; error queue: the key is
- *         also in payload bytes 2..3); with less than 4 payload bytes,
- *         classic traceroute's destination port per probe instead;
- *   TCP   the sequence number (the SYN-ACK / RST acknowledges key + 1).
+ * Matching.  Every probe's number is its key (key_base + its place in the
+ * hop grid), which the kind puts on the wire (probe_echo.c, probe_udp.c,
+ * probe_tcp.c): an answer is matched to a probe only through what it
+ * quotes or echoes of that key, never by arrival order.
  *
  * Paris traceroute.  A load balancer that spreads flows over paths hashes
  * the addresses, the protocol, the ports (UDP, TCP), the ICMP type, code,
- * identifier and often the ICMP checksum (the first 4 bytes after the IP
- * header).  Within a run every probe keeps all of those constant, so
- * every probe of every hop follows one path and the hops printed are a
- * real path, not a mix of several:
- *   ICMP  identifier constant; the sequence varies, and two payload bytes
- *         carry its one's complement, so the checksum never changes;
- *   UDP   both ports constant; the checksum varies (it is the key), as
- *         the original Paris traceroute does;
- *   TCP   both ports constant; the sequence number varies.
- * See docs/traceroute.md.
+ * identifier and often the ICMP checksum.  Within a run every probe keeps
+ * all of those constant, so every probe of every hop follows one path and
+ * the hops printed are a real path, not a mix of several (the kinds say
+ * how).  See docs/traceroute.md.
  *
  * Waiting.  traceroute 2.x's -w MAX,HERE,NEAR: a probe is given up after
  * MAX seconds, or HERE times the RTT of an answered probe of the same
- * hop, or NEAR times that of an answered probe further on.  On top of
- * that, adaptive: with no such answer but RTTs known from earlier hops, a
- * silent hop is waited for NEAR times the longest RTT seen so far (at
- * least TRACE_ADAPT_FLOOR), not MAX: a trace whose tail is silent ends in
- * a fraction of a second per window of probes instead of MAX seconds. */
+ * hop, or NEAR times that of an answered probe further on.  Only the
+ * oldest unsettled probe is ever given up; the rest wait their turn. */
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <netinet/in.h>
 
+#include "engine_int.h"
 #include "trace_int.h"
+#include "../wire/addr.h"
+#include "../wire/wire.h"
 
 /* traceroute adds 1 ms to an RTT before multiplying it, because its
  * times have millisecond-scale error; ours are kernel stamps, so a much
- * smaller pad is enough, and silent hops cost NEAR x RTT, not 10 ms. */
+ * smaller pad is enough. */
 #define WAIT_PREC (50 * USEC)
-#ifndef USEC
-#define USEC 1000LL
-#endif
-#define TRACE_ADAPT_FLOOR (100 * MSEC)
 
 #define UDP_DEF_PORT 33434
 #define TCP_DEF_PORT 80
 #define TCP_OPTS_LEN 20
-#define TCP_WINDOW 5840
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NSEC + ts.tv_nsec;
-}
 
 /* ------------------------------------------------------------- setup */
 
@@ -68,289 +44,187 @@ size_t trace_packet_len(const struct trace *t)
 	return t->ip_len + t->l4_len + t->data_len;
 }
 
-bool trace_shrink(struct trace *t, uint32_t mtu)
+static void set_data_len(struct trace *t, size_t len)
+{
+	t->data_len = len;
+	t->shape.data_len = len;
+	t->echo.datalen = len;
+	t->path.data_len = len;
+	t->shape.packet_len = trace_packet_len(t);
+}
+
+/* --mtu: shrink the probes to mtu (whole datagram).  False when that is
+ * not a shrink that can be done (not --mtu, TCP, not smaller than the
+ * probes are, or too small for the headers and a Paris key). */
+static bool shrink(struct trace *t, uint32_t mtu)
 {
 	size_t hdr = t->ip_len + t->l4_len;
 
-	/* At least the 4 payload bytes a Paris UDP key needs. */
 	if (!t->cfg.mtu_disc || t->cfg.method == PROBE_TCP ||
 	    mtu < hdr + 4 || mtu >= trace_packet_len(t))
 		return false;
-	t->data_len = mtu - hdr;
+	set_data_len(t, mtu - hdr);
 	return true;
 }
 
-int trace_init(struct trace *t, const struct trace_cfg *cfg,
-	       struct probe_socks *socks, const struct sockaddr *dst,
-	       socklen_t dstlen)
+/* Keys for this round, each probe's answer fields cleared. */
+static void arm(struct trace *t, uint32_t base)
 {
-	size_t hdr;
+	t->key_base = base;
+	for (unsigned i = 0; i < t->nprobes; i++) {
+		struct trace_probe *p = &t->probes[i];
 
-	memset(t, 0, sizeof(*t));
-	t->cfg = *cfg;
-	t->socks = socks;
-	t->family = dst->sa_family;
+		memset(p, 0, sizeof(*p));
+		p->ttl = i / t->cfg.nqueries + 1;
+		p->query = i % t->cfg.nqueries;
+		p->key = base + i;
+		if (t->cfg.method != PROBE_TCP)
+			p->key &= 0xffff;
+		p->recv_ttl = -1;
+		p->reply_len = -1;
+	}
+	t->last_send = 0;
+}
+
+/* The next round's keys move on, so that a late answer to the last round
+ * never settles a probe of this one. */
+static void rearm(struct trace *t)
+{
+	uint32_t base = t->key_base + t->nprobes;
+
+	/* Keys of UDP and ICMP are 16 bits, and a Paris UDP key is a
+	 * checksum (1 .. 0xfffe): start over rather than wrap. */
+	if (t->cfg.method != PROBE_TCP && base + t->nprobes > 0xfffe)
+		base = 1;
+	if (t->cfg.method == PROBE_UDP && !t->paris)
+		base = t->dport;        /* classic: the ports again */
+	arm(t, base);
+}
+
+static const char *method_name(enum probe_method m)
+{
+	return m == PROBE_TCP ? "tcp" : m == PROBE_ICMP ? "icmp" : "udp";
+}
+
+int trace_new(struct trace **tp, const struct trace_cfg *cfg,
+	      const struct sockaddr *dst, socklen_t dstlen)
+{
+	struct trace *t;
+	size_t hdr, data = 0;
+	uint32_t base = 0;
+
+	*tp = NULL;
 	if (dstlen > sizeof(t->dst) || cfg->max_ttl < 1 ||
 	    cfg->max_ttl > TRACE_MAX_HOPS || cfg->first_ttl < 1 ||
 	    cfg->first_ttl > cfg->max_ttl || cfg->nqueries < 1 ||
 	    cfg->nqueries > TRACE_MAX_QUERIES)
 		return -EINVAL;
-	memcpy(&t->dst, dst, dstlen);
-	t->dstlen = dstlen;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->cfg = *cfg;
 	if (t->cfg.sim < 1)
 		t->cfg.sim = 1;
+	if (t->cfg.rounds < 1)
+		t->cfg.rounds = 1;
+	memcpy(&t->dst, dst, dstlen);
+	t->dstlen = dstlen;
+	t->family = dst->sa_family;
 	t->ip_len = t->family == AF_INET6 ? WIRE_IP6_HDR_LEN : WIRE_IP4_MIN_HDR;
 	t->nprobes = cfg->max_ttl * cfg->nqueries;
-
-	switch (cfg->method) {
-	case PROBE_UDP:
-		t->l4_len = WIRE_UDP_HDR_LEN;
-		break;
-	case PROBE_ICMP:
-		t->l4_len = WIRE_ICMP_HDR_LEN;
-		break;
-	case PROBE_TCP:
-		t->l4_len = WIRE_TCP_HDR_LEN + TCP_OPTS_LEN;
-		break;
-	}
+	t->l4_len = cfg->method == PROBE_UDP ? WIRE_UDP_HDR_LEN :
+		    cfg->method == PROBE_ICMP ? WIRE_ICMP_HDR_LEN :
+		    WIRE_TCP_HDR_LEN + TCP_OPTS_LEN;
 	hdr = t->ip_len + t->l4_len;
 	if (cfg->method != PROBE_TCP && cfg->packet_len > hdr)
-		t->data_len = cfg->packet_len - hdr;
-	if (t->data_len > 65000)
+		data = cfg->packet_len - hdr;
+	if (data > 65000) {
+		free(t);
 		return -EMSGSIZE;
+	}
+	t->data_len = data;
 
 	switch (cfg->method) {
 	case PROBE_UDP:
+		t->kind = &probe_udp;
 		t->dport = cfg->port >= 0 ? (uint16_t)cfg->port : UDP_DEF_PORT;
-		t->paris = t->data_len >= 4;
-		if (t->paris)   /* a checksum: 1 .. 0xfffe */
-			t->key_base = 1 + cfg->seed % (0xfffeu - t->nprobes);
-		else
-			t->key_base = t->dport;
+		t->paris = data >= 4;
+		/* A Paris key is a checksum: 1 .. 0xfffe. */
+		base = t->paris ? 1 + cfg->seed % (0xfffeu - t->nprobes) : t->dport;
 		break;
 	case PROBE_ICMP:
-		t->paris = t->data_len >= 2;
-		t->key_base = cfg->port >= 0 ? (uint16_t)cfg->port : 1;
+		t->kind = &probe_echo;
+		t->paris = data >= 2;
+		base = cfg->port >= 0 ? (uint16_t)cfg->port : 1;
 		break;
 	case PROBE_TCP:
+		t->kind = &probe_tcp;
 		t->dport = cfg->port >= 0 ? (uint16_t)cfg->port : TCP_DEF_PORT;
 		t->paris = true;
-		t->key_base = cfg->seed;
+		base = cfg->seed;
 		break;
 	}
+	t->echo.id = cfg->icmp_id;
+	t->echo.id_fixed = cfg->icmp_id != 0;
+	t->echo.fill = PROBE_FILL_TRACE;
+	t->path.dport = t->dport;
+	t->path.paris = t->paris;
 
 	t->probes = calloc(t->nprobes, sizeof(*t->probes));
-	t->txbuf = malloc(t->l4_len + t->data_len);
-	t->rx = malloc(RX_BATCH * sizeof(*t->rx));
-	if (!t->probes || !t->txbuf || !t->rx) {
-		trace_free(t);
+	if (!t->probes) {
+		free(t);
 		return -ENOMEM;
 	}
-	for (unsigned i = 0; i < t->nprobes; i++) {
-		struct trace_probe *p = &t->probes[i];
-
-		p->ttl = i / cfg->nqueries + 1;
-		p->query = i % cfg->nqueries;
-		p->key = t->key_base + i;
-		if (cfg->method != PROBE_TCP)
-			p->key &= 0xffff;
-		p->recv_ttl = -1;
-		p->reply_len = -1;
-	}
+	t->shape.method = method_name(cfg->method);
+	t->shape.proto = cfg->method == PROBE_UDP ? IPPROTO_UDP :
+			 cfg->method == PROBE_TCP ? IPPROTO_TCP :
+			 t->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	t->shape.first_ttl = cfg->first_ttl;
+	t->shape.max_ttl = cfg->max_ttl;
+	t->shape.nqueries = cfg->nqueries;
+	t->shape.dport = t->dport;
+	t->shape.paris = t->paris;
+	t->shape.dst = (const struct sockaddr *)&t->dst;
+	t->shape.dstlen = t->dstlen;
+	set_data_len(t, data);
+	arm(t, base);
+	*tp = t;
 	return 0;
 }
 
 void trace_free(struct trace *t)
 {
+	if (!t)
+		return;
+	probe_sock_close(&t->socks);
 	free(t->probes);
-	free(t->txbuf);
-	free(t->rx);
-	t->probes = NULL;
-	t->txbuf = NULL;
-	t->rx = NULL;
+	free(t);
 }
 
-int trace_add_sink(struct trace *t, struct trace_sink sink)
+int trace_open(struct trace *t, struct engine *e, const struct probe_sock_opts *o,
+	       struct probe_open_err *err)
 {
-	if (t->nsinks >= TRACE_MAX_SINKS)
-		return -ENOSPC;
-	t->sinks[t->nsinks++] = sink;
+	struct probe_open po = { .family = t->family, .path = o };
+	void *kctx = t->cfg.method == PROBE_ICMP ? (void *)&t->echo : (void *)&t->path;
+	int si;
+	int64_t ti;
+
+	si = engine_open(e, t->kind, kctx, &po, &t->socks, err);
+	if (si < 0)
+		return si;
+	t->shape.src = (const struct sockaddr *)&t->socks.src;
+	t->shape.dgram = t->socks.tx.kind == SOCK_KIND_DGRAM;
+	ti = engine_add_target(e, (const struct sockaddr *)&t->dst, t->dstlen,
+			       (unsigned)si);
+	if (ti < 0) {
+		err->what = "engine";
+		err->err = (int)-ti;
+		return (int)ti;
+	}
 	return 0;
 }
 
-void trace_emit(struct trace *t, enum trace_ev_type type,
-		const struct trace_probe *p)
-{
-	struct trace_event ev = { type, t, p };
-
-	for (unsigned i = 0; i < t->nsinks; i++)
-		t->sinks[i].on_event(t->sinks[i].ctx, &ev);
-}
-
-/* -------------------------------------------------------------- send */
-
-/* traceroute's fill: byte i of the L4 datagram is 0x40 + i. */
-static void fill(uint8_t *p, size_t off, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		p[i] = (uint8_t)(0x40 + ((off + i) & 0x3f));
-}
-
-static int build_probe(struct trace *t, struct trace_probe *p, int64_t now)
-{
-	const struct probe_socks *ps = t->socks;
-	const void *src = sa_addr(&ps->src), *dst = sa_addr(&t->dst);
-	uint8_t *b = t->txbuf;
-	int n;
-
-	switch (t->cfg.method) {
-	case PROBE_UDP: {
-		uint8_t *pl = b + WIRE_UDP_HDR_LEN;
-		uint16_t dport = t->paris ? t->dport : (uint16_t)p->key;
-
-		fill(pl, WIRE_UDP_HDR_LEN, t->data_len);
-		if (t->paris) {
-			pl[0] = pl[1] = 0;
-			pl[2] = (uint8_t)(p->key >> 8);
-			pl[3] = (uint8_t)p->key;
-		}
-		n = wire_udp_build(t->family, src, dst, ps->sport, dport, pl,
-				   t->data_len, b, t->l4_len + t->data_len);
-		if (n < 0)
-			return n;
-		if (t->paris) {
-			uint16_t x = wire_csum_compensate(get16(b + 6),
-							  (uint16_t)p->key);
-
-			pl[0] = (uint8_t)(x >> 8);
-			pl[1] = (uint8_t)x;
-			b[6] = (uint8_t)(p->key >> 8);
-			b[7] = (uint8_t)p->key;
-		}
-		/* A raw socket sends the whole datagram, a datagram socket
-		 * the payload (the kernel writes the header, and the same
-		 * checksum, unless it leaves that to the device). */
-		t->txlen = ps->tx.kind == SOCK_KIND_RAW ? (size_t)n : t->data_len;
-		return 0;
-	}
-	case PROBE_ICMP: {
-		struct wire_echo e;
-		uint8_t *pl = b + WIRE_ICMP_HDR_LEN;
-
-		fill(pl, WIRE_ICMP_HDR_LEN, t->data_len);
-		if (t->paris) {
-			/* seq + ~seq is constant: so is the checksum. */
-			uint16_t c = (uint16_t)~p->key;
-
-			pl[0] = (uint8_t)(c >> 8);
-			pl[1] = (uint8_t)c;
-		}
-		e.family = t->family;
-		e.id = ps->tx.kind == SOCK_KIND_RAW ? t->cfg.icmp_id : 0;
-		e.seq = (uint16_t)p->key;
-		e.payload = pl;
-		e.payload_len = t->data_len;
-		n = wire_echo_build(&e, b, t->l4_len + t->data_len);
-		if (n < 0)
-			return n;
-		t->txlen = (size_t)n;
-		return 0;
-	}
-	case PROBE_TCP: {
-		/* traceroute's SYN: MSS, SACK permitted, timestamps, NOP,
-		 * window scale; 20 bytes of options. */
-		uint32_t tsval = (uint32_t)(now / MSEC);
-		uint8_t opts[TCP_OPTS_LEN] = {
-			2, 4, 0x05, 0xb4,       /* MSS 1460 */
-			4, 2,                   /* SACK permitted */
-			8, 10, (uint8_t)(tsval >> 24), (uint8_t)(tsval >> 16),
-			(uint8_t)(tsval >> 8), (uint8_t)tsval, 0, 0, 0, 0,
-			1,                      /* NOP */
-			3, 3, 2,                /* window scale 2 */
-		};
-		struct wire_tcp h;
-
-		memset(&h, 0, sizeof(h));
-		h.sport = ps->sport;
-		h.dport = t->dport;
-		h.seq = p->key;
-		h.flags = WIRE_TCP_SYN;
-		h.window = TCP_WINDOW;
-		h.opts = opts;
-		h.opts_len = sizeof(opts);
-		n = wire_tcp_build(t->family, src, dst, &h, b, t->l4_len);
-		if (n < 0)
-			return n;
-		t->txlen = (size_t)n;
-		return 0;
-	}
-	}
-	return -EINVAL;
-}
-
-static int send_probe(struct trace *t, unsigned idx, int64_t now)
-{
-	struct trace_probe *p = &t->probes[idx];
-	struct sockaddr_storage to = t->dst;
-	const uint8_t *buf = t->txbuf;
-	struct timespec wall;
-	int rc;
-
-again:
-	rc = build_probe(t, p, now);
-	if (rc < 0)
-		return rc;
-	if (t->socks->tx.kind == SOCK_KIND_DGRAM && t->cfg.method == PROBE_UDP) {
-		uint16_t port = t->paris ? t->dport : (uint16_t)p->key;
-
-		buf = t->txbuf + WIRE_UDP_HDR_LEN;
-		if (to.ss_family == AF_INET6)
-			((struct sockaddr_in6 *)&to)->sin6_port = htons(port);
-		else
-			((struct sockaddr_in *)&to)->sin_port = htons(port);
-	} else if (to.ss_family == AF_INET6) {
-		/* A raw IPv6 socket reads the port as a protocol number. */
-		((struct sockaddr_in6 *)&to)->sin6_port = 0;
-	}
-	clock_gettime(CLOCK_REALTIME, &wall);
-	p->sent_mono = now;
-	p->sent_wall = ts_ns(&wall);
-	rc = probe_sock_send(&t->socks->tx, buf, t->txlen,
-			     (struct sockaddr *)&to, t->dstlen, (int)p->ttl);
-	if (rc < 0 && t->socks->errqueue) {
-		/* An error that arrived for an earlier probe is also left
-		 * pending on the socket, and fails the next send once:
-		 * read the queue (which clears it) and try again. */
-		trace_drain_errqueue(t);
-		rc = probe_sock_send(&t->socks->tx, buf, t->txlen,
-				     (struct sockaddr *)&to, t->dstlen,
-				     (int)p->ttl);
-	}
-	if (rc == -EMSGSIZE && t->socks->mtu > 0 &&
-	    trace_shrink(t, (uint32_t)t->socks->mtu)) {
-		/* --mtu: down to our first link's MTU, and again. */
-		p->new_mtu = (uint32_t)t->socks->mtu;
-		now = now_ns();
-		goto again;
-	}
-	if (rc == -EMSGSIZE) {
-		/* -F and a probe bigger than the path takes: settled here, as
-		 * traceroute shows it ("*  0.1 ms !F-1500"), and final. */
-		p->sent = p->done = p->final = true;
-		p->answer = TRACE_ANS_LOCAL;
-		p->info = (uint32_t)t->socks->mtu;
-		p->rtt_ns = now_ns() - now;
-		t->last_send = now;
-		return 0;
-	}
-	if (rc < 0)
-		return rc;
-	p->sent = true;
-	t->last_send = now;
-	return 0;
-}
-
-/* -------------------------------------------------------------- loop */
+/* -------------------------------------------------------------- waits */
 
 static int64_t scaled(int64_t rtt, double factor, int64_t max)
 {
@@ -359,146 +233,376 @@ static int64_t scaled(int64_t rtt, double factor, int64_t max)
 	return v < (double)max ? (int64_t)v : max;
 }
 
+static bool answered(const struct trace_probe *p)
+{
+	return p->done && p->answer != EV_ANS_NONE && p->rtt_ns > 0;
+}
+
 int64_t trace_timeout(const struct trace *t, unsigned idx)
 {
 	const struct trace_cfg *c = &t->cfg;
 	unsigned q = c->nqueries, first = idx - idx % q;
 
 	if (c->here_factor > 0)
-		for (unsigned i = first; i < first + q && i < t->nprobes; i++) {
-			const struct trace_probe *p = &t->probes[i];
-
-			if (p->done && p->answer != TRACE_ANS_NONE && p->rtt_ns > 0)
-				return scaled(p->rtt_ns, c->here_factor,
+		for (unsigned i = first; i < first + q && i < t->nprobes; i++)
+			if (answered(&t->probes[i]))
+				return scaled(t->probes[i].rtt_ns, c->here_factor,
 					      c->wait_max_ns);
-		}
-	if (c->near_factor > 0) {
-		for (unsigned i = idx + 1; i < t->nprobes && t->probes[i].sent; i++) {
-			const struct trace_probe *p = &t->probes[i];
-
-			if (p->done && p->answer != TRACE_ANS_NONE && p->rtt_ns > 0)
-				return scaled(p->rtt_ns, c->near_factor,
+	/* NEAR: only from probes further on, as traceroute 2.x.  An earlier
+	 * hop's answer says nothing of this one: a host behind a router that
+	 * must first resolve it (Host Unreachable after ~2.3 s), or one whose
+	 * ICMP is rate-limited, answers late or not at all. */
+	if (c->near_factor > 0)
+		for (unsigned i = idx + 1; i < t->nprobes && t->probes[i].sent; i++)
+			if (answered(&t->probes[i]))
+				return scaled(t->probes[i].rtt_ns, c->near_factor,
 					      c->wait_max_ns);
-		}
-		/* Adaptive: nothing answered at this hop or beyond, but an
-		 * earlier hop did. */
-		if (t->max_rtt_ns > 0) {
-			int64_t v = scaled(t->max_rtt_ns, c->near_factor,
-					   c->wait_max_ns);
-
-			if (v < TRACE_ADAPT_FLOOR)
-				v = TRACE_ADAPT_FLOOR < c->wait_max_ns ?
-				    TRACE_ADAPT_FLOOR : c->wait_max_ns;
-			return v;
-		}
-	}
 	return c->wait_max_ns;
 }
 
-static int64_t min64(int64_t a, int64_t b)
+/* ------------------------------------------------------------- events */
+
+static void probe_event(struct trace *t, struct engine *e, const struct trace_probe *p)
 {
-	return a < b ? a : b;
+	struct event ev;
+
+	engine_event_init(e, &ev, EV_PROBE, 0);
+	trace_probe_event(p, &t->shape, &ev);
+	engine_emit(e, &ev);
 }
 
-int trace_run(struct trace *t, volatile sig_atomic_t *stop)
+void trace_probe_event(const struct trace_probe *p, const struct event_trace *shape,
+		       struct event *evp)
+{
+	struct event ev = *evp;
+
+	ev.type = EV_PROBE;
+	ev.family = shape->dst->sa_family;
+	ev.trace = shape;
+	ev.hop = p->ttl;
+	ev.query = p->query;
+	ev.answer = p->answer;
+	if (p->fromlen) {
+		ev.from = (const struct sockaddr *)&p->from;
+		ev.fromlen = p->fromlen;
+	}
+	ev.has_rtt = p->answer != EV_ANS_NONE;
+	ev.rtt_ns = p->rtt_ns;
+	ev.icmp_type = p->type;
+	ev.icmp_code = p->code;
+	ev.icmp_info = p->info;
+	ev.tcp_flags = p->tcp_flags;
+	ev.ttl = p->recv_ttl;
+	if (p->ext_len) {
+		ev.ext = p->ext;
+		ev.ext_len = p->ext_len;
+		ev.ext_rfc4884 = p->ext_rfc4884;
+	}
+	ev.reply_len = p->reply_len;
+	ev.new_mtu = p->new_mtu;
+	ev.final = p->final;
+	*evp = ev;
+}
+
+static void round_event(struct trace *t, struct engine *e, enum event_type type,
+			int64_t now)
+{
+	struct event ev;
+
+	if (type == EV_START) {
+		clock_gettime(CLOCK_REALTIME, &t->shape.wall_start);
+		t->shape.mono_start = now;
+		t->shape.error = 0;
+	} else {
+		clock_gettime(CLOCK_REALTIME, &t->shape.wall_end);
+		t->shape.mono_end = now;
+		t->shape.error = t->error;
+	}
+	t->shape.round = t->round;
+	engine_event_init(e, &ev, type, 0);
+	ev.trace = &t->shape;
+	ev.err = -t->error;
+	engine_emit(e, &ev);
+}
+
+/* --------------------------------------------------------------- plan */
+
+static void plan_start(void *ctx, struct engine *e, int64_t now)
+{
+	struct trace *t = ctx;
+
+	(void)e;
+	t->next_round_at = now;
+}
+
+/* The next probe to send: the first unsent one in the window of `sim`
+ * probes in flight.  True with req filled (req NULL: only whether there
+ * is one); false, with *wake set when -z holds it back. */
+static bool pick(struct trace *t, int64_t now, struct probe_req *req,
+		 int64_t *wake)
+{
+	unsigned num = 0;
+
+	for (unsigned n = t->start; n < t->end; n++) {
+		struct trace_probe *p = &t->probes[n];
+
+		if (p->done)
+			continue;
+		if (p->sent) {
+			if (++num >= t->cfg.sim)
+				return false;
+			continue;
+		}
+		if (t->cfg.sendwait_ns && t->last_send &&
+		    now - t->last_send < t->cfg.sendwait_ns) {
+			*wake = t->last_send + t->cfg.sendwait_ns;
+			return false;
+		}
+		if (req) {
+			req->target = 0;
+			req->tseq = n;
+			req->pn = p->key;
+			req->pn_set = true;
+			req->ttl = (int)p->ttl;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* Settle in hop order: the oldest probe is given up when its wait has run
+ * out, and every settled probe at the front goes to the sinks.  Returns
+ * when to look again (0: nothing in flight), or -1 when every probe of
+ * the round is settled. */
+static int64_t settle(struct trace *t, struct engine *e, int64_t now)
 {
 	const unsigned q = t->cfg.nqueries;
-	struct pollfd pfd[2];
-	unsigned nfd = 0;
-	int rc = 0;
 
-	t->start = (t->cfg.first_ttl - 1) * q;
-	t->end = t->nprobes;
-	pfd[nfd++] = (struct pollfd){ .fd = t->socks->tx.fd, .events = POLLIN };
-	if (t->socks->icmp.fd >= 0)
-		pfd[nfd++] = (struct pollfd){ .fd = t->socks->icmp.fd,
-					      .events = POLLIN };
-	clock_gettime(CLOCK_REALTIME, &t->wall_start);
-	t->mono_start = now_ns();
-	t->error = 0;
-	trace_emit(t, TRACE_EV_START, NULL);
+	for (unsigned n = t->start; n < t->end; n++) {
+		struct trace_probe *p = &t->probes[n];
 
-	while (t->start < t->end && !(stop && *stop)) {
-		int64_t now = now_ns(), next = 0, wait;
-		unsigned num = 0;
-		int got = 0;            /* answers read while sending */
-		struct timespec ts;
+		if (n == t->start && p->sent && !p->done) {
+			int64_t exp = p->sent_mono + trace_timeout(t, n);
 
-		for (unsigned n = t->start; n < t->end; n++) {
-			struct trace_probe *p = &t->probes[n];
-
-			/* Only the oldest unsettled probe is ever given up:
-			 * the rest wait their turn, as in traceroute 2.x. */
-			if (n == t->start && p->sent && !p->done) {
-				int64_t exp = p->sent_mono + trace_timeout(t, n);
-
-				if (exp > now)
-					next = exp;
-				else
-					p->done = true;         /* silence */
-			}
-			if (p->done) {
-				if (n == t->start) {
-					trace_emit(t, TRACE_EV_PROBE, p);
-					t->start++;
-				}
-				if (p->final)
-					t->end = (n / q + 1) * q;
-				continue;
-			}
-			if (!p->sent) {
-				if (t->cfg.sendwait_ns && t->last_send &&
-				    now - t->last_send < t->cfg.sendwait_ns) {
-					int64_t at = t->last_send + t->cfg.sendwait_ns;
-
-					next = next ? min64(next, at) : at;
-					break;
-				}
-				rc = send_probe(t, n, now);
-				if (rc < 0)
-					goto out;
-				/* A near peer may have answered already: read it
-				 * now, so that an answer from the destination
-				 * stops the probes beyond it from going out. */
-				rc = trace_drain(t);
-				if (rc < 0)
-					goto out;
-				got += rc;
-				rc = 0;
-			}
-			if (!next)
-				next = p->sent_mono + trace_timeout(t, n);
-			if (++num >= t->cfg.sim)
-				break;
+			if (exp > now)
+				return exp;
+			p->done = true;         /* silence */
 		}
-		if (t->start >= t->end)
-			break;
-		/* A near peer has often answered by the time send returns. */
-		rc = trace_drain(t);
-		if (rc < 0)
-			goto out;
-		if (rc > 0 || got > 0)
-			continue;       /* something settled: look again */
-		wait = next ? next - now_ns() : 0;
-		if (wait <= 0)
-			continue;
-		ts.tv_sec = wait / NSEC;
-		ts.tv_nsec = wait % NSEC;
-		for (unsigned i = 0; i < nfd; i++)
-			pfd[i].revents = 0;
-		if (ppoll(pfd, nfd, &ts, NULL) < 0 && errno != EINTR) {
-			rc = -errno;
-			goto out;
+		if (!p->done)
+			return p->sent ? p->sent_mono + trace_timeout(t, n) : 0;
+		if (n == t->start) {
+			probe_event(t, e, p);
+			t->start++;
 		}
-		rc = trace_drain(t);
-		if (rc < 0)
-			goto out;
-		rc = 0;
+		if (p->final && (n / q + 1) * q < t->end)
+			t->end = (n / q + 1) * q;
 	}
-out:
-	clock_gettime(CLOCK_REALTIME, &t->wall_end);
-	t->mono_end = now_ns();
-	t->error = rc < 0 ? rc : 0;
-	trace_emit(t, TRACE_EV_END, NULL);
-	return rc;
+	return t->start >= t->end ? -1 : 0;
+}
+
+static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
+			 struct probe_req *req)
+{
+	struct trace *t = ctx;
+
+	for (;;) {
+		int64_t wake = 0, at;
+		unsigned start;
+
+		if (t->error)
+			return PLAN_DONE;
+		if (!t->in_round) {
+			if (t->round >= t->cfg.rounds)
+				return PLAN_DONE;
+			if (now < t->next_round_at)
+				return t->next_round_at - now;
+			if (t->round > 0)
+				rearm(t);
+			t->start = (t->cfg.first_ttl - 1) * t->cfg.nqueries;
+			t->end = t->nprobes;
+			t->in_round = true;
+			round_event(t, e, EV_START, now);
+		}
+		/* Sends first: every probe the window allows goes out before a
+		 * line is printed (a line may wait for a name). */
+		if (pick(t, now, req, &wake))
+			return 0;
+		start = t->start;
+		at = settle(t, e, now);
+		if (at < 0) {           /* every probe settled */
+			round_event(t, e, EV_END, now);
+			t->in_round = false;
+			t->round++;
+			t->next_round_at = now + t->cfg.round_gap_ns;
+			continue;
+		}
+		if (t->start != start)
+			continue;       /* the window moved: more may go */
+		if (wake && (!at || wake < at))
+			at = wake;
+		if (at > now)
+			return at - now;
+		if (!at)
+			return NSEC;    /* nothing in flight, nothing to send */
+		/* a wait ran out: look again */
+	}
+}
+
+static void plan_sent(void *ctx, struct engine *e, const struct probe_req *req,
+		      struct probe_rec *rec, int err)
+{
+	struct trace *t = ctx;
+	struct trace_probe *p = &t->probes[req->tseq];
+
+	(void)rec;
+	if (!err) {
+		p->sent = true;
+		p->sent_mono = req->sent_mono;
+		t->last_send = req->sent_mono;
+		return;
+	}
+	if (err == -EMSGSIZE && t->socks.mtu > 0 && shrink(t, (uint32_t)t->socks.mtu)) {
+		/* --mtu: down to our first link's MTU, and again. */
+		p->new_mtu = (uint32_t)t->socks.mtu;
+		return;
+	}
+	if (err == -EMSGSIZE) {
+		/* -F and a probe bigger than the path takes: settled here, as
+		 * traceroute shows it ("*  0.1 ms !F-1500"), and final. */
+		p->sent = p->done = p->final = true;
+		p->answer = EV_ANS_LOCAL;
+		p->info = (uint32_t)t->socks.mtu;
+		p->rtt_ns = engine_now() - req->sent_mono;
+		t->last_send = req->sent_mono;
+		return;
+	}
+	(void)e;
+	t->error = err;
+}
+
+static bool is_final(const struct trace *t, const struct event *ev)
+{
+	if (ev->answer != EV_ANS_ICMP)
+		return true;
+	/* Time exceeded in transit is the one answer that is not the end. */
+	if (t->family == AF_INET6)
+		return !(ev->icmp_type == WIRE_ICMP6_TIMXCEED && ev->icmp_code == 0);
+	return !(ev->icmp_type == WIRE_ICMP4_TIMXCEED && ev->icmp_code == 0);
+}
+
+/* "Fragmentation needed" / "packet too big". */
+static bool is_too_big(const struct trace *t, const struct event *ev)
+{
+	if (ev->answer != EV_ANS_ICMP)
+		return false;
+	if (t->family == AF_INET6)
+		return ev->icmp_type == WIRE_ICMP6_PACKET_TOO_BIG;
+	return ev->icmp_type == WIRE_ICMP4_UNREACH && ev->icmp_code == 4;
+}
+
+static void plan_answer(void *ctx, struct engine *e, struct probe_rec *rec,
+			struct probe_answer *a)
+{
+	struct trace *t = ctx;
+	struct event *ev = &a->ev;
+	struct trace_probe *p;
+	uint32_t mtu;
+
+	/* Not ours, or not one we can credit: a trace says nothing of it. */
+	if (!rec || rec->tseq >= t->nprobes || ev->bad_tag || ev->bad_cksum)
+		return;
+	p = &t->probes[rec->tseq];
+	/* Late (given up already), a round before, or a duplicate: the first
+	 * answer stands. */
+	if (p->key != rec->pn || !p->sent || p->done)
+		return;
+	/* The MTU of "fragmentation needed" / "packet too big". */
+	mtu = t->family == AF_INET6 ? ev->icmp_info : (ev->icmp_info & 0xffff);
+	if (is_too_big(t, ev) && shrink(t, mtu)) {
+		/* --mtu: not an answer; the probe goes again, smaller. */
+		p->sent = false;
+		p->new_mtu = mtu;
+		return;
+	}
+	p->done = true;
+	p->answer = ev->answer;
+	if (ev->from && ev->fromlen <= sizeof(p->from)) {
+		memcpy(&p->from, ev->from, ev->fromlen);
+		p->fromlen = ev->fromlen;
+	}
+	p->rtt_ns = ev->rtt_ns;
+	p->type = ev->icmp_type;
+	p->code = ev->icmp_code;
+	p->info = ev->answer == EV_ANS_ICMP ? mtu : 0;
+	p->tcp_flags = ev->tcp_flags;
+	p->recv_ttl = ev->ttl;
+	p->final = is_final(t, ev);
+	/* The destination answered: nothing beyond this hop goes out. */
+	if (p->final) {
+		unsigned end = (rec->tseq / t->cfg.nqueries + 1) * t->cfg.nqueries;
+
+		if (end < t->end)
+			t->end = end;
+	}
+	if (t->cfg.extensions && ev->ext && ev->ext_len <= sizeof(p->ext)) {
+		memcpy(p->ext, ev->ext, ev->ext_len);
+		p->ext_len = ev->ext_len;
+		p->ext_rfc4884 = ev->ext_rfc4884;
+	}
+	p->reply_len = ev->reply_len;
+	/* As it came: for a sink that starts early (a name lookup). */
+	ev->trace = &t->shape;
+	ev->hop = p->ttl;
+	ev->query = p->query;
+	engine_emit(e, ev);
+}
+
+static void plan_local_error(void *ctx, struct engine *e, struct probe_rec *rec,
+			     int err, uint32_t info)
+{
+	/* A send's own error: plan_sent hears of the failure itself. */
+	(void)ctx;
+	(void)e;
+	(void)rec;
+	(void)err;
+	(void)info;
+}
+
+static void plan_end(void *ctx, struct engine *e, int err)
+{
+	struct trace *t = ctx;
+
+	if (err && !t->error)
+		t->error = err;
+	if (t->in_round) {
+		round_event(t, e, EV_END, engine_now());
+		t->in_round = false;
+	}
+}
+
+static const struct engine_plan trace_plan = {
+	.name = "trace",
+	/* An error that an earlier probe raised fails one send on a socket
+	 * with IP_RECVERR: read the queue (which clears it) and send again. */
+	.retry_send = true,
+	/* A near peer may have answered already: read it before the next
+	 * send, so that the destination's answer stops the probes beyond it. */
+	.read_after_send = true,
+	.start = plan_start,
+	.next = plan_next,
+	.sent = plan_sent,
+	.answer = plan_answer,
+	.local_error = plan_local_error,
+	.end = plan_end,
+};
+
+int trace_run(struct trace *t, struct engine *e, const struct engine_signals *sig)
+{
+	int rc;
+
+	t->round = 0;
+	t->in_round = false;
+	t->error = 0;
+	rc = engine_run(e, &trace_plan, t, sig);
+	return rc < 0 ? rc : t->error;
 }

@@ -1,74 +1,72 @@
-/* Inside the trace engine: what trace.c (schedule, send, waits) and
- * trace_rx.c (answers, matching) share.  Not a public interface. */
+/* Inside the trace plan: its state, for trace.c and its unit tests. */
 #ifndef ECHOLOT_TRACE_INT_H
 #define ECHOLOT_TRACE_INT_H
 
-#include <string.h>
-#include <time.h>
-#include <netinet/in.h>
-
+#include "event.h"
+#include "probe.h"
 #include "trace.h"
-#include "../wire/wire.h"
 
-#define NSEC 1000000000LL
-#define MSEC 1000000LL
-#define RX_BATCH 8
+struct trace_probe {
+	unsigned ttl;
+	unsigned query;         /* 0 .. nqueries-1 */
+	uint32_t key;           /* its number: what names it on the wire */
+	bool sent, done, final;
+	int64_t sent_mono;      /* ns, CLOCK_MONOTONIC */
 
-/* Hand an event to every sink. */
-void trace_emit(struct trace *t, enum trace_ev_type type,
-		const struct trace_probe *p);
+	enum event_answer answer;
+	struct sockaddr_storage from;   /* who answered */
+	socklen_t fromlen;
+	int64_t rtt_ns;
+	uint8_t type, code;     /* EV_ANS_ICMP */
+	uint32_t info;          /* MTU of "fragmentation needed" / too big,
+	                           or of the first link (EV_ANS_LOCAL) */
+	uint8_t tcp_flags;      /* EV_ANS_TCP */
+	int recv_ttl;           /* TTL / hop limit of the answer, -1 unknown */
+	size_t ext_len;         /* ICMP extension structure (-e), raw */
+	uint8_t ext[TRACE_EXT_MAX];
+	bool ext_rfc4884;
+	int reply_len;          /* the answer's ICMP message or TCP segment,
+	                           bytes; -1 unknown (error queue, none) */
+	uint32_t new_mtu;       /* --mtu: shrunk to this and sent again */
+};
 
-static inline int64_t ts_ns(const struct timespec *ts)
-{
-	return (int64_t)ts->tv_sec * NSEC + ts->tv_nsec;
-}
+struct trace {
+	struct trace_cfg cfg;
+	int family;
+	struct sockaddr_storage dst;
+	socklen_t dstlen;
+	struct probe_socks socks;
+	struct probe_echo_cfg echo;     /* the kind's configuration: -I */
+	struct probe_path_cfg path;     /* UDP, TCP */
+	const struct probe_kind *kind;
 
-static inline const void *sa_addr(const struct sockaddr_storage *ss)
-{
-	if (ss->ss_family == AF_INET6)
-		return &((const struct sockaddr_in6 *)ss)->sin6_addr;
-	return &((const struct sockaddr_in *)ss)->sin_addr;
-}
+	/* The wire layout, from cfg.packet_len. */
+	size_t ip_len;          /* IP header */
+	size_t l4_len;          /* UDP / ICMP / TCP header with options */
+	size_t data_len;        /* payload */
+	bool paris;             /* keys kept out of the flow's hashed fields */
+	uint16_t dport;
+	uint32_t key_base;      /* the key of probe 0 this round */
 
-static inline bool addr_is(const struct sockaddr_storage *a, int family,
-		    const void *b)
-{
-	if (a->ss_family != family)
-		return false;
-	return memcmp(sa_addr(a), b, family == AF_INET6 ? 16 : 4) == 0;
-}
+	struct trace_probe *probes;     /* max_ttl * nqueries, by hop */
+	unsigned nprobes;
+	unsigned start, end;    /* the next probe to settle; the end */
+	int64_t last_send;
 
-static inline uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
+	struct event_trace shape;       /* what the events say of the trace */
+	unsigned round;
+	bool in_round;          /* EV_START of this round is out */
+	int64_t next_round_at;
+	int error;
+};
 
-static inline uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
+/* The EV_PROBE event of a settled probe p of the trace shaped so (the
+ * fields of *ev that it does not set are kept). */
+void trace_probe_event(const struct trace_probe *p, const struct event_trace *shape,
+		       struct event *ev);
 
-/* Which probe does a key name?  -1: none of ours. */
-static inline int probe_of_key(const struct trace *t, uint32_t key)
-{
-	uint32_t d = key - t->key_base;
-
-	if (t->cfg.method != PROBE_TCP)
-		d &= 0xffff;
-	return d < t->nprobes ? (int)d : -1;
-}
-
-/* --mtu: shrink the probes to mtu (whole datagram).  False when that is
- * not a shrink that can be done (not --mtu, TCP, not smaller than the
- * probes are, or too small for the headers). */
-bool trace_shrink(struct trace *t, uint32_t mtu);
-
-/* Read every socket dry, settling the probes answered; returns how many
- * datagrams came, or -errno. */
-int trace_drain(struct trace *t);
-/* The sending socket's error queue alone (also clears a pending error
- * that would fail the next send). */
-int trace_drain_errqueue(struct trace *t);
+/* How long probe idx is waited for: traceroute 2.x's -w MAX,HERE,NEAR
+ * (trace.c).  Exposed for the unit tests. */
+int64_t trace_timeout(const struct trace *t, unsigned idx);
 
 #endif

@@ -92,7 +92,7 @@ static void on_reply(struct report_atlas *r, const struct event *ev)
 
 	/* A corrupted reply is no reply; one so late that its time is
 	 * gone has nothing to list. */
-	if (ev->bad_cksum || !ev->has_rtt)
+	if (ev->bad_cksum || ev->bad_tag || !ev->has_rtt)
 		return;
 	if (!ev->dup && r->first_ttl < 0)
 		r->first_ttl = ev->ttl;

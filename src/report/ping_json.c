@@ -96,7 +96,7 @@ static void on_reply(struct report_json *r, const struct event *ev)
 	else
 		json_null(w);
 	json_kv_bool(w, "dup", ev->dup);
-	json_kv_bool(w, "corrupted", ev->bad_cksum);
+	json_kv_bool(w, "corrupted", ev->bad_cksum || ev->bad_tag);
 	json_kv_bool(w, "truncated", ev->truncated);
 	kv_when(w, ev);
 	end(r);
@@ -242,6 +242,8 @@ void report_json_on_event(void *ctx, const struct event *ev)
 		break;
 	case EV_SENT:
 	case EV_FOREIGN:
+	case EV_TIMEOUT:
+	case EV_PROBE:
 		break;
 	}
 }

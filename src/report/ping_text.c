@@ -59,7 +59,12 @@ void report_ping_header(struct report_ping *r)
 			fprintf(c->out, "%02x", c->pattern[i]);
 		fprintf(c->out, "\n");
 	}
-	if (c->dst->sa_family == AF_INET6) {
+	if (c->tcp_port) {
+		/* --tcp: no iputils line to follow; the same shape. */
+		fprintf(c->out, "PING %s (%s) port %d: TCP SYN probes.\n",
+			c->dst->sa_family == AF_INET6 ? c->host : c->canon,
+			report_numeric(c->dst, a, sizeof(a)), c->tcp_port);
+	} else if (c->dst->sa_family == AF_INET6) {
 		/* iputils names an IPv6 target as typed, no space. */
 		fprintf(c->out, "PING %s(%s) ", c->host,
 			pretty(r, c->dst, c->dstlen));
@@ -226,6 +231,11 @@ static void print_ip_opts(struct report_ping *r, const struct event *ev)
 	}
 }
 
+static const char *seq_name(const struct report_ping_cfg *c)
+{
+	return c->tcp_port ? "tcp_seq" : "icmp_seq";
+}
+
 static void on_reply(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
@@ -238,14 +248,24 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 		return;
 	}
 	stamp(r, ev);
-	fprintf(c->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
-		pretty(r, ev->from, ev->fromlen), ev->seq);
+	if (ev->answer == EV_ANS_TCP) {
+		/* A SYN-ACK: the port is open; a RST: closed, but the host
+		 * answered. */
+		fprintf(c->out, "%zu bytes from %s: tcp_seq=%u port %d %s", ev->bytes,
+			pretty(r, ev->from, ev->fromlen), ev->seq, c->tcp_port,
+			ev->tcp_flags & WIRE_TCP_RST ? "closed" : "open");
+	} else {
+		fprintf(c->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
+			pretty(r, ev->from, ev->fromlen), ev->seq);
+	}
 	if (c->verbose && ev->ident >= 0)
 		fprintf(c->out, " ident=%d", ev->ident);
 	if (ev->ttl >= 0)
 		fprintf(c->out, " ttl=%d", ev->ttl);
 	if (ev->truncated) {
-		fprintf(c->out, " (truncated)\n");
+		/* A reply too short for our tag is no reply of ours. */
+		fprintf(c->out, ev->bad_tag ? " (truncated) (BAD TAG!)\n" :
+					      " (truncated)\n");
 		fflush(c->out);
 		return;
 	}
@@ -257,6 +277,9 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 		fprintf(c->out, " (DUP!)");
 	if (ev->bad_cksum)
 		fprintf(c->out, " (BAD CHECKSUM!)");
+	/* Our number, not our tag: forged, replayed or altered on the way. */
+	if (ev->bad_tag)
+		fprintf(c->out, " (BAD TAG!)");
 	if (ev->other_addr)
 		fprintf(c->out, " (DIFFERENT ADDRESS!)");
 	if (ev->wrong_byte >= 0) {
@@ -294,11 +317,11 @@ static void on_error(struct report_ping *r, const struct event *ev)
 	stamp(r, ev);
 	if (ev->from)
 		/* Advice (redirect, quench) has a colon after the address. */
-		fprintf(c->out, ev->notice ? "From %s: icmp_seq=%u %s\n" :
-					     "From %s icmp_seq=%u %s\n",
-			pretty(r, ev->from, ev->fromlen), ev->seq, text);
+		fprintf(c->out, ev->notice ? "From %s: %s=%u %s\n" :
+					     "From %s %s=%u %s\n",
+			pretty(r, ev->from, ev->fromlen), seq_name(c), ev->seq, text);
 	else
-		fprintf(c->out, "From icmp_seq=%u %s\n", ev->seq, text);
+		fprintf(c->out, "From %s=%u %s\n", seq_name(c), ev->seq, text);
 	fflush(c->out);
 }
 
@@ -377,13 +400,16 @@ void report_ping_on_event(void *ctx, const struct event *ev)
 	case EV_NOANSWER:
 		/* Shown even with -q and -f, as iputils does. */
 		stamp(r, ev);
-		fprintf(r->cfg.out, "no answer yet for icmp_seq=%u\n", ev->seq);
+		fprintf(r->cfg.out, "no answer yet for %s=%u\n", seq_name(&r->cfg),
+			ev->seq);
 		fflush(r->cfg.out);
 		break;
 	case EV_STATUS:
 		status_line(r);
 		break;
 	case EV_FOREIGN:
+	case EV_TIMEOUT:
+	case EV_PROBE:
 	case EV_END:
 		break;
 	}

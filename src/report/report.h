@@ -33,6 +33,7 @@ struct report_ping_cfg {
 	const struct sockaddr *src;     /* with -I: the source address */
 	const char *device;     /* with -I: the interface name */
 	size_t datalen;
+	int tcp_port;           /* --tcp: SYN probes to this port, 0: ICMP */
 	int64_t interval_ns;
 	bool numeric;           /* -n */
 	bool quiet;             /* -q */

@@ -2,15 +2,15 @@
  * printed at the end.  Field names, types and the codes of "err" follow
  * the Atlas result format (traceroute, firmware 4750 and later) and what
  * the Atlas probe's own traceroute writes; docs/json-schema.md has the
- * mapping.  The engine keeps every probe until the end, so nothing is
- * stored here but where the settled probes begin and how many there
- * are. */
+ * mapping.  Each settled probe's event is kept (copied) until the end. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "ping_json.h"          /* report_addr */
 #include "trace_json.h"
+#include "../wire/bytes.h"
 #include "../wire/wire.h"
 
 /* The Atlas result-format version whose traceroute fields this follows. */
@@ -23,16 +23,10 @@ void report_trace_atlas_init(struct report_trace_atlas *r,
 	r->cfg = *cfg;
 }
 
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
-
 /* "icmpext": the extension structure as the Atlas probe writes it:
  * version, whether the sender gave the RFC 4884 length, and each object's
  * class and type, with the label stack of an MPLS object. */
-static void icmpext(struct json_writer *w, const struct trace_probe *p)
+static void icmpext(struct json_writer *w, const struct event *p)
 {
 	struct wire_icmp_ext x;
 
@@ -54,7 +48,7 @@ static void icmpext(struct json_writer *w, const struct trace_probe *p)
 			json_key(w, "mpls");
 			json_arr_begin(w);
 			for (size_t k = 0; k + 4 <= o->len; k += 4) {
-				uint32_t e = get32(o->data + k);
+				uint32_t e = wire_get32(o->data + k);
 
 				json_obj_begin(w);
 				json_kv_uint(w, "label", e >> 12);
@@ -77,52 +71,51 @@ static void icmpext(struct json_writer *w, const struct trace_probe *p)
  * codes as a number; time exceeded and the destination's port
  * unreachable (the normal end of a UDP trace) without one.  Atlas knows
  * no other error types; echolot writes "<type>-<code>" for those. */
-static void icmp_err(struct json_writer *w, const struct trace *t,
-		     const struct trace_probe *p)
+static void icmp_err(struct json_writer *w, const struct event *p)
 {
 	const char *s = NULL;
 	char buf[16];
 	int code = -1;
 
-	if (t->family == AF_INET6) {
-		switch (p->type) {
+	if (p->family == AF_INET6) {
+		switch (p->icmp_type) {
 		case WIRE_ICMP6_TIMXCEED:
 			return;
 		case WIRE_ICMP6_PACKET_TOO_BIG:
-			json_kv_uint(w, "mtu", p->info);
+			json_kv_uint(w, "mtu", p->icmp_info);
 			return;
 		case WIRE_ICMP6_UNREACH:
-			switch (p->code) {
+			switch (p->icmp_code) {
 			case 0: s = "N"; break;
 			case 1: s = "A"; break;
 			case 2: s = "h"; break;
 			case 3: s = "H"; break;
 			case 4: return;
-			default: code = p->code; break;
+			default: code = p->icmp_code; break;
 			}
 			break;
 		default:
 			break;
 		}
 	} else {
-		switch (p->type) {
+		switch (p->icmp_type) {
 		case WIRE_ICMP4_TIMXCEED:
 			return;
 		case WIRE_ICMP4_UNREACH:
-			switch (p->code) {
+			switch (p->icmp_code) {
 			case 0: s = "N"; break;
 			case 1: s = "H"; break;
 			case 2: s = "P"; break;
 			case 3:
-				if (t->cfg.method != PROBE_ICMP)
+				if (p->trace->proto != IPPROTO_ICMP)
 					return;
 				s = "p";
 				break;
 			case 4:
-				json_kv_uint(w, "mtu", p->info);
+				json_kv_uint(w, "mtu", p->icmp_info);
 				return;
 			case 13: s = "A"; break;
-			default: code = p->code; break;
+			default: code = p->icmp_code; break;
 			}
 			break;
 		default:
@@ -135,7 +128,7 @@ static void icmp_err(struct json_writer *w, const struct trace *t,
 	} else if (code >= 0) {
 		json_int(w, code);
 	} else {
-		snprintf(buf, sizeof(buf), "%u-%u", p->type, p->code);
+		snprintf(buf, sizeof(buf), "%u-%u", p->icmp_type, p->icmp_code);
 		json_str(w, buf);
 	}
 }
@@ -156,36 +149,35 @@ static void tcp_flags(struct json_writer *w, uint8_t f)
 	json_kv_str(w, "flags", buf);
 }
 
-static void reply(struct json_writer *w, const struct trace *t,
-		  const struct trace_probe *p)
+static void reply(struct json_writer *w, const struct event *p)
 {
 	char a[INET6_ADDRSTRLEN], line[96];
 
 	json_obj_begin(w);
-	if (p->answer == TRACE_ANS_LOCAL) {
+	if (p->answer == EV_ANS_LOCAL) {
 		/* Refused by our own kernel (-F, bigger than the first link):
 		 * the Atlas probe's words for a send that failed. */
 		snprintf(line, sizeof(line), "sendto failed: %s, mtu=%u",
-			 strerror(EMSGSIZE), (unsigned)p->info);
+			 strerror(EMSGSIZE), (unsigned)p->icmp_info);
 		json_kv_str(w, "error", line);
-	} else if (p->answer == TRACE_ANS_NONE || !p->fromlen ||
-		   !report_addr((const struct sockaddr *)&p->from, a, sizeof(a))) {
+	} else if (p->answer == EV_ANS_NONE || !p->fromlen ||
+		   !report_addr(p->from, a, sizeof(a))) {
 		json_kv_str(w, "x", "*");
 	} else {
 		/* "size": what follows the ICMP (8) or TCP (20) header. */
-		int hdr = p->answer == TRACE_ANS_TCP ? 20 : 8;
+		int hdr = p->answer == EV_ANS_TCP ? 20 : 8;
 
 		json_kv_str(w, "from", a);
-		if (p->recv_ttl >= 0)
-			json_kv_int(w, "ttl", p->recv_ttl);
+		if (p->ttl >= 0)
+			json_kv_int(w, "ttl", p->ttl);
 		if (p->reply_len >= 0)
 			json_kv_int(w, "size", p->reply_len > hdr ?
 					       p->reply_len - hdr : 0);
-		if (p->answer == TRACE_ANS_TCP)
+		if (p->answer == EV_ANS_TCP)
 			tcp_flags(w, p->tcp_flags);
 		json_kv_ms(w, "rtt", p->rtt_ns);
-		if (p->answer == TRACE_ANS_ICMP)
-			icmp_err(w, t, p);
+		if (p->answer == EV_ANS_ICMP)
+			icmp_err(w, p);
 		icmpext(w, p);
 	}
 	json_obj_end(w);
@@ -206,32 +198,33 @@ static void hop_end(struct json_writer *w)
 }
 
 static void results(struct report_trace_atlas *r, struct json_writer *w,
-		    const struct trace *t)
+		    const struct event *end)
 {
-	unsigned end = r->first + r->nseen, open = 0;
+	const struct event_trace *t = end->trace;
+	unsigned open = 0;
 	char line[160];
 
-	if (end > t->nprobes)
-		end = t->nprobes;
 	json_key(w, "result");
 	json_arr_begin(w);
-	for (unsigned i = r->first; i < end; i++) {
-		const struct trace_probe *p = &t->probes[i];
+	for (size_t i = 0; i < r->n; i++) {
+		const struct event *p = &r->probes[i].ev;
 
-		if (p->ttl != open) {
+		if (p->hop != open) {
 			if (open)
 				hop_end(w);
-			hop_begin(w, p->ttl);
-			open = p->ttl;
+			hop_begin(w, p->hop);
+			open = p->hop;
 		}
-		reply(w, t, p);
+		reply(w, p);
 	}
 	if (t->error) {
 		/* The run stopped: the error where it stopped, as the Atlas
 		 * probe puts it, in the hop of the next probe. */
-		unsigned ttl = end < t->nprobes ? t->probes[end].ttl :
-			       t->cfg.max_ttl;
+		unsigned ttl = r->n ? r->probes[r->n - 1].ev.hop : t->first_ttl;
 
+		if (r->n && r->probes[r->n - 1].ev.query + 1 >= t->nqueries &&
+		    ttl < t->max_ttl)
+			ttl++;
 		if (ttl != open) {
 			if (open)
 				hop_end(w);
@@ -249,11 +242,11 @@ static void results(struct report_trace_atlas *r, struct json_writer *w,
 	json_arr_end(w);
 }
 
-static void print(struct report_trace_atlas *r, const struct trace *t)
+static void print(struct report_trace_atlas *r, const struct event *ev)
 {
-	const struct probe_socks *ps = t->socks;
-	const char *proto = t->cfg.method == PROBE_ICMP ? "ICMP" :
-			    t->cfg.method == PROBE_TCP ? "TCP" : "UDP";
+	const struct event_trace *t = ev->trace;
+	const char *proto = t->proto == IPPROTO_TCP ? "TCP" :
+			    t->proto == IPPROTO_UDP ? "UDP" : "ICMP";
 	char a[INET6_ADDRSTRLEN];
 	struct json_writer w;
 
@@ -263,17 +256,16 @@ static void print(struct report_trace_atlas *r, const struct trace *t)
 	json_kv_int(&w, "lts", -1);     /* clock sync unknown */
 	json_kv_int(&w, "endtime", (int64_t)t->wall_end.tv_sec);
 	json_kv_str(&w, "dst_name", r->cfg.host);
-	json_kv_str(&w, "dst_addr",
-		    report_addr((const struct sockaddr *)&t->dst, a, sizeof(a)));
-	if (ps && report_addr((const struct sockaddr *)&ps->src, a, sizeof(a)))
+	json_kv_str(&w, "dst_addr", report_addr(t->dst, a, sizeof(a)));
+	if (t->src && report_addr(t->src, a, sizeof(a)))
 		json_kv_str(&w, "src_addr", a);
 	json_kv_str(&w, "proto", proto);
-	json_kv_int(&w, "af", t->family == AF_INET6 ? 6 : 4);
+	json_kv_int(&w, "af", t->dst->sa_family == AF_INET6 ? 6 : 4);
 	json_kv_uint(&w, "size", t->data_len);
 	/* One flow for the whole run (Paris): variation 0. */
 	if (t->paris)
 		json_kv_int(&w, "paris_id", 0);
-	results(r, &w, t);
+	results(r, &w, ev);
 	/* Not an Atlas measurement nor an Atlas probe; parsers such as
 	 * ripe-atlas-sagan want both keys. */
 	json_kv_int(&w, "msm_id", 0);
@@ -285,25 +277,69 @@ static void print(struct report_trace_atlas *r, const struct trace *t)
 	json_end_line(&w);
 }
 
-void report_trace_atlas_on_event(void *ctx, const struct trace_event *ev)
+void report_trace_keep(struct report_trace_kept *k, const struct event *ev)
+{
+	k->ev = *ev;
+	if (ev->from && ev->fromlen <= sizeof(k->from)) {
+		memcpy(&k->from, ev->from, ev->fromlen);
+		k->ev.from = (const struct sockaddr *)&k->from;
+	} else {
+		k->ev.from = NULL;
+		k->ev.fromlen = 0;
+	}
+	k->ev.ext_len = ev->ext_len <= sizeof(k->ext) ? ev->ext_len : 0;
+	if (k->ev.ext_len)
+		memcpy(k->ext, ev->ext, k->ev.ext_len);
+	k->ev.ext = k->ext;
+	/* Pointers into the engine's buffers are not kept. */
+	k->ev.to = NULL;
+	k->ev.data = NULL;
+	k->ev.data_len = 0;
+	k->ev.ip_opts = NULL;
+	k->ev.ip_opts_len = 0;
+}
+
+/* Keep a settled probe for the end. */
+static void keep(struct report_trace_atlas *r, const struct event *ev)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 64;
+		struct report_trace_kept *n = realloc(r->probes, cap * sizeof(*n));
+
+		if (!n) {
+			r->lost++;
+			return;
+		}
+		r->probes = n;
+		r->cap = cap;
+	}
+	report_trace_keep(&r->probes[r->n++], ev);
+}
+
+void report_trace_atlas_free(struct report_trace_atlas *r)
+{
+	free(r->probes);
+	r->probes = NULL;
+	r->n = r->cap = 0;
+}
+
+void report_trace_atlas_on_event(void *ctx, const struct event *ev)
 {
 	struct report_trace_atlas *r = ctx;
-	const struct trace *t = ev->trace;
 
+	if (!ev->trace)
+		return;
 	switch (ev->type) {
-	case TRACE_EV_START:
-		r->first = 0;
-		r->nseen = 0;
+	case EV_START:
+		r->n = 0;
 		break;
-	case TRACE_EV_PROBE:
-		if (!r->nseen)
-			r->first = (unsigned)(ev->probe - t->probes);
-		r->nseen++;
+	case EV_PROBE:
+		keep(r, ev);
 		break;
-	case TRACE_EV_END:
-		print(r, t);
+	case EV_END:
+		print(r, ev);
 		break;
-	case TRACE_EV_ANSWER:       /* in hop order only */
+	default:        /* in hop order only */
 		break;
 	}
 }

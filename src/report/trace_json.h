@@ -25,10 +25,18 @@ struct report_trace_machine_cfg {
 	const char *canon;      /* its canonical name (NULL: host) */
 };
 
+/* A settled probe's event, kept with what its pointers point to. */
+struct report_trace_kept {
+	struct event ev;
+	struct sockaddr_storage from;
+	uint8_t ext[TRACE_EXT_MAX];
+};
+void report_trace_keep(struct report_trace_kept *k, const struct event *ev);
+
 struct report_trace_json {
 	struct report_trace_machine_cfg cfg;
 	struct json_writer w;
-	unsigned hop_first;     /* index of the open hop's first probe */
+	struct report_trace_kept hop[TRACE_MAX_QUERIES];        /* the open hop */
 	unsigned hop_seen;      /* its probes settled so far; 0: none open */
 	unsigned nhops;         /* hop lines written */
 	unsigned last_hop;      /* the last one's number, 0 before */
@@ -40,21 +48,20 @@ struct report_trace_json {
 void report_trace_json_init(struct report_trace_json *r,
 			    const struct report_trace_machine_cfg *cfg);
 /* A trace sink (ctx is a struct report_trace_json). */
-void report_trace_json_on_event(void *ctx, const struct trace_event *ev);
+void report_trace_json_on_event(void *ctx, const struct event *ev);
 
 struct report_trace_atlas {
 	struct report_trace_machine_cfg cfg;
-	unsigned first;         /* index of the first settled probe */
-	unsigned nseen;         /* probes settled, in order from first */
+	struct report_trace_kept *probes;       /* settled, in order */
+	size_t n, cap;
+	size_t lost;            /* out of memory: not kept */
 };
 
 void report_trace_atlas_init(struct report_trace_atlas *r,
 			     const struct report_trace_machine_cfg *cfg);
-/* A trace sink (ctx is a struct report_trace_atlas); TRACE_EV_END prints
+/* A trace sink (ctx is a struct report_trace_atlas); EV_END prints
  * the result. */
-void report_trace_atlas_on_event(void *ctx, const struct trace_event *ev);
-
-/* Shared by both: the method's name, "udp", "icmp", "tcp". */
-const char *report_trace_method(enum probe_method m);
+void report_trace_atlas_on_event(void *ctx, const struct event *ev);
+void report_trace_atlas_free(struct report_trace_atlas *r);
 
 #endif

@@ -24,25 +24,27 @@ void report_trace_mtr_init(struct report_trace_mtr *r, FILE *out,
 	r->namer = namer;
 }
 
-void report_trace_mtr_on_event(void *ctx, const struct trace_event *ev)
+void report_trace_mtr_on_event(void *ctx, const struct event *ev)
 {
 	struct report_trace_mtr *r = ctx;
-	const struct trace_probe *p = ev->probe;
+	const struct event *p = ev;
 	bool answered;
 
-	if (ev->type == TRACE_EV_START && !r->first_ttl)
-		r->first_ttl = ev->trace->cfg.first_ttl;
-	if (ev->type != TRACE_EV_PROBE || p->ttl > TRACE_MAX_HOPS)
+	if (!ev->trace)
 		return;
-	answered = p->answer != TRACE_ANS_NONE && p->answer != TRACE_ANS_LOCAL &&
+	if (ev->type == EV_START && !r->first_ttl)
+		r->first_ttl = ev->trace->first_ttl;
+	if (ev->type != EV_PROBE || p->hop > TRACE_MAX_HOPS)
+		return;
+	answered = p->answer != EV_ANS_NONE && p->answer != EV_ANS_LOCAL &&
 		   p->fromlen;
-	trace_hop_stats_add(&r->hop[p->ttl], answered, (double)p->rtt_ns / 1e6);
-	if (answered && !r->addrlen[p->ttl]) {
-		r->addr[p->ttl] = p->from;
-		r->addrlen[p->ttl] = p->fromlen;
+	trace_hop_stats_add(&r->hop[p->hop], answered, (double)p->rtt_ns / 1e6);
+	if (answered && !r->addrlen[p->hop] && p->fromlen <= sizeof(r->addr[0])) {
+		memcpy(&r->addr[p->hop], p->from, p->fromlen);
+		r->addrlen[p->hop] = p->fromlen;
 	}
-	if (p->ttl > r->last_ttl)
-		r->last_ttl = p->ttl;
+	if (p->hop > r->last_ttl)
+		r->last_ttl = p->hop;
 }
 
 static const char *host_of(struct report_trace_mtr *r, unsigned ttl,

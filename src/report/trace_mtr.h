@@ -23,7 +23,7 @@ struct report_trace_mtr {
 void report_trace_mtr_init(struct report_trace_mtr *r, FILE *out,
 			   bool numeric, struct report_namer namer);
 /* A trace sink (ctx is a struct report_trace_mtr): add every round. */
-void report_trace_mtr_on_event(void *ctx, const struct trace_event *ev);
+void report_trace_mtr_on_event(void *ctx, const struct event *ev);
 /* The table, as `mtr --report` prints it: "Start: START" (mtr's
  * "%Y-%m-%dT%H:%M:%S%z"), the "HOST:" line, one row per hop. */
 void report_trace_mtr_print(struct report_trace_mtr *r, const char *hostname,

@@ -13,6 +13,8 @@
 
 #include "report.h"
 #include "trace_text.h"
+#include "../wire/addr.h"
+#include "../wire/bytes.h"
 #include "../wire/wire.h"
 
 void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cfg)
@@ -72,42 +74,36 @@ static const char *unreach6(uint8_t code)
 }
 
 int report_trace_annotation(char *buf, size_t len, int family,
-			    const struct trace_probe *p)
+			    const struct event *p)
 {
 	const char *s;
 
-	if (p->answer == TRACE_ANS_LOCAL)
-		return snprintf(buf, len, "!F-%d", (int)p->info);
-	if (p->answer != TRACE_ANS_ICMP)
+	if (p->answer == EV_ANS_LOCAL)
+		return snprintf(buf, len, "!F-%d", (int)p->icmp_info);
+	if (p->answer != EV_ANS_ICMP)
 		return snprintf(buf, len, "%s", "");
 	if (family == AF_INET6) {
-		if (p->type == WIRE_ICMP6_TIMXCEED && p->code == 0)
+		if (p->icmp_type == WIRE_ICMP6_TIMXCEED && p->icmp_code == 0)
 			return snprintf(buf, len, "%s", "");
-		if (p->type == WIRE_ICMP6_PACKET_TOO_BIG)
-			return snprintf(buf, len, "!F-%d", (int)p->info);
-		if (p->type == WIRE_ICMP6_UNREACH) {
-			s = unreach6(p->code);
+		if (p->icmp_type == WIRE_ICMP6_PACKET_TOO_BIG)
+			return snprintf(buf, len, "!F-%d", (int)p->icmp_info);
+		if (p->icmp_type == WIRE_ICMP6_UNREACH) {
+			s = unreach6(p->icmp_code);
 			return s ? snprintf(buf, len, "%s", s) :
-				   snprintf(buf, len, "!<%u>", p->code);
+				   snprintf(buf, len, "!<%u>", p->icmp_code);
 		}
 	} else {
-		if (p->type == WIRE_ICMP4_TIMXCEED && p->code == 0)
+		if (p->icmp_type == WIRE_ICMP4_TIMXCEED && p->icmp_code == 0)
 			return snprintf(buf, len, "%s", "");
-		if (p->type == WIRE_ICMP4_UNREACH) {
-			if (p->code == 4)
-				return snprintf(buf, len, "!F-%d", (int)p->info);
-			s = unreach4(p->code);
+		if (p->icmp_type == WIRE_ICMP4_UNREACH) {
+			if (p->icmp_code == 4)
+				return snprintf(buf, len, "!F-%d", (int)p->icmp_info);
+			s = unreach4(p->icmp_code);
 			return s ? snprintf(buf, len, "%s", s) :
-				   snprintf(buf, len, "!<%u>", p->code);
+				   snprintf(buf, len, "!<%u>", p->icmp_code);
 		}
 	}
-	return snprintf(buf, len, "!<%u-%u>", p->type, p->code);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
+	return snprintf(buf, len, "!<%u-%u>", p->icmp_type, p->icmp_code);
 }
 
 /* Append to buf at *off, never past len. */
@@ -143,7 +139,7 @@ int report_trace_ext(char *buf, size_t len, const uint8_t *ext, size_t ext_len)
 		if (o->cls == 1 && o->ctype == 1 && words) {
 			APPEND("MPLS:");
 			for (size_t k = 0; k < words; k++) {
-				uint32_t e = get32(o->data + 4 * k);
+				uint32_t e = wire_get32(o->data + 4 * k);
 
 				APPEND("%sL=%u,E=%u,S=%u,T=%u", k ? "/" : "",
 				       e >> 12, (e >> 9) & 7, (e >> 8) & 1, e & 0xff);
@@ -151,7 +147,7 @@ int report_trace_ext(char *buf, size_t len, const uint8_t *ext, size_t ext_len)
 		} else {
 			APPEND("%u/%u:", o->cls, o->ctype);
 			for (size_t k = 0; k < words; k++)
-				APPEND("%s%08x", k ? "," : "", get32(o->data + 4 * k));
+				APPEND("%s%08x", k ? "," : "", wire_get32(o->data + 4 * k));
 		}
 	}
 	return (int)off;
@@ -162,19 +158,7 @@ int report_trace_hops_back(int ttl)
 	return (ttl <= 64 ? 65 : ttl <= 128 ? 129 : 256) - ttl;
 }
 
-static bool same_addr(const struct sockaddr_storage *a,
-		      const struct sockaddr_storage *b)
-{
-	if (a->ss_family != b->ss_family)
-		return false;
-	if (a->ss_family == AF_INET6)
-		return !memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-			       &((const struct sockaddr_in6 *)b)->sin6_addr, 16);
-	return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-	       ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-}
-
-static void print_probe(struct report_trace *r, const struct trace_probe *p)
+static void print_probe(struct report_trace *r, const struct event *p)
 {
 	FILE *f = r->cfg.out;
 	char ext[sizeof(r->prev_ext)], note[32];
@@ -183,29 +167,29 @@ static void print_probe(struct report_trace *r, const struct trace_probe *p)
 	if (p->query == 0) {
 		if (r->line_open)
 			fputc('\n', f);
-		fprintf(f, "%2u ", p->ttl);
+		fprintf(f, "%2u ", p->hop);
 		r->line_open = true;
 		r->have_prev = false;
 	}
-	if (p->answer == TRACE_ANS_LOCAL) {
+	if (p->answer == EV_ANS_LOCAL) {
 		/* Our kernel refused it: no one answered, but there is a time
 		 * and a reason. */
 		fputs(" *", f);
 		fprintf(f, "  %.3f ms", (double)p->rtt_ns / 1e6);
 		report_trace_annotation(note, sizeof(note), r->cfg.dst->sa_family, p);
 		fprintf(f, " %s", note);
-	} else if (p->answer == TRACE_ANS_NONE || !p->fromlen) {
+	} else if (p->answer == EV_ANS_NONE || !p->fromlen) {
 		fputs(" *", f);
 	} else {
 		ext[0] = '\0';
 		if (r->cfg.extensions && p->ext_len)
 			report_trace_ext(ext, sizeof(ext), p->ext, p->ext_len);
-		if (r->cfg.back && p->recv_ttl > 0)
-			back = report_trace_hops_back(p->recv_ttl);
+		if (r->cfg.back && p->ttl > 0)
+			back = report_trace_hops_back(p->ttl);
 		/* The address again only when it changed within the hop. */
-		if (!r->have_prev || !same_addr(&r->prev, &p->from) ||
+		if (!r->have_prev || !wire_sa_equal((const struct sockaddr *)&r->prev, p->from) ||
 		    strcmp(r->prev_ext, ext) || back != r->prev_back) {
-			const struct sockaddr *sa = (const struct sockaddr *)&p->from;
+			const struct sockaddr *sa = p->from;
 			char num[INET6_ADDRSTRLEN];
 
 			if (r->cfg.numeric || !r->cfg.namer.pretty)
@@ -215,11 +199,12 @@ static void print_probe(struct report_trace *r, const struct trace_probe *p)
 								      sa, p->fromlen));
 			if (ext[0])
 				fprintf(f, " <%s>", ext);
-			if (back && back != (int)p->ttl)
+			if (back && back != (int)p->hop)
 				fprintf(f, " '-%d'", back);
 		}
 		r->have_prev = true;
-		r->prev = p->from;
+		if (p->fromlen <= sizeof(r->prev))
+			memcpy(&r->prev, p->from, p->fromlen);
 		memcpy(r->prev_ext, ext, sizeof(ext));
 		r->prev_back = back;
 		fprintf(f, "  %.3f ms", (double)p->rtt_ns / 1e6);
@@ -233,28 +218,28 @@ static void print_probe(struct report_trace *r, const struct trace_probe *p)
 	fflush(f);
 }
 
-void report_trace_on_event(void *ctx, const struct trace_event *ev)
+void report_trace_on_event(void *ctx, const struct event *ev)
 {
 	struct report_trace *r = ctx;
 
+	if (!ev->trace)
+		return;
 	switch (ev->type) {
-	case TRACE_EV_START:
-		break;
-	case TRACE_EV_PROBE:
-		print_probe(r, ev->probe);
-		if (ev->probe->query + 1 == ev->trace->cfg.nqueries) {
+	case EV_PROBE:
+		print_probe(r, ev);
+		if (ev->query + 1 == ev->trace->nqueries) {
 			fputc('\n', r->cfg.out);
 			r->line_open = false;
 			fflush(r->cfg.out);
 		}
 		break;
-	case TRACE_EV_END:
+	case EV_END:
 		if (r->line_open)
 			fputc('\n', r->cfg.out);
 		r->line_open = false;
 		fflush(r->cfg.out);
 		break;
-	case TRACE_EV_ANSWER:       /* in hop order only */
+	default:        /* in hop order only */
 		break;
 	}
 }

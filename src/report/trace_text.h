@@ -35,13 +35,13 @@ void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cf
 /* "traceroute to HOST (ADDR), N hops max, L byte packets" */
 void report_trace_header(struct report_trace *r);
 /* A trace sink (ctx is a struct report_trace). */
-void report_trace_on_event(void *ctx, const struct trace_event *ev);
+void report_trace_on_event(void *ctx, const struct event *ev);
 
 /* The annotation traceroute puts after an answer's time: "!H", "!N",
  * "!F-1400", "!<10>", ... or "" (time exceeded, port unreachable, echo
  * reply, TCP). */
 int report_trace_annotation(char *buf, size_t len, int family,
-			    const struct trace_probe *p);
+			    const struct event *p);
 /* An ICMP extension structure as traceroute -e shows it:
  * "MPLS:L=16,E=0,S=1,T=1", objects separated by ';'.  Returns -1 (and
  * an empty buf) when it is not one traceroute would show. */

@@ -357,33 +357,3 @@ void probe_sock_close(struct probe_socks *ps)
 		close(ps->hold_fd);
 	ps->hold_fd = -1;
 }
-
-int probe_sock_send(struct sock *s, const void *buf, size_t len,
-		    const struct sockaddr *to, socklen_t tolen, int ttl)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctrl;
-	struct iovec iov = { (void *)buf, len };
-	struct msghdr mh;
-	struct cmsghdr *c;
-
-	memset(&ctrl, 0, sizeof(ctrl));
-	memset(&mh, 0, sizeof(mh));
-	mh.msg_name = (void *)to;
-	mh.msg_namelen = tolen;
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctrl.buf;
-	mh.msg_controllen = sizeof(ctrl.buf);
-	c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = s->family == AF_INET6 ? IPPROTO_IPV6 : IPPROTO_IP;
-	c->cmsg_type = s->family == AF_INET6 ? IPV6_HOPLIMIT : IP_TTL;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &ttl, sizeof(int));
-	if (sendmsg(s->fd, &mh, 0) < 0)
-		return -errno;
-	s->tx_count++;
-	return 0;
-}

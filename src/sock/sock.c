@@ -14,6 +14,7 @@
 #include <netinet/ip.h>
 
 #include "sock.h"
+#include "../wire/wire.h"
 
 static int proto_of(int family)
 {
@@ -336,13 +337,75 @@ int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
 	return rc;
 }
 
-int sock_send(struct sock *s, const void *buf, size_t len,
-	      const struct sockaddr *to, socklen_t tolen, uint32_t *txkey)
-{
-	ssize_t n;
+/* The largest probe sent with a header of ours (echolot os's echo
+ * requests). */
+#define SHAPED_MAX 1500
 
-	n = sendto(s->fd, buf, len, 0, to, tolen);
-	if (n < 0)
+int sock_send(struct sock *s, const void *buf, size_t len,
+	      const struct sockaddr *to, socklen_t tolen,
+	      const struct sock_shape *sh, uint32_t *txkey)
+{
+	union {
+		char buf[2 * CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctrl;
+	uint8_t pkt[SHAPED_MAX];
+	struct iovec iov = { (void *)buf, len };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	bool v6 = s->family == AF_INET6;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = (void *)to;
+	mh.msg_namelen = tolen;
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	if (sh && sh->hdrincl) {
+		/* The kernel fills in the source address (left zero), the
+		 * total length and the checksum; the rest is ours. */
+		struct wire_ip4 ip;
+		int n;
+
+		if (v6 || to->sa_family != AF_INET || len > SHAPED_MAX - 20)
+			return -EINVAL;
+		memset(&ip, 0, sizeof(ip));
+		ip.tos = sh->tos >= 0 ? (uint8_t)sh->tos : 0;
+		ip.id = sh->ip_id;
+		ip.df = sh->df;
+		ip.ttl = sh->ttl >= 0 ? (uint8_t)sh->ttl : 64;
+		ip.proto = IPPROTO_ICMP;
+		ip.dst = ((const struct sockaddr_in *)to)->sin_addr;
+		n = wire_ip4_build(&ip, len, pkt, sizeof(pkt));
+		if (n < 0)
+			return n;
+		memcpy(pkt + n, buf, len);
+		iov.iov_base = pkt;
+		iov.iov_len = (size_t)n + len;
+	} else if (sh && (sh->ttl >= 0 || sh->tos >= 0)) {
+		memset(&ctrl, 0, sizeof(ctrl));
+		mh.msg_control = ctrl.buf;
+		mh.msg_controllen = sizeof(ctrl.buf);
+		c = CMSG_FIRSTHDR(&mh);
+		mh.msg_controllen = 0;
+		if (sh->ttl >= 0) {
+			c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+			c->cmsg_type = v6 ? IPV6_HOPLIMIT : IP_TTL;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &sh->ttl, sizeof(int));
+			mh.msg_controllen += CMSG_SPACE(sizeof(int));
+			c = (struct cmsghdr *)((char *)c + CMSG_SPACE(sizeof(int)));
+		}
+		if (sh->tos >= 0) {
+			/* IP_TOS takes an int in a send's control message,
+			 * as IPV6_TCLASS does. */
+			c->cmsg_level = v6 ? IPPROTO_IPV6 : IPPROTO_IP;
+			c->cmsg_type = v6 ? IPV6_TCLASS : IP_TOS;
+			c->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(c), &sh->tos, sizeof(int));
+			mh.msg_controllen += CMSG_SPACE(sizeof(int));
+		}
+	}
+	if (sendmsg(s->fd, &mh, 0) < 0)
 		return -errno;
 	*txkey = s->tx_count++;
 	return 0;

@@ -93,10 +93,24 @@ int sock_local_id(const struct sock *s);
 int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
 		      const char *device, struct sockaddr_storage *src);
 
-/* Send one datagram.  Returns 0 or -errno.  *txkey is the key its kernel
- * send timestamp will carry (see sock_rx.txkey). */
+/* How one probe goes out: its own TTL / hop limit and TOS / traffic class
+ * (ancillary data: no setsockopt per probe, which the sandbox forbids),
+ * and on an IPv4 raw socket with IP_HDRINCL a header we write: DF and
+ * IP ID. */
+struct sock_shape {
+	bool hdrincl;           /* the socket has IP_HDRINCL (sock_hdrincl) */
+	int ttl;                /* -1: the socket's */
+	int tos;                /* -1: the socket's */
+	bool df;                /* hdrincl only */
+	uint16_t ip_id;         /* hdrincl only; 0: the kernel chooses */
+};
+
+/* Send one datagram, shaped by sh (NULL: as the socket is set).  Returns
+ * 0 or -errno.  *txkey is the key its kernel send timestamp will carry
+ * (see sock_rx.txkey). */
 int sock_send(struct sock *s, const void *buf, size_t len,
-	      const struct sockaddr *to, socklen_t tolen, uint32_t *txkey);
+	      const struct sockaddr *to, socklen_t tolen,
+	      const struct sock_shape *sh, uint32_t *txkey);
 
 enum sock_rx_kind {
 	SOCK_RX_DATA,           /* a datagram from the network */
@@ -216,32 +230,10 @@ int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
 		    const struct probe_sock_opts *o, struct probe_sock_err *e);
 void probe_sock_close(struct probe_socks *ps);
 
-/* Send one probe with this TTL / hop limit (an ancillary message: no
- * setsockopt per probe).  Returns 0 or -errno. */
-int probe_sock_send(struct sock *s, const void *buf, size_t len,
-		    const struct sockaddr *to, socklen_t tolen, int ttl);
-
 /* ------------------------------------------- echolot os (os_sock.c) */
-
-/* How one probe goes out: its own TTL / hop limit and TOS / traffic class
- * (ancillary data, no setsockopt: the sandbox forbids it), and on an
- * IPv4 raw socket with IP_HDRINCL a header we write: DF and IP ID. */
-struct sock_shape {
-	bool hdrincl;           /* the socket has IP_HDRINCL (sock_hdrincl) */
-	int ttl;                /* -1: the socket's */
-	int tos;                /* -1: the socket's */
-	bool df;                /* hdrincl only */
-	uint16_t ip_id;         /* hdrincl only; 0: the kernel chooses */
-};
 
 /* IPv4 raw: from now on every send carries our IP header. */
 int sock_hdrincl(struct sock *s);
-
-/* Send the ICMP message icmp (len bytes) shaped by sh.  Returns 0 or
- * -errno; *txkey as sock_send. */
-int sock_send_shaped(struct sock *s, const void *icmp, size_t len,
-		     const struct sockaddr *to, socklen_t tolen,
-		     const struct sock_shape *sh, uint32_t *txkey);
 
 /* As sock_filter_id, for echo replies whose identifier is one of
  * first .. first + count - 1. */

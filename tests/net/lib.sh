@@ -493,9 +493,13 @@ chain() {
 	done
 }
 
-# fast_icmp SHORT: no ICMP error rate limit in SHORT (bursts of probes).
+# fast_icmp SHORT: no ICMP error rate limit in SHORT (bursts of probes):
+# neither the namespace's budget nor the per-destination one (1 a second,
+# bursts of 6), which back-to-back runs of two tools would otherwise share
+# in an order that depends on timing.
 fast_icmp() {
-	ns_sysctl "$1" net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000
+	ns_sysctl "$1" net.ipv4.icmp_msgs_per_sec=1000000 net.ipv4.icmp_msgs_burst=1000000 \
+		net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 }
 
 # tchain C N: like lib.sh's `chain N`, with namespaces C-p, C-r1..C-rN, C-t

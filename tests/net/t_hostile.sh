@@ -18,8 +18,9 @@
 # The expected outcomes are iputils 20221126's, with echolot's deliberate
 # differences: a reply with a bad checksum is marked "(BAD CHECKSUM!)" and
 # counted in "+N corrupted", not as received; a reply with a foreign identifier
-# or a sequence number never sent, or without the probe's tag (the first 8 data
-# bytes: SipHash under a per-run key), is never counted; an ICMP error whose quoted
+# or a sequence number never sent is never counted; one without the probe's tag
+# (the first 8 data bytes: SipHash under a per-run key) is marked "(BAD TAG!)"
+# and counted in "+N corrupted"; an ICMP error whose quoted
 # datagram is truncated, bogus (wrong IP version, lying IHL or extension
 # header), fails its checksum, or names a probe never sent is never attributed
 # to a probe (no From line, no error); IP options on a reply are shown as
@@ -90,13 +91,17 @@ def dup 46 0 "$DUP2" yes "$(printf '%s\n' "$REPLY" "$REPLY (DUP!)" | sed 's/@N@/
 	printf '%s\n' "$REPLY" "$REPLY (DUP!)" | sed 's/@N@/2/'
 	printf '%s\n' "$REPLY" | sed 's/@N@/3/')"
 # Every probe's data starts with an 8-byte tag (SipHash under a per-run key):
-# a reply without it, or with a wrong one, is dropped and never counted
-# (iputils: "8 bytes from ...: icmp_seq=1 ttl=64 (truncated)", and the
-# altered tag byte unnoticed, 3 received).
-def trunc8 46 1 "$LOSS3" no "$NONE"
-def wrongtag 46 1 "$LOSS3" no "$NONE"
-def replay 46 0 "3 packets transmitted, 1 received, 66.6667% packet loss" yes \
-	"$(printf '%s\n' "$REPLY" | sed 's/@N@/1/')"       # 2 and 3 carry the data of 1 and 2
+# a reply from the target with our identifier and a sequence we sent but
+# without the tag, or with a wrong one, is shown marked "(BAD TAG!)" with no
+# time, and counted as corrupted, never as received (iputils: "8 bytes from
+# ...: icmp_seq=1 ttl=64 (truncated)", and the altered tag byte unnoticed, 3
+# received).
+def trunc8 46 1 "$BAD3" no "$(each "8 bytes from @T@: icmp_seq=@N@ ttl=64 (truncated) (BAD TAG!)")"
+def wrongtag 46 1 "$BAD3" no "$(each "64 bytes from @T@: icmp_seq=@N@ ttl=64 (BAD TAG!)")"
+def replay 46 0 "3 packets transmitted, 1 received, +2 corrupted, 66.6667% packet loss" yes \
+	"$(printf '%s\n' "$REPLY" | sed 's/@N@/1/'
+	printf '%s\n' "64 bytes from @T@: icmp_seq=2 ttl=64 (BAD TAG!)" \
+		"64 bytes from @T@: icmp_seq=3 ttl=64 (BAD TAG!)")"       # 2 and 3 carry the data of 1 and 2
 def trunc16 46 0 "$OK3" yes "$(each "16 bytes from @T@: icmp_seq=@N@ ttl=64 (truncated)")"
 def trunc20 46 0 "$OK3" yes "$(each "20 bytes from @T@: icmp_seq=@N@ ttl=64 (truncated)")"
 def wrongbyte 46 0 "$OK3" yes "$(each "$REPLY" \

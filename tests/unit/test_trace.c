@@ -10,6 +10,7 @@
 #include "unit.h"
 #include "cli/trace_opts.h"
 #include "engine/trace.h"
+#include "engine/trace_int.h"
 #include "report/trace_text.h"
 
 #define MS 1000000LL
@@ -168,14 +169,14 @@ static void test_annotations(void **state)
 	(void)state;
 	TABLE_BEGIN();
 	for (size_t i = 0; i < ARRAY_LEN(rows); i++) {
-		struct trace_probe p;
+		struct event p;
 		char buf[32];
 
 		memset(&p, 0, sizeof(p));
-		p.answer = TRACE_ANS_ICMP;
-		p.type = rows[i].type;
-		p.code = rows[i].code;
-		p.info = rows[i].info;
+		p.answer = EV_ANS_ICMP;
+		p.icmp_type = rows[i].type;
+		p.icmp_code = rows[i].code;
+		p.icmp_info = rows[i].info;
 		report_trace_annotation(buf, sizeof(buf), rows[i].family, &p);
 		CHECK(!strcmp(buf, rows[i].want), "v%d %u/%u: '%s', want '%s'",
 		      rows[i].family == AF_INET ? 4 : 6, rows[i].type,
@@ -183,14 +184,14 @@ static void test_annotations(void **state)
 	}
 	TABLE_END();
 	{
-		struct trace_probe p;
+		struct event p;
 		char buf[32];
 
 		memset(&p, 0, sizeof(p));
-		p.answer = TRACE_ANS_ECHO;
+		p.answer = EV_ANS_ECHO;
 		report_trace_annotation(buf, sizeof(buf), AF_INET, &p);
 		assert_string_equal(buf, "");
-		p.answer = TRACE_ANS_TCP;
+		p.answer = EV_ANS_TCP;
 		report_trace_annotation(buf, sizeof(buf), AF_INET6, &p);
 		assert_string_equal(buf, "");
 	}
@@ -229,12 +230,32 @@ static void test_ext_text(void **state)
 /* ------------------------------------------------------------ hop lines */
 
 struct fake {
-	struct trace t;
+	struct event_trace t;
 	struct trace_probe probes[12];
 };
 
+/* What the engine hands the reporter for probe i. */
+static void feed(struct report_trace *r, struct fake *f, unsigned i)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	trace_probe_event(&f->probes[i], &f->t, &ev);
+	report_trace_on_event(r, &ev);
+}
+
+static void feed_end(struct report_trace *r, struct fake *f)
+{
+	struct event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_END;
+	ev.trace = &f->t;
+	report_trace_on_event(r, &ev);
+}
+
 static void set_answer(struct trace_probe *p, int family, const char *addr,
-		       int64_t rtt_ns, enum trace_answer a, uint8_t type,
+		       int64_t rtt_ns, enum event_answer a, uint8_t type,
 		       uint8_t code)
 {
 	p->answer = a;
@@ -270,24 +291,25 @@ static void test_hop_lines(void **state)
 	(void)state;
 	assert_non_null(out);
 	memset(&f, 0, sizeof(f));
-	f.t.cfg.nqueries = 3;
+	f.t.nqueries = 3;
 	memset(&dst, 0, sizeof(dst));
 	dst.sin_family = AF_INET;
 	inet_pton(AF_INET, "198.18.4.2", &dst.sin_addr);
+	f.t.dst = (struct sockaddr *)&dst;
 	for (unsigned i = 0; i < 12; i++) {
 		f.probes[i].ttl = i / 3 + 1;
 		f.probes[i].query = i % 3;
 	}
 	/* Hop 1: all from r1.  Hop 2: silence.  Hop 3: silence, then two
 	 * routers.  Hop 4: the target, !H on one. */
-	set_answer(&f.probes[0], AF_INET, "198.18.1.2", 123456, TRACE_ANS_ICMP, 11, 0);
-	set_answer(&f.probes[1], AF_INET, "198.18.1.2", 101000, TRACE_ANS_ICMP, 11, 0);
-	set_answer(&f.probes[2], AF_INET, "198.18.1.2", 99499, TRACE_ANS_ICMP, 11, 0);
-	set_answer(&f.probes[7], AF_INET, "198.18.3.2", 1500000, TRACE_ANS_ICMP, 11, 0);
-	set_answer(&f.probes[8], AF_INET, "198.18.33.2", 12345678, TRACE_ANS_ICMP, 11, 0);
-	set_answer(&f.probes[9], AF_INET, "198.18.4.2", 200, TRACE_ANS_ICMP, 3, 3);
-	set_answer(&f.probes[10], AF_INET, "198.18.4.2", 300, TRACE_ANS_ICMP, 3, 1);
-	set_answer(&f.probes[11], AF_INET, "198.18.4.2", 400, TRACE_ANS_ECHO, 0, 0);
+	set_answer(&f.probes[0], AF_INET, "198.18.1.2", 123456, EV_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[1], AF_INET, "198.18.1.2", 101000, EV_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[2], AF_INET, "198.18.1.2", 99499, EV_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[7], AF_INET, "198.18.3.2", 1500000, EV_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[8], AF_INET, "198.18.33.2", 12345678, EV_ANS_ICMP, 11, 0);
+	set_answer(&f.probes[9], AF_INET, "198.18.4.2", 200, EV_ANS_ICMP, 3, 3);
+	set_answer(&f.probes[10], AF_INET, "198.18.4.2", 300, EV_ANS_ICMP, 3, 1);
+	set_answer(&f.probes[11], AF_INET, "198.18.4.2", 400, EV_ANS_ECHO, 0, 0);
 
 	memset(&c, 0, sizeof(c));
 	c.out = out;
@@ -299,16 +321,9 @@ static void test_hop_lines(void **state)
 	c.numeric = true;
 	report_trace_init(&r, &c);
 	report_trace_header(&r);
-	for (unsigned i = 0; i < 12; i++) {
-		struct trace_event ev = { TRACE_EV_PROBE, &f.t, &f.probes[i] };
-
-		report_trace_on_event(&r, &ev);
-	}
-	{
-		struct trace_event ev = { TRACE_EV_END, &f.t, NULL };
-
-		report_trace_on_event(&r, &ev);
-	}
+	for (unsigned i = 0; i < 12; i++)
+		feed(&r, &f, i);
+	feed_end(&r, &f);
 	fclose(out);
 	assert_string_equal(text,
 		"traceroute to target (198.18.4.2), 30 hops max, 60 byte packets\n"
@@ -333,10 +348,11 @@ static void test_hop_line_end(void **state)
 
 	(void)state;
 	memset(&f, 0, sizeof(f));
-	f.t.cfg.nqueries = 2;
+	f.t.nqueries = 2;
 	memset(&dst, 0, sizeof(dst));
 	dst.sin6_family = AF_INET6;
 	inet_pton(AF_INET6, "2001:2::9", &dst.sin6_addr);
+	f.t.dst = (struct sockaddr *)&dst;
 	memset(&c, 0, sizeof(c));
 	c.out = out;
 	c.host = "2001:2::9";
@@ -349,14 +365,9 @@ static void test_hop_line_end(void **state)
 	report_trace_header(&r);
 	f.probes[0].ttl = 12;
 	f.probes[0].query = 0;
-	set_answer(&f.probes[0], AF_INET6, "2001:2::9", 2000000, TRACE_ANS_ICMP, 1, 4);
-	{
-		struct trace_event ev = { TRACE_EV_PROBE, &f.t, &f.probes[0] };
-		struct trace_event end = { TRACE_EV_END, &f.t, NULL };
-
-		report_trace_on_event(&r, &ev);
-		report_trace_on_event(&r, &end);
-	}
+	set_answer(&f.probes[0], AF_INET6, "2001:2::9", 2000000, EV_ANS_ICMP, 1, 4);
+	feed(&r, &f, 0);
+	feed_end(&r, &f);
 	fclose(out);
 	assert_string_equal(text,
 		"traceroute to 2001:2::9 (2001:2::9), 12 hops max, 80 byte packets\n"
@@ -385,36 +396,39 @@ static void test_timeouts(void **state)
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
 	/* A later hop answered in 9 ms: NEAR x (9 ms + a 50 us pad). */
 	p[6].sent = p[6].done = true;
-	p[6].answer = TRACE_ANS_ICMP;
+	p[6].answer = EV_ANS_ICMP;
 	p[6].rtt_ns = 9 * MS;
 	for (int i = 3; i < 6; i++)
 		p[i].sent = true;
 	assert_int_equal(trace_timeout(&t, 3), 10 * (9 * MS + 50000));
 	/* The same hop answered in 4 ms: HERE x (4 ms + the pad). */
 	p[4].done = true;
-	p[4].answer = TRACE_ANS_ICMP;
+	p[4].answer = EV_ANS_ICMP;
 	p[4].rtt_ns = 4 * MS;
 	assert_int_equal(trace_timeout(&t, 3), 3 * (4 * MS + 50000));
 	/* Never more than MAX. */
 	p[4].rtt_ns = 4000 * MS;
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
-	/* Adaptive: only an earlier hop answered (max RTT 30 ms): NEAR x
-	 * (30 ms + the pad); at least 100 ms; HERE / NEAR 0 turn it off. */
+	/* Only an earlier hop answered (30 ms): MAX, as traceroute 2.x (an
+	 * earlier hop says nothing of a host that must first be resolved by
+	 * its router, or whose ICMP is rate-limited). */
 	memset(p, 0, sizeof(p));
 	p[0].sent = p[0].done = true;
-	p[0].answer = TRACE_ANS_ICMP;
+	p[0].answer = EV_ANS_ICMP;
 	p[0].rtt_ns = 30 * MS;
-	t.max_rtt_ns = 30 * MS;
 	for (int i = 3; i < 9; i++)
 		p[i].sent = true;
-	assert_int_equal(trace_timeout(&t, 3), 10 * (30 * MS + 50000));
-	t.max_rtt_ns = 1 * MS;
-	assert_int_equal(trace_timeout(&t, 3), 100 * MS);
+	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
+	/* NEAR 0 turns NEAR off: a later hop's answer no longer counts. */
+	p[7].done = true;
+	p[7].answer = EV_ANS_ICMP;
+	p[7].rtt_ns = 2 * MS;
+	assert_int_equal(trace_timeout(&t, 3), 10 * (2 * MS + 50000));
 	t.cfg.near_factor = 0;
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
+	p[7].done = false;
 	/* A silent probe of the same hop does not count as an answer. */
 	t.cfg.near_factor = 10;
-	t.max_rtt_ns = 0;
 	p[4].done = true;
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
 }

@@ -1,7 +1,7 @@
 /* Unit tests for traceroute's machine-readable output
  * (src/report/trace_json.c, trace_atlas.c), fed with synthetic engine
- * results: a struct trace laid out by hand and the events the engine
- * would emit, and traceroute's --json / --format options. */
+ * results: probes laid out by hand and the events the engine would emit
+ * for them, and traceroute's --json / --format options. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "unit.h"
 #include "cli/trace_opts.h"
 #include "engine/trace.h"
+#include "engine/trace_int.h"
 #include "report/trace_json.h"
 
 #define MS 1000000LL
@@ -58,42 +59,48 @@ static void set_addr(struct sockaddr_storage *ss, socklen_t *len,
 	}
 }
 
-/* A trace as trace_init lays it out, without sockets: max_ttl * nq
- * probes, keys and times left at zero. */
+/* A trace as the engine's events describe it: its shape, and max_ttl *
+ * nq probes, keys and times left at zero. */
 struct fixture {
-	struct trace t;
-	struct probe_socks ps;
+	struct event_trace t;
+	struct trace_probe *probes;
+	unsigned nprobes;
+	struct sockaddr_storage dst, src;
 };
 
 static void fixture_init(struct fixture *f, enum probe_method m,
 			 const char *dst, const char *src, unsigned first,
 			 unsigned max, unsigned nq)
 {
-	struct trace *t = &f->t;
+	struct event_trace *t = &f->t;
+	socklen_t dlen, slen;
+	size_t ip;
 
 	memset(f, 0, sizeof(*f));
-	set_addr(&t->dst, &t->dstlen, dst);
-	set_addr(&f->ps.src, &f->ps.srclen, src);
-	f->ps.tx.kind = SOCK_KIND_RAW;
-	t->socks = &f->ps;
-	t->family = t->dst.ss_family;
-	t->cfg.method = m;
-	t->cfg.first_ttl = first;
-	t->cfg.max_ttl = max;
-	t->cfg.nqueries = nq;
-	t->ip_len = t->family == AF_INET6 ? 40 : 20;
-	t->l4_len = m == PROBE_TCP ? 40 : 8;
+	set_addr(&f->dst, &dlen, dst);
+	set_addr(&f->src, &slen, src);
+	t->dst = (struct sockaddr *)&f->dst;
+	t->dstlen = dlen;
+	t->src = (struct sockaddr *)&f->src;
+	ip = f->dst.ss_family == AF_INET6 ? 40 : 20;
+	t->method = m == PROBE_TCP ? "tcp" : m == PROBE_ICMP ? "icmp" : "udp";
+	t->proto = m == PROBE_TCP ? IPPROTO_TCP : m == PROBE_UDP ? IPPROTO_UDP :
+		   f->dst.ss_family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+	t->first_ttl = first;
+	t->max_ttl = max;
+	t->nqueries = nq;
 	t->data_len = m == PROBE_TCP ? 0 : 32;
+	t->packet_len = ip + (m == PROBE_TCP ? 40 : 8) + t->data_len;
 	t->paris = true;
 	t->dport = m == PROBE_UDP ? 33434 : m == PROBE_TCP ? 80 : 0;
-	t->nprobes = max * nq;
-	t->probes = calloc(t->nprobes, sizeof(*t->probes));
-	assert_non_null(t->probes);
-	for (unsigned i = 0; i < t->nprobes; i++) {
-		t->probes[i].ttl = i / nq + 1;
-		t->probes[i].query = i % nq;
-		t->probes[i].recv_ttl = -1;
-		t->probes[i].reply_len = -1;
+	f->nprobes = max * nq;
+	f->probes = calloc(f->nprobes, sizeof(*f->probes));
+	assert_non_null(f->probes);
+	for (unsigned i = 0; i < f->nprobes; i++) {
+		f->probes[i].ttl = i / nq + 1;
+		f->probes[i].query = i % nq;
+		f->probes[i].recv_ttl = -1;
+		f->probes[i].reply_len = -1;
 	}
 	t->wall_start.tv_sec = 1700000000;
 	t->wall_start.tv_nsec = 500000000;
@@ -105,8 +112,8 @@ static void fixture_init(struct fixture *f, enum probe_method m,
 
 static void fixture_free(struct fixture *f)
 {
-	free(f->t.probes);
-	f->t.probes = NULL;
+	free(f->probes);
+	f->probes = NULL;
 }
 
 /* Probe idx answered by an ICMP error (type, code) from `from`. */
@@ -114,10 +121,10 @@ static struct trace_probe *icmp(struct fixture *f, unsigned idx,
 				const char *from, uint8_t type, uint8_t code,
 				int64_t rtt, bool final)
 {
-	struct trace_probe *p = &f->t.probes[idx];
+	struct trace_probe *p = &f->probes[idx];
 
 	p->sent = p->done = true;
-	p->answer = TRACE_ANS_ICMP;
+	p->answer = EV_ANS_ICMP;
 	set_addr(&p->from, &p->fromlen, from);
 	p->type = type;
 	p->code = code;
@@ -130,10 +137,10 @@ static struct trace_probe *icmp(struct fixture *f, unsigned idx,
 
 static void silent(struct fixture *f, unsigned idx)
 {
-	struct trace_probe *p = &f->t.probes[idx];
+	struct trace_probe *p = &f->probes[idx];
 
 	p->sent = p->done = true;
-	p->answer = TRACE_ANS_NONE;
+	p->answer = EV_ANS_NONE;
 }
 
 /* A two-label MPLS stack (RFC 4950) in an extension structure; a zero
@@ -153,19 +160,23 @@ static void mpls(struct trace_probe *p)
 }
 
 /* Emit what the engine emits: start, the probes from..to in order, end. */
-static void run(struct fixture *f, void (*sink)(void *, const struct trace_event *),
+static void run(struct fixture *f, void (*sink)(void *, const struct event *),
 		void *r, unsigned from, unsigned to)
 {
-	struct trace_event ev = { TRACE_EV_START, &f->t, NULL };
+	struct event ev;
 
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_START;
+	ev.trace = &f->t;
 	sink(r, &ev);
 	for (unsigned i = from; i < to; i++) {
-		ev.type = TRACE_EV_PROBE;
-		ev.probe = &f->t.probes[i];
+		memset(&ev, 0, sizeof(ev));
+		trace_probe_event(&f->probes[i], &f->t, &ev);
 		sink(r, &ev);
 	}
-	ev.type = TRACE_EV_END;
-	ev.probe = NULL;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = EV_END;
+	ev.trace = &f->t;
 	sink(r, &ev);
 }
 
@@ -249,10 +260,10 @@ static void test_json_reached_and_error(void **state)
 	 * the destination at hop 3 (datagram socket: no port). */
 	mem_open(&m);
 	fixture_init(&f, PROBE_ICMP, "2001:2::9", "2001:2::1", 2, 5, 1);
-	f.ps.tx.kind = SOCK_KIND_DGRAM;
+	f.t.dgram = true;
 	icmp(&f, 1, "2001:2:0:2::2", 3, 0, MS, false);
 	p = icmp(&f, 2, "2001:2::9", 129, 0, MS, true);
-	p->answer = TRACE_ANS_ECHO;
+	p->answer = EV_ANS_ECHO;
 	p->reply_len = 40;
 	cfg = (struct report_trace_machine_cfg){ m.f, "h", NULL };
 	report_trace_json_init(&r, &cfg);
@@ -335,6 +346,7 @@ static void test_atlas_v4(void **state)
 	cfg = (struct report_trace_machine_cfg){ m.f, "b\xc3\xbc" "cher.example", NULL };
 	report_trace_atlas_init(&r, &cfg);
 	run(&f, report_trace_atlas_on_event, &r, 0, 4);
+	report_trace_atlas_free(&r);
 	t = mem_take(&m);
 	assert_string_equal(t,
 		"{\"fw\":4750,\"lts\":-1,\"endtime\":1700000002,"
@@ -403,6 +415,7 @@ static void test_atlas_err(void **state)
 		cfg = (struct report_trace_machine_cfg){ m.f, "h", NULL };
 		report_trace_atlas_init(&r, &cfg);
 		run(&f, report_trace_atlas_on_event, &r, 0, 1);
+		report_trace_atlas_free(&r);
 		out = mem_take(&m);
 		snprintf(want, sizeof(want), "\"rtt\":1.000%s]}]", t[i].want);
 		CHECK(strstr(out, want) != NULL, "row %zu: no %s in %s", i, want, out);
@@ -428,7 +441,7 @@ static void test_atlas_tcp_local_error(void **state)
 	fixture_init(&f, PROBE_TCP, "2001:2::9", "2001:2::1", 1, 30, 1);
 	icmp(&f, 0, "2001:2::5", 3, 0, MS, false);
 	p = icmp(&f, 1, "2001:2::9", 0, 0, 2 * MS, false);
-	p->answer = TRACE_ANS_TCP;
+	p->answer = EV_ANS_TCP;
 	p->tcp_flags = 0x14;
 	p->reply_len = 20;
 	f.t.error = -EPERM;
@@ -436,6 +449,7 @@ static void test_atlas_tcp_local_error(void **state)
 	cfg = (struct report_trace_machine_cfg){ m.f, "h", NULL };
 	report_trace_atlas_init(&r, &cfg);
 	run(&f, report_trace_atlas_on_event, &r, 0, 2);
+	report_trace_atlas_free(&r);
 	t = mem_take(&m);
 	assert_non_null(strstr(t, "\"proto\":\"TCP\",\"af\":6,\"size\":0,\"result\":["));
 	assert_non_null(strstr(t, "{\"hop\":2,\"result\":[{\"from\":\"2001:2::9\","
@@ -449,14 +463,15 @@ static void test_atlas_tcp_local_error(void **state)
 	/* -F and a probe bigger than our first link: refused by our kernel. */
 	mem_open(&m);
 	fixture_init(&f, PROBE_ICMP, "198.18.9.2", "198.18.1.1", 1, 30, 1);
-	p = &f.t.probes[0];
+	p = &f.probes[0];
 	p->sent = p->done = p->final = true;
-	p->answer = TRACE_ANS_LOCAL;
+	p->answer = EV_ANS_LOCAL;
 	p->info = 1500;
 	p->rtt_ns = 11000;
 	cfg = (struct report_trace_machine_cfg){ m.f, "h", NULL };
 	report_trace_atlas_init(&r, &cfg);
 	run(&f, report_trace_atlas_on_event, &r, 0, 1);
+	report_trace_atlas_free(&r);
 	t = mem_take(&m);
 	assert_non_null(strstr(t, "\"proto\":\"ICMP\",\"af\":4,\"size\":32,\"paris_id\":0,"
 			       "\"result\":[{\"hop\":1,\"result\":[{\"error\":"
@@ -470,9 +485,9 @@ static void test_atlas_tcp_local_error(void **state)
 
 		mem_open(&m);
 		fixture_init(&f, PROBE_ICMP, "198.18.9.2", "198.18.1.1", 1, 30, 1);
-		p = &f.t.probes[0];
+		p = &f.probes[0];
 		p->sent = p->done = p->final = true;
-		p->answer = TRACE_ANS_LOCAL;
+		p->answer = EV_ANS_LOCAL;
 		p->info = 1500;
 		p->rtt_ns = 11000;
 		cfg = (struct report_trace_machine_cfg){ m.f, "h", NULL };

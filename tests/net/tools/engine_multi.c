@@ -5,7 +5,8 @@
  *   engine_multi [-c COUNT] [-i MS] [-l PRELOAD] ADDR...
  *
  * One raw socket per family, shared by the targets of that family, with
- * one ICMP identifier.  Prints a line per event and a summary per target:
+ * one ICMP identifier: the engine tells replies apart by sequence number
+ * and checks each against the address it probed.  Prints a line per event and a summary per target:
  *   reply ADDR seq=N      error ADDR seq=N type=T code=C
  *   sent ADDR seq=N       end ADDR sent=N received=N errors=N
  * Exit 0 when the run ends normally, 2 on a usage or setup error. */
@@ -18,41 +19,44 @@
 #include <unistd.h>
 
 #include "../../../src/engine/engine.h"
+#include "../../../src/engine/ping_plan.h"
 
 #define MAX_TARGETS 16
 
 static volatile sig_atomic_t stop, status;
 
 struct run {
-	struct engine e;
+	unsigned n;
 	char names[MAX_TARGETS][INET6_ADDRSTRLEN];
+	unsigned long long sent[MAX_TARGETS], received[MAX_TARGETS],
+			   errors[MAX_TARGETS];
 };
 
 static void on_event(void *ctx, const struct event *ev)
 {
 	struct run *r = ctx;
-	const char *name = ev->target < r->e.ntargets ? r->names[ev->target] : "?";
-	const struct engine_target *t;
+	unsigned t = ev->target;
+	const char *name = t < r->n ? r->names[t] : "?";
 
 	switch (ev->type) {
 	case EV_SENT:
+		r->sent[t]++;
 		printf("sent %s seq=%u\n", name, ev->seq);
 		break;
 	case EV_REPLY:
+		if (!ev->dup && !ev->bad_cksum && !ev->bad_tag)
+			r->received[t]++;
 		printf("reply %s seq=%u%s\n", name, ev->seq, ev->dup ? " dup" : "");
 		break;
 	case EV_ERROR:
+		r->errors[t]++;
 		printf("error %s seq=%u type=%u code=%u\n", name, ev->seq,
 		       ev->icmp_type, ev->icmp_code);
 		break;
 	case EV_END:
-		for (unsigned i = 0; i < r->e.ntargets; i++) {
-			t = &r->e.targets[i];
+		for (unsigned i = 0; i < r->n; i++)
 			printf("end %s sent=%llu received=%llu errors=%llu\n",
-			       r->names[i], (unsigned long long)t->ntransmitted,
-			       (unsigned long long)t->nreceived,
-			       (unsigned long long)t->nerrors);
-		}
+			       r->names[i], r->sent[i], r->received[i], r->errors[i]);
 		break;
 	default:
 		break;
@@ -60,7 +64,7 @@ static void on_event(void *ctx, const struct event *ev)
 	fflush(stdout);
 }
 
-static int open_family(struct sock *s, int family, uint16_t id)
+static int open_family(struct sock *s, int family)
 {
 	struct sock_open_err oe;
 	struct sock_opts so;
@@ -75,44 +79,56 @@ static int open_family(struct sock *s, int family, uint16_t id)
 	so.mark = -1;
 	so.pmtudisc = -1;
 	so.timestamps = SOCK_TS_RXTX;
-	if (sock_apply(s, &so, &what, &warn, &warn_err) < 0)
-		return -1;
-	return sock_filter_id(s, id);
+	return sock_apply(s, &so, &what, &warn, &warn_err);
 }
 
 int main(int argc, char **argv)
 {
 	static struct run r;
 	struct sock socks[2];
-	bool opened[2] = { false, false };
+	struct probe_echo_cfg echo;
+	int si[2] = { -1, -1 };
 	struct engine_cfg cfg;
+	struct ping_plan_cfg pc;
 	struct engine_signals sig = { &stop, &status };
+	struct engine *e;
 	uint16_t id;
 	int c, rc;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.datalen = 56;
-	cfg.interval_ns = 200 * 1000000LL;
-	cfg.count = 5;
-	cfg.linger_ns = 1000000000LL;
-	cfg.preload = 1;
+	memset(&pc, 0, sizeof(pc));
+	pc.interval_ns = 200 * 1000000LL;
+	pc.count = 5;
+	pc.linger_ns = 1000000000LL;
+	pc.preload = 1;
 	while ((c = getopt(argc, argv, "c:i:l:")) != -1) {
 		switch (c) {
-		case 'c': cfg.count = strtoull(optarg, NULL, 10); break;
-		case 'i': cfg.interval_ns = strtoll(optarg, NULL, 10) * 1000000LL; break;
-		case 'l': cfg.preload = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'c': pc.count = strtoull(optarg, NULL, 10); break;
+		case 'i': pc.interval_ns = strtoll(optarg, NULL, 10) * 1000000LL; break;
+		case 'l': pc.preload = (unsigned)strtoul(optarg, NULL, 10); break;
 		default: return 2;
 		}
 	}
-	if (optind >= argc || argc - optind > MAX_TARGETS || cfg.count == 0) {
+	if (optind >= argc || argc - optind > MAX_TARGETS || pc.count == 0) {
 		fprintf(stderr, "usage: engine_multi [-c COUNT] [-i MS] [-l PRELOAD] ADDR...\n");
 		return 2;
 	}
+	memset(&cfg, 0, sizeof(cfg));
 	if (getrandom(cfg.tag_key, sizeof(cfg.tag_key), 0) != sizeof(cfg.tag_key) ||
 	    getrandom(&id, sizeof(id), 0) != sizeof(id))
 		return 2;
-	engine_init(&r.e, &cfg);
-	engine_add_sink(&r.e, (struct event_sink){ on_event, &r });
+	e = engine_new(&cfg);
+	if (!e)
+		return 2;
+	/* One identifier for every target of both families: replies are
+	 * told apart by their sequence number and checked against their
+	 * source. */
+	memset(&echo, 0, sizeof(echo));
+	echo.id = id;
+	echo.id_fixed = true;
+	echo.raw = true;
+	echo.datalen = 56;
+	echo.fill = PROBE_FILL_PING;
+	engine_add_sink(e, (struct event_sink){ on_event, &r });
 	for (int i = optind; i < argc; i++) {
 		struct sockaddr_storage ss;
 		socklen_t len;
@@ -132,21 +148,25 @@ int main(int argc, char **argv)
 			fprintf(stderr, "engine_multi: not an address: %s\n", argv[i]);
 			return 2;
 		}
-		if (!opened[k]) {
-			if (open_family(&socks[k], ss.ss_family, id) < 0) {
+		if (si[k] < 0) {
+			if (open_family(&socks[k], ss.ss_family) < 0 ||
+			    sock_filter_id(&socks[k], id) < 0) {
 				perror("engine_multi: socket");
 				return 2;
 			}
-			opened[k] = true;
+			si[k] = engine_add_sock(e, &socks[k], ENGINE_SOCK_TX,
+						&probe_echo, &echo);
+			if (si[k] < 0)
+				return 2;
 		}
-		snprintf(r.names[r.e.ntargets], sizeof(r.names[0]), "%s", argv[i]);
-		if (engine_add_target(&r.e, (struct sockaddr *)&ss, len, &socks[k], id) < 0)
+		snprintf(r.names[r.n++], sizeof(r.names[0]), "%s", argv[i]);
+		if (engine_add_target(e, (struct sockaddr *)&ss, len, (unsigned)si[k]) < 0)
 			return 2;
 	}
-	rc = engine_run(&r.e, &sig);
-	engine_free(&r.e);
+	rc = engine_run_ping(e, &pc, &sig);
+	engine_free(e);
 	for (int k = 0; k < 2; k++)
-		if (opened[k])
+		if (si[k] >= 0)
 			sock_close(&socks[k]);
 	return rc < 0 ? 2 : 0;
 }
