@@ -36,6 +36,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "../wire/timeconv.h"
 #include "os.h"
 #include "../analysis/fp.h"
 #include "../analysis/fp_active.h"
@@ -48,7 +49,6 @@
 #include "../sock/sandbox.h"
 #include "../sock/sock.h"
 
-#define NSEC 1000000000LL
 
 struct os_opts {
 	int family;

@@ -142,7 +142,6 @@ static void json_sink(void *ctx, const struct event *ev)
 {
 	struct ping_run *run = ctx;
 
-	hist_update(&run->hist, ev);
 	if (ev->type == EV_END || ev->type == EV_STATUS)
 		run->json.elapsed_ns = ev->elapsed_ns;
 	report_json_on_event(&run->json, ev);
@@ -180,8 +179,8 @@ static void add_machine_report(struct ping_run *r, int family)
 		mc.fp = &r->fp;
 	}
 	report_json_init(&r->json, &mc);
-	/* One sink for both (the engine has few): the percentiles, then the
-	 * line that may print them. */
+	/* The percentiles first, then the line that may print them. */
+	engine_add_sink(r->engine, (struct event_sink){ hist_on_event, &r->hist });
 	engine_add_sink(r->engine, (struct event_sink){ json_sink, r });
 	if (r->o.os)
 		engine_add_sink(r->engine, (struct event_sink){ fp_on_event, &r->fp });

@@ -12,18 +12,14 @@
 #include <netinet/ip.h>
 
 #include "sock.h"
+#include "sock_int.h"
 #include "../wire/wire.h"
-
-static int setint(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
-}
 
 int sock_hdrincl(struct sock *s)
 {
 	if (s->family != AF_INET || s->kind != SOCK_KIND_RAW)
 		return -EINVAL;
-	return setint(s->fd, IPPROTO_IP, IP_HDRINCL, 1);
+	return sock_setint(s->fd, IPPROTO_IP, IP_HDRINCL, 1);
 }
 
 int sock_open_tstamp(struct sock *s, int ttl)
@@ -38,7 +34,7 @@ int sock_open_tstamp(struct sock *s, int ttl)
 	if (fd < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_RAW, ICMP_FILTER, &mask, sizeof(mask)) < 0 ||
-	    (ttl > 0 && (rc = setint(fd, IPPROTO_IP, IP_TTL, ttl)) < 0)) {
+	    (ttl > 0 && (rc = sock_setint(fd, IPPROTO_IP, IP_TTL, ttl)) < 0)) {
 		rc = -errno;
 		close(fd);
 		return rc;

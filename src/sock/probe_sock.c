@@ -14,11 +14,7 @@
 #include <netinet/ip.h>
 
 #include "sock.h"
-
-static int setint(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
-}
+#include "sock_int.h"
 
 #define STEP(expr, name)                                                    \
 	do {                                                                \
@@ -81,22 +77,22 @@ static int icmp_filter(struct sock *s, struct probe_sock_err *e)
 static int rx_opts(struct sock *s, bool recverr, int rcvbuf,
 		   struct probe_sock_err *e)
 {
-	if (setint(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0) {
+	if (sock_setint(s->fd, SOL_SOCKET, SO_TIMESTAMPNS, 1) < 0) {
 		/* Without stamps the RTT is user to user: still an RTT. */
 	}
 	if (rcvbuf > 0)
-		(void)setint(s->fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+		(void)sock_setint(s->fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
 	if (s->family == AF_INET6) {
 		if (recverr)
-			STEP(setint(s->fd, IPPROTO_IPV6, IPV6_RECVERR, 1),
+			STEP(sock_setint(s->fd, IPPROTO_IPV6, IPV6_RECVERR, 1),
 			     "IPV6_RECVERR");
-		STEP(setint(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1),
+		STEP(sock_setint(s->fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1),
 		     "IPV6_RECVHOPLIMIT");
 	} else {
 		if (recverr)
-			STEP(setint(s->fd, IPPROTO_IP, IP_RECVERR, 1), "IP_RECVERR");
+			STEP(sock_setint(s->fd, IPPROTO_IP, IP_RECVERR, 1), "IP_RECVERR");
 		if (s->kind != SOCK_KIND_RAW)
-			STEP(setint(s->fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
+			STEP(sock_setint(s->fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
 	}
 	return 0;
 }
@@ -112,22 +108,22 @@ static int tx_opts(struct sock *s, const struct probe_sock_opts *o,
 		       (socklen_t)strlen(o->device) + 1) < 0)
 		STEP(-errno, "SO_BINDTODEVICE");
 	if (o->dontroute)
-		STEP(setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
+		STEP(sock_setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
 	if (s->family == AF_INET6) {
 		/* Probes are never fragmented by us: DF is IPv6's only mode;
 		 * -F also ignores a path MTU the kernel learnt. */
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER,
+		STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER,
 			    o->dontfrag ? IPV6_PMTUDISC_PROBE : IPV6_PMTUDISC_DONT),
 		     "IPV6_MTU_DISCOVER");
 		if (o->tos >= 0)
-			STEP(setint(fd, IPPROTO_IPV6, IPV6_TCLASS, o->tos),
+			STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_TCLASS, o->tos),
 			     "IPV6_TCLASS");
 	} else {
-		STEP(setint(fd, IPPROTO_IP, IP_MTU_DISCOVER,
+		STEP(sock_setint(fd, IPPROTO_IP, IP_MTU_DISCOVER,
 			    o->dontfrag ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT),
 		     "IP_MTU_DISCOVER");
 		if (o->tos >= 0)
-			STEP(setint(fd, IPPROTO_IP, IP_TOS, o->tos), "IP_TOS");
+			STEP(sock_setint(fd, IPPROTO_IP, IP_TOS, o->tos), "IP_TOS");
 	}
 	return 0;
 }

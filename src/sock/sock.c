@@ -14,6 +14,7 @@
 #include <netinet/ip.h>
 
 #include "sock.h"
+#include "sock_int.h"
 #include "../wire/wire.h"
 
 static int proto_of(int family)
@@ -60,11 +61,6 @@ void sock_close(struct sock *s)
 	s->kind = SOCK_KIND_NONE;
 }
 
-static int setint(int fd, int level, int name, int val)
-{
-	return setsockopt(fd, level, name, &val, sizeof(val)) < 0 ? -errno : 0;
-}
-
 void sock_stamps_settle(void)
 {
 	/* When no socket on the host wanted receive stamps yet, the kernel
@@ -89,28 +85,28 @@ static int apply4(struct sock *s, const struct sock_opts *o, const char **what)
 {
 	int fd = s->fd;
 
-	STEP(setint(fd, IPPROTO_IP, IP_RECVERR, 1), "IP_RECVERR");
+	STEP(sock_setint(fd, IPPROTO_IP, IP_RECVERR, 1), "IP_RECVERR");
 	if (s->kind == SOCK_KIND_DGRAM) {
 		/* A raw socket has the IP header; a datagram socket needs the
 		 * kernel to tell TTL and TOS. */
-		STEP(setint(fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
-		STEP(setint(fd, IPPROTO_IP, IP_RECVTOS, 1), "IP_RECVTOS");
+		STEP(sock_setint(fd, IPPROTO_IP, IP_RECVTTL, 1), "IP_RECVTTL");
+		STEP(sock_setint(fd, IPPROTO_IP, IP_RECVTOS, 1), "IP_RECVTOS");
 	}
 	if (o->ttl >= 0) {
-		STEP(setint(fd, IPPROTO_IP, IP_TTL, o->ttl), "IP_TTL");
-		STEP(setint(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl),
+		STEP(sock_setint(fd, IPPROTO_IP, IP_TTL, o->ttl), "IP_TTL");
+		STEP(sock_setint(fd, IPPROTO_IP, IP_MULTICAST_TTL, o->ttl),
 		     "IP_MULTICAST_TTL");
 	}
 	if (o->tos >= 0)
-		STEP(setint(fd, IPPROTO_IP, IP_TOS, o->tos), "IP_TOS");
+		STEP(sock_setint(fd, IPPROTO_IP, IP_TOS, o->tos), "IP_TOS");
 	if (o->pmtudisc >= 0)
-		STEP(setint(fd, IPPROTO_IP, IP_MTU_DISCOVER, o->pmtudisc),
+		STEP(sock_setint(fd, IPPROTO_IP, IP_MTU_DISCOVER, o->pmtudisc),
 		     "IP_MTU_DISCOVER");
 	if (o->no_mcast_loop)
-		STEP(setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0),
+		STEP(sock_setint(fd, IPPROTO_IP, IP_MULTICAST_LOOP, 0),
 		     "IP_MULTICAST_LOOP");
 	if (o->broadcast)
-		STEP(setint(fd, SOL_SOCKET, SO_BROADCAST, 1), "SO_BROADCAST");
+		STEP(sock_setint(fd, SOL_SOCKET, SO_BROADCAST, 1), "SO_BROADCAST");
 	if (s->kind == SOCK_KIND_RAW) {
 		/* Only the ICMP types ping reports may wake us. */
 		uint32_t mask = ~(1u << ICMP_ECHOREPLY | 1u << ICMP_DEST_UNREACH |
@@ -128,22 +124,22 @@ static int apply6(struct sock *s, const struct sock_opts *o, const char **what)
 {
 	int fd = s->fd;
 
-	STEP(setint(fd, IPPROTO_IPV6, IPV6_RECVERR, 1), "IPV6_RECVERR");
-	STEP(setint(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1), "IPV6_RECVHOPLIMIT");
-	STEP(setint(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1), "IPV6_RECVTCLASS");
+	STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_RECVERR, 1), "IPV6_RECVERR");
+	STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1), "IPV6_RECVHOPLIMIT");
+	STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, 1), "IPV6_RECVTCLASS");
 	if (o->ttl >= 0) {
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl),
+		STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, o->ttl),
 		     "IPV6_UNICAST_HOPS");
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl),
+		STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, o->ttl),
 		     "IPV6_MULTICAST_HOPS");
 	}
 	if (o->tos >= 0)
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_TCLASS, o->tos), "IPV6_TCLASS");
+		STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_TCLASS, o->tos), "IPV6_TCLASS");
 	if (o->pmtudisc >= 0)
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, o->pmtudisc),
+		STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, o->pmtudisc),
 		     "IPV6_MTU_DISCOVER");
 	if (o->no_mcast_loop)
-		STEP(setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0),
+		STEP(sock_setint(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, 0),
 		     "IPV6_MULTICAST_LOOP");
 	if (s->kind == SOCK_KIND_RAW) {
 		struct icmp6_filter f;
@@ -181,11 +177,11 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 		return -errno;
 	}
 	if (o->sndbuf > 0)
-		STEP(setint(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf), "SO_SNDBUF");
+		STEP(sock_setint(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf), "SO_SNDBUF");
 	if (o->rcvbuf > 0)
-		(void)setint(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf);
+		(void)sock_setint(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf);
 	if (o->dontroute)
-		STEP(setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
+		STEP(sock_setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
 	if (o->timestamps != SOCK_TS_NONE) {
 		/* The send stamp is taken as the probe is queued for the device
 		 * (TX_SCHED): before any packet capture sees it, so that our RTT
@@ -195,12 +191,12 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 		if (o->timestamps == SOCK_TS_RXTX)
 			flags |= SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_OPT_ID |
 				 SOF_TIMESTAMPING_OPT_TSONLY;
-		if (setint(fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0) {
+		if (sock_setint(fd, SOL_SOCKET, SO_TIMESTAMPING, flags) == 0) {
 			s->tx_stamps = o->timestamps == SOCK_TS_RXTX;
 			s->tx_count = 0;
 		} else {
 			/* Older kernels: receive stamps only. */
-			(void)setint(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+			(void)sock_setint(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
 		}
 		sock_stamps_settle();
 	}
@@ -215,7 +211,7 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 			*warn_err = -errno;
 		}
 	}
-	if (o->debug && setint(fd, SOL_SOCKET, SO_DEBUG, 1) < 0) {
+	if (o->debug && sock_setint(fd, SOL_SOCKET, SO_DEBUG, 1) < 0) {
 		*warn = "SO_DEBUG";
 		*warn_err = -errno;
 	}
@@ -237,7 +233,7 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &req,
 		       sizeof(req)) < 0)
 		return -errno;
-	return setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
+	return sock_setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
 }
 
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len)

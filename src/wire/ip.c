@@ -2,12 +2,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "wire.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 int wire_ip4_parse(const uint8_t *buf, size_t len, struct wire_ip4 *ip)
 {
@@ -21,8 +17,8 @@ int wire_ip4_parse(const uint8_t *buf, size_t len, struct wire_ip4 *ip)
 	memset(ip, 0, sizeof(*ip));
 	ip->ihl_bytes = (uint8_t)ihl;
 	ip->tos = buf[1];
-	ip->total_len = get16(buf + 2);
-	ip->id = get16(buf + 4);
+	ip->total_len = wire_get16(buf + 2);
+	ip->id = wire_get16(buf + 4);
 	ip->df = (buf[6] & 0x40) != 0;
 	ip->frag_off = (uint16_t)((buf[6] & 0x1f) << 8 | buf[7]);
 	ip->ttl = buf[8];

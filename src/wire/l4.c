@@ -4,18 +4,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "wire.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
-}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -88,10 +78,10 @@ int wire_udp_parse(const uint8_t *buf, size_t len, struct wire_udp *u)
 	memset(u, 0, sizeof(*u));
 	if (len < WIRE_UDP_HDR_LEN)
 		return -EINVAL;
-	u->sport = get16(buf);
-	u->dport = get16(buf + 2);
-	u->len = get16(buf + 4);
-	u->cksum = get16(buf + 6);
+	u->sport = wire_get16(buf);
+	u->dport = wire_get16(buf + 2);
+	u->len = wire_get16(buf + 4);
+	u->cksum = wire_get16(buf + 6);
 	u->payload = buf + WIRE_UDP_HDR_LEN;
 	u->payload_len = len - WIRE_UDP_HDR_LEN;
 	/* Trust the smaller of what arrived and what the header claims. */
@@ -141,15 +131,15 @@ int wire_tcp_parse(const uint8_t *buf, size_t len, struct wire_tcp *t)
 	hl = (size_t)(buf[12] >> 4) * 4;
 	if (hl < WIRE_TCP_HDR_LEN || hl > len)
 		return -EINVAL;
-	t->sport = get16(buf);
-	t->dport = get16(buf + 2);
-	t->seq = get32(buf + 4);
-	t->ack = get32(buf + 8);
+	t->sport = wire_get16(buf);
+	t->dport = wire_get16(buf + 2);
+	t->seq = wire_get32(buf + 4);
+	t->ack = wire_get32(buf + 8);
 	t->hdr_len = (uint8_t)hl;
 	t->flags = buf[13];
-	t->window = get16(buf + 14);
-	t->cksum = get16(buf + 16);
-	t->urgent = get16(buf + 18);
+	t->window = wire_get16(buf + 14);
+	t->cksum = wire_get16(buf + 16);
+	t->urgent = wire_get16(buf + 18);
 	t->opts = buf + WIRE_TCP_HDR_LEN;
 	t->opts_len = hl - WIRE_TCP_HDR_LEN;
 	t->payload = buf + hl;
@@ -177,7 +167,7 @@ int wire_icmp_ext_parse(const uint8_t *buf, size_t len,
 	if (len < EXT_HDR_LEN || (buf[0] >> 4) != EXT_VERSION)
 		return -EPROTO;
 	x->len = len;
-	sum = get16(buf + 2);
+	sum = wire_get16(buf + 2);
 	x->cksum_ok = sum == 0 || wire_checksum(buf, len) == 0;
 	if (!x->cksum_ok)
 		return -EPROTO;
@@ -187,7 +177,7 @@ int wire_icmp_ext_parse(const uint8_t *buf, size_t len,
 
 		if (len - off < EXT_OBJ_HDR_LEN)
 			return -EPROTO;
-		olen = get16(o);
+		olen = wire_get16(o);
 		if (olen < EXT_OBJ_HDR_LEN || olen > len - off)
 			return -EPROTO;
 		if (x->nobj < WIRE_EXT_MAX_OBJ) {
@@ -204,7 +194,7 @@ int wire_icmp_ext_parse(const uint8_t *buf, size_t len,
 			if ((olen - EXT_OBJ_HDR_LEN) % 4)
 				return -EPROTO;
 			for (size_t i = 0; i < n && x->nmpls < WIRE_MPLS_MAX; i++) {
-				uint32_t e = get32(o + EXT_OBJ_HDR_LEN + 4 * i);
+				uint32_t e = wire_get32(o + EXT_OBJ_HDR_LEN + 4 * i);
 				struct wire_mpls *m = &x->mpls[x->nmpls++];
 
 				m->label = e >> 12;
@@ -256,7 +246,7 @@ int wire_icmp_ext_find(int family, const uint8_t *buf, size_t len,
 	 * 128-byte original datagram.  Only a structure with a checksum
 	 * that verifies is believed: these bytes may as well be payload. */
 	off = WIRE_ICMP_HDR_LEN + EXT_MIN_ORIG;
-	if (off + EXT_HDR_LEN > len || get16(buf + off + 2) == 0 ||
+	if (off + EXT_HDR_LEN > len || wire_get16(buf + off + 2) == 0 ||
 	    wire_icmp_ext_parse(buf + off, len - off, x) < 0) {
 		memset(x, 0, sizeof(*x));
 		return -ENOENT;

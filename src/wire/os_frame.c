@@ -3,12 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "wire.h"
-
-static uint16_t get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
 
 #define ETH_IP4 0x0800
 #define ETH_IP6 0x86dd
@@ -22,7 +18,7 @@ static int ethertype_ip(const uint8_t *buf, size_t len, size_t off,
 
 		if (len < off + 2)
 			return -EINVAL;
-		t = get16(buf + off);
+		t = wire_get16(buf + off);
 		if (t == 0x8100 || t == 0x88a8) {       /* 802.1Q, 802.1ad */
 			off += 4;
 			continue;
@@ -49,7 +45,7 @@ int wire_frame_ip(int link, const uint8_t *buf, size_t len,
 	case WIRE_LINK_LINUX_SLL2:      /* 20 bytes, protocol at 0 */
 		if (len < 20)
 			return -EINVAL;
-		if (get16(buf) != ETH_IP4 && get16(buf) != ETH_IP6)
+		if (wire_get16(buf) != ETH_IP4 && wire_get16(buf) != ETH_IP6)
 			return -ENOTSUP;
 		*ip = buf + 20;
 		*iplen = len - 20;
@@ -85,7 +81,7 @@ static int parse6(const uint8_t *buf, size_t len, struct wire_pkt *p)
 	memcpy(p->src, buf + 8, 16);
 	memcpy(p->dst, buf + 24, 16);
 	p->first_frag = true;
-	end = WIRE_IP6_HDR_LEN + get16(buf + 4);
+	end = WIRE_IP6_HDR_LEN + wire_get16(buf + 4);
 	if (end > len)
 		end = len;
 	nh = buf[6];
@@ -102,7 +98,7 @@ static int parse6(const uint8_t *buf, size_t len, struct wire_pkt *p)
 		case 44:        /* fragment */
 			if (end < off + 8)
 				return -EINVAL;
-			if (get16(buf + off + 2) & 0xfff8)
+			if (wire_get16(buf + off + 2) & 0xfff8)
 				p->first_frag = false;
 			nh = buf[off];
 			off += 8;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "wire.h"
 
 static void put16(uint8_t *p, uint16_t v)
@@ -15,12 +16,6 @@ static void put32(uint8_t *p, uint32_t v)
 {
 	put16(p, (uint16_t)(v >> 16));
 	put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	       (uint32_t)p[2] << 8 | p[3];
 }
 
 int wire_ip4_build(const struct wire_ip4 *ip, size_t payload_len,
@@ -83,8 +78,8 @@ int wire_tstamp_parse(const uint8_t *buf, size_t len, struct wire_tstamp *t)
 	t->cksum_ok = wire_checksum(buf, len) == 0;
 	t->id = (uint16_t)(buf[4] << 8 | buf[5]);
 	t->seq = (uint16_t)(buf[6] << 8 | buf[7]);
-	t->originate = get32(buf + 8);
-	t->receive = get32(buf + 12);
-	t->transmit = get32(buf + 16);
+	t->originate = wire_get32(buf + 8);
+	t->receive = wire_get32(buf + 12);
+	t->transmit = wire_get32(buf + 16);
 	return 0;
 }
