@@ -80,6 +80,8 @@ struct engine {
 	uint32_t burst;
 
 	struct sock_rx *rx;     /* receive batch */
+	int64_t rx_mono;        /* when the datagram being handled was read
+	                           (CLOCK_MONOTONIC): a plan's "now" */
 	unsigned rx_batch;
 	uint8_t *txbuf;         /* the probe being built */
 

@@ -40,8 +40,8 @@ void inflight_expire(struct inflight *r, uint32_t newest, int64_t cutoff,
 			continue;       /* answered, or never sent */
 		if (rec->sent_mono > cutoff)
 			break;
-		rec->flags = (uint16_t)((rec->flags & ~PROBE_REC_LIVE) |
-					PROBE_REC_EXPIRED);
+		inflight_set_live(r, rec, false);
+		rec->flags |= PROBE_REC_EXPIRED;
 		cb(ctx, rec);
 	}
 }

@@ -16,6 +16,7 @@ struct inflight {
 	struct probe_rec *recs;
 	uint32_t mask;
 	uint32_t oldest;        /* expiry: no live probe before this pn */
+	uint32_t live;          /* records marked PROBE_REC_LIVE */
 	bool any;               /* a probe was sent (oldest is valid) */
 };
 
@@ -33,6 +34,22 @@ static inline uint32_t inflight_size(const struct inflight *r)
 static inline struct probe_rec *inflight_slot(struct inflight *r, uint32_t pn)
 {
 	return &r->recs[pn & r->mask];
+}
+
+/* rec goes out (live) or is settled (answered, given up, or its send
+ * failed): the ring counts the probes out. */
+static inline void inflight_set_live(struct inflight *r, struct probe_rec *rec,
+				     bool live)
+{
+	bool was = rec->flags & PROBE_REC_LIVE;
+
+	if (live && !was) {
+		rec->flags |= PROBE_REC_LIVE;
+		r->live++;
+	} else if (!live && was) {
+		rec->flags &= (uint16_t)~PROBE_REC_LIVE;
+		r->live--;
+	}
 }
 
 /* The record of probe pn while the ring remembers it, else NULL. */

@@ -314,6 +314,8 @@ struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 
 	if (!req->pn_set)
 		req->pn = ++e->next_pn;
+	clock_gettime(CLOCK_REALTIME, &wall);
+	req->sent_wall = wire_ts_ns(&wall);
 	req->to = (const struct sockaddr *)&to;
 	req->tolen = tolen;
 	req->tag_key = e->tag_key;
@@ -331,6 +333,9 @@ struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 		wire_sa_set_port((struct sockaddr *)&to, (uint16_t)tx.dport);
 
 	rec = inflight_slot(&e->ring, req->pn);
+	/* An older probe still out in this slot is forgotten: the ring is
+	 * sized so that it has been given up or answered long since. */
+	inflight_set_live(&e->ring, rec, false);
 	memset(rec, 0, sizeof(*rec));
 	rec->pn = req->pn;
 	rec->target = req->target;
@@ -339,9 +344,8 @@ struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 	rec->ttl = req->ttl > 0 && req->ttl < 256 ? (uint8_t)req->ttl : 0;
 	memcpy(rec->addr, t->addr, 16);
 	rec->sent_mono = req->sent_mono;
-	clock_gettime(CLOCK_REALTIME, &wall);
-	rec->sent_wall = wire_ts_ns(&wall);
-	rec->flags = PROBE_REC_LIVE;
+	rec->sent_wall = req->sent_wall;
+	inflight_set_live(&e->ring, rec, true);
 	if (!e->ring.any) {
 		e->ring.oldest = req->pn;
 		e->newest_pn = req->pn;
@@ -364,7 +368,7 @@ struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 		/* The error queue usually says why (a path MTU; an error that
 		 * an earlier probe raised, which fails one send); the plan
 		 * hears of it before it hears of the failure. */
-		rec->flags = 0;
+		inflight_set_live(&e->ring, rec, false);
 		e->send_failed = true;
 		e->send_failed_pn = req->pn;
 		engine_drain_errqueue(e, t->sock);
@@ -374,7 +378,7 @@ struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 			e->plan->sent(e->plan_ctx, e, req, NULL, rc);
 			return NULL;
 		}
-		rec->flags = PROBE_REC_LIVE;
+		inflight_set_live(&e->ring, rec, true);
 	}
 	remember_stamp_key(es, key, req->pn);
 	*err = 0;

@@ -341,8 +341,8 @@ static void plan_answer(void *ctx, struct engine *e, struct probe_rec *rec,
 		ev->dup = (rec->flags & PROBE_REC_ANSWERED) != 0;
 		ev->late = (rec->flags & PROBE_REC_EXPIRED) != 0;
 		if (!ev->bad_cksum && !ev->bad_tag && !ev->dup) {
-			rec->flags = (uint16_t)((rec->flags & ~PROBE_REC_LIVE) |
-						PROBE_REC_ANSWERED);
+			inflight_set_live(&e->ring, rec, false);
+			rec->flags |= PROBE_REC_ANSWERED;
 			t->answered++;
 			t->flags |= ENGINE_T_REPLIED;
 			if (rec->tseq == t->sent)
@@ -364,7 +364,7 @@ static void plan_answer(void *ctx, struct engine *e, struct probe_rec *rec,
 	engine_emit(e, ev);
 	/* An answer may free a flood's next probe, or end the target. */
 	if (sched_heap_has(&p->heap, e->targets, rec->target))
-		reschedule(p, e, rec->target, engine_now());
+		reschedule(p, e, rec->target, e->rx_mono);
 }
 
 static void plan_local_error(void *ctx, struct engine *e, struct probe_rec *rec,

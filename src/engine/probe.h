@@ -52,6 +52,7 @@ struct probe_req {
 	uint32_t tseq;
 	int ttl;                /* -1: the socket's */
 	int64_t sent_mono;      /* when it goes (the tag covers it) */
+	int64_t sent_wall;      /* the same on CLOCK_REALTIME, ns */
 	const struct sockaddr *to;      /* the target */
 	socklen_t tolen;
 	const uint8_t *tag_key; /* the engine's per-run secret, 16 bytes */

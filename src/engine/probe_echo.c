@@ -166,11 +166,8 @@ static int echo_build(void *kctx, const struct probe_req *req, uint8_t *buf,
 		for (size_t i = 0; i < nt; i++)
 			p[i] = (uint8_t)(tag >> (8 * i));
 		if (c->datalen >= PROBE_ECHO_STAMP_LEN) {
-			struct timespec w;
-			uint64_t us;
+			uint64_t us = (uint64_t)req->sent_wall / 1000u;
 
-			clock_gettime(CLOCK_REALTIME, &w);
-			us = (uint64_t)w.tv_sec * 1000000u + (uint64_t)w.tv_nsec / 1000u;
 			for (size_t i = 0; i < 8; i++)
 				p[PROBE_ECHO_TAG_LEN + i] = (uint8_t)(us >> (8 * i));
 		}

@@ -59,6 +59,7 @@ static void deliver(struct engine *e, unsigned si, const struct sock_rx *rx,
 	struct probe_rec *rec;
 	uint32_t ti;
 
+	e->rx_mono = wire_ts_ns(&rx->mono);
 	arrival_time(ev, rx);
 	if (ev->type == EV_FOREIGN || !a->has_key) {
 		if (ev->type != EV_FOREIGN)
@@ -211,6 +212,7 @@ int engine_drain_errqueue(struct engine *e, unsigned si)
 int engine_drain(struct engine *e, unsigned si)
 {
 	struct engine_sock *es = &e->socks[si];
+	unsigned want;
 	int n, total = 0;
 
 	/* Send stamps first: a reply's RTT wants its probe's stamp.  Without
@@ -218,7 +220,13 @@ int engine_drain(struct engine *e, unsigned si)
 	 * whenever poll says so, not on every packet. */
 	if (es->txmap || ++es->since_errq >= 32)
 		total += engine_drain_errqueue(e, si);
-	while ((n = sock_recv(es->s, e->rx, e->rx_batch)) > 0) {
+	/* Ask for as many datagrams as there are probes out: with one in
+	 * flight (flood) that is one read of one reply, not a batch whose
+	 * second read fails.  Anything more (a duplicate, a stranger) is read
+	 * on the next pass. */
+	want = e->ring.live < 1 ? 1 : e->ring.live > e->rx_batch ? e->rx_batch :
+									  e->ring.live;
+	while ((n = sock_recv(es->s, e->rx, want)) > 0) {
 		for (int i = 0; i < n; i++)
 			parse_data(e, si, &e->rx[i]);
 		total += n;

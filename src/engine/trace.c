@@ -525,6 +525,7 @@ static void plan_answer(void *ctx, struct engine *e, struct probe_rec *rec,
 		return;
 	}
 	p->done = true;
+	inflight_set_live(&e->ring, rec, false);
 	p->answer = ev->answer;
 	if (ev->from && ev->fromlen <= sizeof(p->from)) {
 		memcpy(&p->from, ev->from, ev->fromlen);

@@ -351,6 +351,13 @@ int sock_send(struct sock *s, const void *buf, size_t len,
 	struct cmsghdr *c;
 	bool v6 = s->family == AF_INET6;
 
+	/* Nothing to shape: sendto, which copies no msghdr (flood's path). */
+	if (!sh || (!sh->hdrincl && sh->ttl < 0 && sh->tos < 0)) {
+		if (sendto(s->fd, buf, len, 0, to, tolen) < 0)
+			return -errno;
+		*txkey = s->tx_count++;
+		return 0;
+	}
 	memset(&mh, 0, sizeof(mh));
 	mh.msg_name = (void *)to;
 	mh.msg_namelen = tolen;
@@ -502,7 +509,16 @@ static int recv_batch(struct sock *s, struct sock_rx *rx, unsigned n, int flags)
 		mm[k].msg_hdr.msg_control = ctrl[k].buf;
 		mm[k].msg_hdr.msg_controllen = sizeof(ctrl[k].buf);
 	}
-	got = recvmmsg(s->fd, mm, n, flags | MSG_DONTWAIT, NULL);
+	if (n == 1) {
+		/* One wanted (flood's one probe in flight): recvmsg does less
+		 * work in the kernel than a batch of one. */
+		ssize_t len = recvmsg(s->fd, &mm[0].msg_hdr, flags | MSG_DONTWAIT);
+
+		got = len < 0 ? -1 : 1;
+		mm[0].msg_len = len < 0 ? 0 : (unsigned)len;
+	} else {
+		got = recvmmsg(s->fd, mm, n, flags | MSG_DONTWAIT, NULL);
+	}
 	if (got < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 	clock_gettime(CLOCK_MONOTONIC, &now);
