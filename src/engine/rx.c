@@ -47,6 +47,8 @@ static void foreign(struct engine *e, struct probe_answer *a,
 {
 	a->ev.type = EV_FOREIGN;
 	a->ev.foreign = why;
+	if (a->has_key)
+		a->ev.seq = (uint16_t)a->key;   /* as it came on the wire */
 	e->plan->answer(e->plan_ctx, e, NULL, a);
 }
 

@@ -348,6 +348,29 @@ static void on_local_error(struct report_ping *r, const struct event *ev)
 	}
 }
 
+/* -v: why a packet was not credited to a probe. */
+static void on_foreign(struct report_ping *r, const struct event *ev)
+{
+	static const char *const why[] = {
+		[EV_FOREIGN_OTHER] = "not an answer to our probes",
+		[EV_FOREIGN_ID] = "another program's identifier",
+		[EV_FOREIGN_UNSENT] = "a sequence number we did not send, or no longer remember",
+		[EV_FOREIGN_TAG] = "our sequence number but not our tag: forged or replayed",
+		[EV_FOREIGN_ADDR] = "an error about a probe to another address",
+		[EV_FOREIGN_CKSUM] = "an ICMP error with a bad checksum",
+	};
+	const struct report_ping_cfg *c = &r->cfg;
+	unsigned w = (unsigned)ev->foreign;
+
+	if (!c->verbose || c->quiet || c->flood || !ev->from)
+		return;
+	stamp(r, ev);
+	fprintf(c->out, "From %s: %s=%u dropped: %s\n", pretty(r, ev->from, ev->fromlen),
+		seq_name(c), ev->seq,
+		w < sizeof(why) / sizeof(why[0]) && why[w] ? why[w] : why[0]);
+	fflush(c->out);
+}
+
 static void status_line(struct report_ping *r)
 {
 	const struct stats *s = r->cfg.stats;
@@ -371,7 +394,8 @@ const struct sockaddr *report_ping_named(void *ctx, const struct event *ev)
 	/* What on_reply() and on_error() pass to pretty(). */
 	if (r->cfg.quiet || r->cfg.flood || r->cfg.numeric)
 		return NULL;
-	if (ev->type == EV_REPLY || ev->type == EV_ERROR)
+	if (ev->type == EV_REPLY || ev->type == EV_ERROR ||
+	    (ev->type == EV_FOREIGN && r->cfg.verbose))
 		return ev->from;
 	return NULL;
 }
@@ -408,6 +432,8 @@ void report_ping_on_event(void *ctx, const struct event *ev)
 		status_line(r);
 		break;
 	case EV_FOREIGN:
+		on_foreign(r, ev);
+		break;
 	case EV_TIMEOUT:
 	case EV_PROBE:
 	case EV_END:

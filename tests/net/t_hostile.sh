@@ -254,8 +254,9 @@ run_one() {
 		kill -0 "$rpid" 2>/dev/null || break
 		sleep 0.02
 	done
-	echo "[p$k] $PING -c 3 -i 0.2 -W 1 -n $t   (responder -$fam -s $name in t$k)" >"$f.cmd"
-	timeout -k 2 15 ip netns exec "$(nsn "p$k")" "$PING" -c 3 -i 0.2 -W 1 -n "$t" \
+	echo "[p$k] $PING ${EXTRA:-}-c 3 -i 0.2 -W 1 -n $t   (responder -$fam -s $name in t$k)" >"$f.cmd"
+	# shellcheck disable=SC2086 # EXTRA: words
+	timeout -k 2 15 ip netns exec "$(nsn "p$k")" "$PING" ${EXTRA:-} -c 3 -i 0.2 -W 1 -n "$t" \
 		>"$f.out" 2>"$f.err" </dev/null
 	echo $? >"$f.rc"
 	# The responder ends after the third request; give it a moment, then
@@ -343,4 +344,21 @@ for i in "${SEL[@]}"; do
 done
 
 log "${#SEL[@]} scenarios in $LANES lanes: $((T1 - T0))s of runs, $(($(date +%s) - T0))s in all"
+# -v says why each packet it drops was dropped: a sequence number never
+# sent, data that fails the tag (shown as a reply, marked), an error about
+# a probe to an address we did not probe.
+for spec in "seq-unsent:4:a sequence number we did not send" \
+	"seq-unsent:6:a sequence number we did not send"; do
+	IFS=: read -r sname sfam swhy <<<"$spec"
+	for i in "${!S_NAME[@]}"; do
+		[ "${S_NAME[i]}" = "$sname" ] && [ "${S_FAM[i]}" = "$sfam" ] && break
+	done
+	EXTRA="-v " run_one "$i" 1
+	OUT=$(cat "$TMPD/s$i.out") ERR=$(cat "$TMPD/s$i.err") RC=$(cat "$TMPD/s$i.rc")
+	LAST_CMD=$(cat "$TMPD/s$i.cmd")
+	assert_line_count "-v $sname/v$sfam: a line per dropped reply, with the reason" \
+		"^From [0-9a-f.:]+: icmp_seq=[0-9]+ dropped: $swhy" 3 "$OUT"
+	assert_match "-v $sname/v$sfam: statistics as without -v" \
+		"^3 packets transmitted, 0 received, 100% packet loss" "$OUT"
+done
 finish
