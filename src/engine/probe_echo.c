@@ -68,20 +68,15 @@ static int echo_open(void *kctx, const struct probe_open *o,
 		     struct probe_socks *ps, struct probe_open_err *err)
 {
 	struct probe_echo_cfg *c = kctx;
-	struct probe_sock_err pe;
 	int rc;
 
 	memset(ps, 0, sizeof(*ps));
 	ps->tx.fd = ps->icmp.fd = ps->hold_fd = -1;
 	if (o->path) {
 		/* A trace's: probe_sock_open knows its options. */
-		rc = probe_sock_open(ps, o->family, PROBE_ICMP, o->path, &pe);
-		if (rc < 0) {
-			err->what = pe.what;
-			err->err = pe.err < 0 ? -pe.err : pe.err;
-			err->need_raw = pe.need_raw;
+		rc = probe_open_path(o, PROBE_ICMP, ps, err);
+		if (rc < 0)
 			return rc;
-		}
 	} else {
 		const char *what = NULL;
 

@@ -18,16 +18,10 @@ static int udp_open(void *kctx, const struct probe_open *o,
 		    struct probe_socks *ps, struct probe_open_err *err)
 {
 	struct probe_path_cfg *c = kctx;
-	struct probe_sock_err pe;
-	int rc;
+	int rc = probe_open_path(o, PROBE_UDP, ps, err);
 
-	rc = probe_sock_open(ps, o->family, PROBE_UDP, o->path, &pe);
-	if (rc < 0) {
-		err->what = pe.what;
-		err->err = pe.err < 0 ? -pe.err : pe.err;
-		err->need_raw = pe.need_raw;
+	if (rc < 0)
 		return rc;
-	}
 	c->ps = ps;
 	return 0;
 }
