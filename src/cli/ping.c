@@ -342,7 +342,8 @@ static int outcome(const struct ping_run *r, int err)
 	return 0;
 }
 
-static int run_ping(struct ping_run *r)
+/* The run, up to its exit status; run_ping frees what it leaves. */
+static int run_steps(struct ping_run *r)
 {
 	struct ping_opts *o = &r->o;
 	int family = r->dst.ss_family;
@@ -396,13 +397,20 @@ static int run_ping(struct ping_run *r)
 		return 3;
 	}
 	err = engine_run_ping(r->engine, &r->plan, &sig);
+	return outcome(r, err);
+}
+
+static int run_ping(struct ping_run *r)
+{
+	int rc = run_steps(r);
+
 	report_atlas_free(&r->atlas);
 	report_gate_free(&r->gate);
 	resolve_cache_free(&r->names);
 	engine_free(r->engine);
 	sock_close(&r->sock);
 	probe_sock_close(&r->tcp_socks);
-	return outcome(r, err);
+	return rc;
 }
 
 int cli_ping(int argc, char **argv, int family)
@@ -416,8 +424,10 @@ int cli_ping(int argc, char **argv, int family)
 		fprintf(stderr, "ping: out of memory\n");
 		return 2;
 	}
+	/* Nothing open yet: what run_ping frees must say so. */
 	r->sock.fd = -1;
 	r->tcp_socks.tx.fd = r->tcp_socks.icmp.fd = r->tcp_socks.hold_fd = -1;
+	r->names.req_fd = r->names.ans_fd = -1;
 	ping_opts_default(&r->o);
 	r->o.family = family;
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
