@@ -17,7 +17,7 @@
 struct report_gate_held {
 	struct report_gate_held *next;
 	struct event ev;
-	struct sockaddr_storage from;
+	struct sockaddr_storage from, to;
 	uint8_t ip_opts[40];
 	size_t bytes;
 	uint8_t data[];         /* ev.data_len bytes */
@@ -108,10 +108,20 @@ static struct report_gate_held *hold(const struct event *ev)
 		h->ev.ip_opts = h->ip_opts;
 		h->ev.ip_opts_len = n;
 	}
+	if (ev->to && ev->tolen <= sizeof(h->to)) {
+		memcpy(&h->to, ev->to, ev->tolen);
+		h->ev.to = (const struct sockaddr *)&h->to;
+	} else {
+		h->ev.to = NULL;
+		h->ev.tolen = 0;
+	}
 	if (dlen) {
 		memcpy(h->data, ev->data, dlen);
 		h->ev.data = h->data;
 	}
+	/* Not kept: ping's lines print none of it. */
+	h->ev.ext = NULL;
+	h->ev.ext_len = 0;
 	return h;
 }
 
