@@ -22,16 +22,6 @@ static int caps(int op, struct __user_cap_data_struct data[2])
 	return (int)syscall(op, &hdr, data);
 }
 
-bool sock_have_net_raw(void)
-{
-	struct __user_cap_data_struct d[2];
-
-	memset(d, 0, sizeof(d));
-	if (caps(SYS_capget, d) < 0)
-		return false;
-	return (d[CAP_NET_RAW / 32].permitted & (1u << (CAP_NET_RAW % 32))) != 0;
-}
-
 int sock_drop_privileges(void)
 {
 	struct __user_cap_data_struct none[2];
@@ -46,14 +36,4 @@ int sock_drop_privileges(void)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
 	return 0;
-}
-
-int sock_privileges_left(void)
-{
-	struct __user_cap_data_struct d[2];
-
-	memset(d, 0, sizeof(d));
-	if (caps(SYS_capget, d) < 0)
-		return -errno;
-	return (d[0].effective | d[0].permitted | d[1].effective | d[1].permitted) != 0;
 }

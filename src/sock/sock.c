@@ -295,19 +295,6 @@ int sock_filter_id(struct sock *s, uint16_t id)
 	return sock_filter_id_range(s, id, 1);
 }
 
-int sock_local_id(const struct sock *s)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (s->kind != SOCK_KIND_DGRAM ||
-	    getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
-		return -1;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
-
 int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
 		      const char *device, struct sockaddr_storage *src)
 {

@@ -86,9 +86,6 @@ void sock_stamps_settle(void);
  * filter so only echo replies carrying id, and ICMP errors, wake us. */
 int sock_filter_id(struct sock *s, uint16_t id);
 
-/* The identifier the kernel gave a datagram socket (its "port"), or -1. */
-int sock_local_id(const struct sock *s);
-
 /* Connect / find the source address the kernel would use towards dst. */
 int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
 		      const char *device, struct sockaddr_storage *src);
@@ -146,13 +143,6 @@ int sock_recv_errqueue(struct sock *s, struct sock_rx *rx, unsigned n);
 /* Give up every capability; on a set-uid install also the uid.  Returns 0
  * or -errno. */
 int sock_drop_privileges(void);
-
-/* Does the process hold CAP_NET_RAW (permitted)? */
-bool sock_have_net_raw(void);
-
-/* 1 if any capability is still effective or permitted, 0 if none, or
- * -errno. */
-int sock_privileges_left(void);
 
 /* ------------------------------------------- traceroute (probe_sock.c) */
 
