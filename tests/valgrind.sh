@@ -13,7 +13,7 @@
 #
 #   BUILD          build directory (default: build); its tests/test_* (not *.d,
 #                  *.o) are the unit tests; its echolot and every link to it
-#                  (ping, ping6, traceroute, traceroute6) are wrapped
+#                  (ping, ping4, ping6, traceroute, traceroute6) are wrapped
 #   VG_NET_TESTS   the default selection of network tests
 #   VG_TRACE_TESTS the @trace selection
 #   VG_NET_BOUND   seconds for all the network tests together (below)
@@ -25,7 +25,7 @@
 # Every process runs as
 #   valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
 #            --errors-for-leak-kinds=definite --vgdb=no --log-file=LOGDIR/%p.NAME.log
-# through a wrapper script named like the program (echolot, ping, ping6,
+# through a wrapper script named like the program (echolot, ping, ping4, ping6,
 # traceroute, traceroute6, test_wire...): the wrappers sit in one directory,
 # $PING is the ping there, and the tests find the others next to it
 # (t_trace*: TR=$(dirname "$PING")/traceroute, then traceroute6 and
@@ -184,7 +184,7 @@ wrapper() {
 }
 
 # echolot and every name in BUILD that is a link to it (the Makefile's LINKS:
-# ping, ping6, traceroute, traceroute6, ...): the tests find the others next
+# ping, ping4, ping6, traceroute, traceroute6, ...): the tests find the others next
 # to $PING ($(dirname "$PING")/traceroute, .../echolot).  Nothing else is
 # wrapped: the reference tools (/usr/bin/ping, /usr/sbin/traceroute) and the
 # tests' helpers run as they are.

@@ -6,7 +6,8 @@
 
 #define ECHOLOT_VERSION "0.1.0"
 
-/* ping; family is AF_UNSPEC, or AF_INET6 when run as ping6. */
+/* ping; family is AF_UNSPEC, or AF_INET / AF_INET6 when run as ping4 /
+ * ping6. */
 int cli_ping(int argc, char **argv, int family);
 void cli_version(FILE *f);
 
