@@ -302,23 +302,11 @@ static int run_ping(struct ping_run *r)
 	struct ping_opts *o = &r->o;
 	int family = r->dst.ss_family;
 	struct engine_signals sig = { &stop_flag, &status_flag };
-	uint16_t id;
 	int err;
 
-	if (ping_setup_source(r, family) < 0 || ping_open_socket(r, family) < 0)
-		return 2;
-	if (r->sock.kind == SOCK_KIND_RAW) {
-		id = o->ident >= 0 ? (uint16_t)o->ident : ping_random_id();
-		sock_filter_id(&r->sock, id);
-	} else {
-		id = 0;         /* the kernel's choice, matched by the kernel */
-	}
-	/* The sockets are open: nothing below needs a privilege. */
-	if (sock_drop_privileges() < 0) {
-		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
-		return 2;
-	}
-	if (setup_engine(r, id) < 0)
+	/* The socket is open, every privilege dropped and the name resolved
+	 * (ping_prepare). */
+	if (setup_engine(r, r->id) < 0)
 		return 2;
 	stats_init(&r->stats);
 	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
@@ -366,7 +354,7 @@ static int run_ping(struct ping_run *r)
 int cli_ping(int argc, char **argv, int family)
 {
 	struct ping_run *r;
-	char err[512], rerr[1200];
+	char err[512];
 	int rc;
 
 	r = calloc(1, sizeof(*r));
@@ -398,14 +386,10 @@ int cli_ping(int argc, char **argv, int family)
 		free(r);
 		return 0;
 	}
-	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
-			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
-	if (rc) {
-		fprintf(stderr, "ping: %s\n", rerr);
-		free(r);
-		return 2;
-	}
-	rc = run_ping(r);
+	/* Sockets first, then privileges dropped, then the name
+	 * (ping_socket.c). */
+	rc = ping_prepare(r) < 0 ? 2 : run_ping(r);
+	ping_close_sockets(r);
 	free(r);
 	return rc;
 }

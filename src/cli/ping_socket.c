@@ -36,41 +36,53 @@ uint16_t ping_random_id(void)
 	return id;
 }
 
-/* -I: an address to send from, or an interface to send through. */
-int ping_setup_source(struct ping_run *r, int family)
+/* -I: an address to send from, or an interface to send through.  No
+ * name is looked up here: an address is numeric, a device a name of the
+ * kernel's. */
+static int parse_iface(struct ping_run *r)
 {
 	struct ping_opts *o = &r->o;
-	int rc;
+	unsigned char buf[16];
+	int fam;
 
-	if (o->iface) {
-		unsigned char buf[16];
-
-		if (inet_pton(AF_INET, o->iface, buf) == 1 ||
-		    inet_pton(AF_INET6, o->iface, buf) == 1) {
-			struct addrinfo;
-			int fam = inet_pton(AF_INET, o->iface, buf) == 1 ?
-				  AF_INET : AF_INET6;
-
-			if (fam != family) {
-				fprintf(stderr, "ping: %s: address family does not match the destination\n",
-					o->iface);
-				return -1;
-			}
-			memset(&r->src, 0, sizeof(r->src));
-			r->src.ss_family = (sa_family_t)fam;
-			if (fam == AF_INET)
-				memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
-			else
-				memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
-			r->have_src = true;
-			return 0;
-		}
+	if (!o->iface)
+		return 0;
+	fam = inet_pton(AF_INET, o->iface, buf) == 1 ? AF_INET :
+	      inet_pton(AF_INET6, o->iface, buf) == 1 ? AF_INET6 : AF_UNSPEC;
+	if (fam == AF_UNSPEC) {
 		if (if_nametoindex(o->iface) == 0) {
 			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
 				strerror(ENODEV));
 			return -1;
 		}
 		r->device = o->iface;
+		return 0;
+	}
+	memset(&r->src, 0, sizeof(r->src));
+	r->src.ss_family = (sa_family_t)fam;
+	if (fam == AF_INET)
+		memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
+	else
+		memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
+	r->have_src = r->iface_addr = true;
+	return 0;
+}
+
+/* After the name: the route's source address (the header shows it with
+ * -I, -B binds to it), and -I's address family checked against the
+ * destination's.  A connected UDP socket asks the kernel; no privilege. */
+static int route_source(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	int rc;
+
+	if (r->iface_addr) {
+		if (r->src.ss_family != family) {
+			fprintf(stderr, "ping: %s: address family does not match the destination\n",
+				o->iface);
+			return -1;
+		}
+		return 0;
 	}
 	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
 			       r->device, &r->src);
@@ -79,31 +91,41 @@ int ping_setup_source(struct ping_run *r, int family)
 			"If not, check your local firewall rules\n");
 		return -1;
 	}
-	if (rc < 0 && rc != -EACCES) {
-		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
-			return -1;
-		}
+	if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
+		fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+		return -1;
 	}
 	/* Only -I names the source in the header. */
 	r->have_src = r->device != NULL && rc == 0;
 	return 0;
 }
 
-int ping_open_socket(struct ping_run *r, int family)
+/* An option failed: say which, as iputils words it. */
+static void option_failed(struct ping_run *r, const char *what, int rc)
+{
+	if (!strcmp(what, "SO_BINDTODEVICE"))
+		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+			strerror(-rc));
+	else if (!strcmp(what, "bind"))
+		fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+	else
+		fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+}
+
+/* Open a socket of family with every option that does not depend on the
+ * destination (some of which need a privilege: SO_MARK and SO_DEBUG want
+ * CAP_NET_ADMIN).  What went wrong is kept in *pre, to be said only if
+ * this family is the one the destination has. */
+static void open_one(struct ping_run *r, struct sock *s, int family,
+		     struct ping_presock *pre)
 {
 	struct ping_opts *o = &r->o;
-	struct sock_open_err oe;
 	struct sock_opts so;
-	const char *what, *warn;
-	int warn_err;
-	bool need_raw = o->ident >= 0;
-	int rc;
 
-	rc = sock_open(&r->sock, family, need_raw, &oe);
-	if (rc < 0) {
-		no_socket(&oe, need_raw);
-		return -1;
+	memset(pre, 0, sizeof(*pre));
+	if (sock_open(s, family, o->ident >= 0, &pre->oe) < 0) {
+		pre->no_socket = true;
+		return;
 	}
 	memset(&so, 0, sizeof(so));
 	so.ttl = o->ttl;
@@ -112,7 +134,8 @@ int ping_open_socket(struct ping_run *r, int family)
 	so.pmtudisc = o->pmtudisc;
 	so.sndbuf = o->sndbuf;
 	so.device = r->device;
-	if ((o->iface && !r->device) || (o->strict_source && r->src.ss_family)) {
+	/* -I ADDRESS: bound now; -B binds to the route's source, later. */
+	if (r->iface_addr && r->src.ss_family == family) {
 		so.source = (struct sockaddr *)&r->src;
 		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 						     sizeof(struct sockaddr_in);
@@ -129,21 +152,81 @@ int ping_open_socket(struct ping_run *r, int family)
 			o->flood ? SOCK_TS_RX : SOCK_TS_RXTX;
 	/* Big enough for a burst of replies at flood speed. */
 	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
-	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
-	if (warn && !strcmp(warn, "SO_MARK"))
-		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
-			(long long)o->mark, strerror(-warn_err));
-	else if (warn)
-		fprintf(stderr, "ping: WARNING: %s: %s\n", warn, strerror(-warn_err));
-	if (rc < 0) {
-		if (!strcmp(what, "SO_BINDTODEVICE"))
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
-				strerror(-rc));
-		else if (!strcmp(what, "bind"))
-			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
-		else
-			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+	pre->err = sock_apply(s, &so, &pre->what, &pre->warn, &pre->warn_err);
+	if (pre->err < 0)
+		sock_close(s);
+}
+
+/* The sockets, while privileged: for the family asked for, or, when the
+ * name will decide, for IPv4 and for IPv6 (as iputils, which also opens
+ * both first).  r->sock is IPv4's (or the only one), r->spare IPv6's. */
+static int open_sockets(struct ping_run *r)
+{
+	if (r->o.family != AF_UNSPEC) {
+		open_one(r, &r->sock, r->o.family, &r->pre[0]);
+		r->spare.fd = -1;
+		r->pre[1] = r->pre[0];
+	} else {
+		open_one(r, &r->sock, AF_INET, &r->pre[0]);
+		open_one(r, &r->spare, AF_INET6, &r->pre[1]);
+	}
+	/* Neither family has a socket: no name can help. */
+	if (r->pre[0].no_socket && r->pre[1].no_socket) {
+		no_socket(&r->pre[0].oe, r->o.ident >= 0);
 		return -1;
+	}
+	return 0;
+}
+
+/* The resolved family's socket becomes r->sock, the other is closed, and
+ * what went wrong opening it is said now. */
+static int pick_socket(struct ping_run *r, int family)
+{
+	const struct ping_presock *pre = &r->pre[0];
+
+	if (r->o.family == AF_UNSPEC && family == AF_INET6) {
+		sock_close(&r->sock);
+		r->sock = r->spare;
+		r->spare.fd = -1;
+		pre = &r->pre[1];
+	} else {
+		sock_close(&r->spare);
+	}
+	if (pre->warn && !strcmp(pre->warn, "SO_MARK"))
+		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
+			(long long)r->o.mark, strerror(-pre->warn_err));
+	else if (pre->warn)
+		fprintf(stderr, "ping: WARNING: %s: %s\n", pre->warn,
+			strerror(-pre->warn_err));
+	if (pre->no_socket) {
+		no_socket(&pre->oe, r->o.ident >= 0);
+		return -1;
+	}
+	if (pre->err < 0) {
+		option_failed(r, pre->what, pre->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* What depends on the destination, none of which needs a privilege: the
+ * route's source (-B binds to it), the flow label's lease (-F), connect
+ * (-C). */
+static int finish_socket(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	int rc;
+
+	if (route_source(r, family) < 0)
+		return -1;
+	if (o->strict_source && !r->iface_addr && r->src.ss_family == family) {
+		rc = sock_bind(&r->sock, (struct sockaddr *)&r->src,
+			       family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						    sizeof(struct sockaddr_in));
+		if (rc < 0) {
+			option_failed(r, "bind", rc);
+			return -1;
+		}
 	}
 	if (o->has_flowlabel && family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
@@ -163,4 +246,46 @@ int ping_open_socket(struct ping_run *r, int family)
 		}
 	}
 	return 0;
+}
+
+int ping_prepare(struct ping_run *r)
+{
+	char rerr[1200];
+	int rc;
+
+	/* 1. While privileged: the sockets, with every option that does
+	 *    not depend on the destination. */
+	if (parse_iface(r) < 0 || open_sockets(r) < 0)
+		return -1;
+	/* 2. Every privilege goes before any name is looked up: no line of
+	 *    /etc/hosts, no DNS answer and no libidn2 is ever read by a
+	 *    process that holds one (iputils' order too). */
+	rc = sock_drop_privileges();
+	if (rc < 0) {
+		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(-rc));
+		return -1;
+	}
+	/* 3. The name, then what depends on it. */
+	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
+	if (rc) {
+		fprintf(stderr, "ping: %s\n", rerr);
+		return -1;
+	}
+	if (pick_socket(r, r->dst.ss_family) < 0 ||
+	    finish_socket(r, r->dst.ss_family) < 0)
+		return -1;
+	if (r->sock.kind == SOCK_KIND_RAW) {
+		r->id = r->o.ident >= 0 ? (uint16_t)r->o.ident : ping_random_id();
+		sock_filter_id(&r->sock, r->id);
+	} else {
+		r->id = 0;      /* the kernel's choice, matched by the kernel */
+	}
+	return 0;
+}
+
+void ping_close_sockets(struct ping_run *r)
+{
+	sock_close(&r->sock);
+	sock_close(&r->spare);
 }

@@ -75,6 +75,9 @@ struct sockaddr_in6;
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 		   uint32_t label);
 
+/* bind() the socket to src (ping -B, once the route's source is known). */
+int sock_bind(struct sock *s, const struct sockaddr *src, socklen_t len);
+
 /* connect() the socket to dst (ping -C). */
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len);
 
@@ -140,9 +143,15 @@ int sock_recv(struct sock *s, struct sock_rx *rx, unsigned n);
  * errors and send timestamps. */
 int sock_recv_errqueue(struct sock *s, struct sock_rx *rx, unsigned n);
 
-/* Give up every capability; on a set-uid install also the uid.  Returns 0
- * or -errno. */
+/* Give up every capability and set no_new_privs; on a set-user-ID or
+ * set-group-ID install also the user and group (real, effective and saved
+ * become the invoking user's).  Call it once the sockets are open and
+ * before any name is looked up.  Returns 0 or -errno. */
 int sock_drop_privileges(void);
+
+/* The capabilities this thread holds now, bit n for capability n (for
+ * -V).  Returns 0 or -errno. */
+int sock_caps(uint64_t *effective, uint64_t *permitted);
 
 /* ------------------------------------------- traceroute (probe_sock.c) */
 
@@ -181,6 +190,8 @@ struct probe_socks {
 	                           0 unknown */
 };
 
+/* What probe_sock_open (before the name is resolved) and probe_sock_bind
+ * (after) apply; dst and source are probe_sock_bind's only. */
 struct probe_sock_opts {
 	const struct sockaddr *dst;     /* to find the route's source */
 	socklen_t dstlen;
@@ -202,8 +213,16 @@ struct probe_sock_err {
 	bool need_raw;
 };
 
+/* Open the sockets of method m for family with every option that does
+ * not depend on the destination: while privileged, before any name is
+ * looked up.  Returns 0 or -errno (e says what failed). */
 int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
 		    const struct probe_sock_opts *o, struct probe_sock_err *e);
+/* Then, the destination known and the privileges gone: bind tx to the
+ * route's source address (or o->source) and our port, and find the first
+ * link's MTU (o->dontfrag).  Returns 0 or -errno (e says what failed). */
+int probe_sock_bind(struct probe_socks *ps, const struct probe_sock_opts *o,
+		    struct probe_sock_err *e);
 void probe_sock_close(struct probe_socks *ps);
 
 /* Send one probe with this TTL / hop limit (an ancillary message: no

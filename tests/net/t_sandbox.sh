@@ -3,6 +3,8 @@
 #  - a copy with cap_net_raw+ep, run by nobody where ping sockets are closed,
 #    pings through a raw socket and, while it runs, holds no capability at
 #    all (CapEff = CapPrm = 0), has no_new_privs and a seccomp filter;
+#  - a set-user-ID and set-group-ID root copy run by nobody: while it runs,
+#    its real, effective and saved user and group IDs are all nobody's;
 #  - a whole life under the filter: names printed (reverse lookups through
 #    the hosts file), replies, ICMP errors, SIGQUIT's status line, SIGINT's
 #    summary; nothing is killed;
@@ -25,7 +27,8 @@ setcap cap_net_raw+ep "$copy" || skip "setcap not supported on $TMPD"
 out=$TMPD/priv.out
 bg_start p "$out" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
 	"$copy" -c 6 -i 0.2 -n "$T4"
-sleep 0.5
+# The first reply is printed after the drop and under the filter.
+wait_for "$out" "bytes from" 10 || die "no reply from the capability copy: $(cat "$out")"
 pid=$(pgrep -P "$BG_PID" | head -n1)
 [ -n "$pid" ] || die "no ping process under $BG_PID"
 status=$(cat "/proc/$pid/status" 2>/dev/null)
@@ -37,6 +40,30 @@ wait "$BG_PID"
 rc=$?
 assert_eq "capability run: exit status" 0 "$rc"
 assert_match "capability run: replies through the raw socket" \
+	"^6 packets transmitted, 6 received, 0% packet loss" "$(cat "$out")"
+
+# --- a set-user-ID and set-group-ID root install ---------------------------------
+# Run by nobody: it starts as effective root and group root (a raw socket,
+# ping sockets being closed here), and must end with every ID nobody's.
+suid=$(unprivileged_copy "$PING")
+chown root:root "$suid" && chmod 6755 "$suid" || die "chmod 6755 $suid"
+out=$TMPD/suid.out
+bg_start p "$out" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+	"$suid" -c 6 -i 0.2 -n "$T4"
+wait_for "$out" "bytes from" 10 || die "no reply from the set-ID copy: $(cat "$out")"
+pid=$(pgrep -P "$BG_PID" | head -n1)
+[ -n "$pid" ] || die "no ping process under $BG_PID"
+status=$(cat "/proc/$pid/status" 2>/dev/null)
+assert_match "set-ID run: real, effective, saved user all nobody's" \
+	"^Uid:[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534$" "$status"
+assert_match "set-ID run: real, effective, saved group all nobody's" \
+	"^Gid:[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534[[:space:]]+65534$" "$status"
+assert_match "set-ID run: no effective capability" "^CapEff:[[:space:]]+0+$" "$status"
+assert_match "set-ID run: no permitted capability" "^CapPrm:[[:space:]]+0+$" "$status"
+wait "$BG_PID"
+rc=$?
+assert_eq "set-ID run: exit status" 0 "$rc"
+assert_match "set-ID run: replies through the raw socket" \
 	"^6 packets transmitted, 6 received, 0% packet loss" "$(cat "$out")"
 
 # --- a whole life under the filter ---------------------------------------------
