@@ -338,8 +338,8 @@ static int run_ping(struct ping_run *r)
 	if (o->sandbox_selftest && sandbox_available()) {
 		/* The tests' proof that a forbidden call is refused: this
 		 * process must die of SIGSYS here. */
-		fprintf(stderr, "ping: sandbox selftest: socket() returned %d\n",
-			sandbox_selftest());
+		fprintf(stderr, "ping: sandbox selftest %s: the call returned %d\n",
+			o->sandbox_selftest, sandbox_selftest(o->sandbox_selftest));
 		return 3;
 	}
 	err = engine_run(&r->engine, &sig);

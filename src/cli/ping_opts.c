@@ -138,7 +138,7 @@ static const struct option longopts[] = {
 	{ "os", no_argument, NULL, 'o' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "sandbox-selftest", no_argument, NULL, 'X' },
+	{ "sandbox-selftest", optional_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -199,7 +199,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 					    "invalid --format argument: '%s' (text, json or atlas)",
 					    optarg);
 			break;
-		case 'X': o->sandbox_selftest = true; break;
+		case 'X': o->sandbox_selftest = optarg ? optarg : "socket"; break;
 		case 'c':
 			if ((rc = parse_int(optarg, 1, LLONG_MAX, &v, err, len)))
 				return rc;

@@ -59,8 +59,9 @@ struct ping_opts {
 	bool help;              /* -h */
 	bool os;                /* --os: name the remote OS after the summary */
 	enum ping_format format;        /* --format, --json */
-	bool sandbox_selftest;  /* --sandbox-selftest: make a call the sandbox
-	                           forbids, for the tests */
+	const char *sandbox_selftest;   /* --sandbox-selftest[=KIND]: make a
+	                                   call the sandbox forbids, for the
+	                                   tests (sandbox_selftest()) */
 };
 
 enum {

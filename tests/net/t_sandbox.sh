@@ -8,8 +8,11 @@
 #  - a whole life under the filter: names printed (reverse lookups through
 #    the hosts file), replies, ICMP errors, SIGQUIT's status line, SIGINT's
 #    summary; nothing is killed;
-#  - a forbidden call is refused: --sandbox-selftest makes one after the
-#    filter is installed, and the process dies of SIGSYS.
+#  - forbidden calls are refused: --sandbox-selftest=KIND makes one after
+#    the filter is installed, and the process dies of SIGSYS: TIOCSTI, an
+#    AF_PACKET socket, a raw socket, a file opened for writing (both
+#    profiles), an AF_INET socket (numeric profile); the names profile lets
+#    the resolver's AF_INET datagram socket through.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_ping
@@ -94,9 +97,28 @@ for fam in 4 6; do
 		"^From r1.test \(" 2 "$OUT"
 done
 
-# --- a forbidden call ------------------------------------------------------------
-run_in p "$PING" --sandbox-selftest -c 1 -n "$T4"
-assert_eq "forbidden call: killed by SIGSYS (128+31)" 159 "$RC"
-assert_no_match "forbidden call: never returned" "returned" "$ERR"
+# --- forbidden calls ---------------------------------------------------------------
+# --sandbox-selftest=KIND makes one call after the filter is installed; the
+# process must die of SIGSYS (128+31).  Under both profiles: an ioctl that
+# pushes input into a terminal (TIOCSTI; stdin is /dev/null, so without
+# the filter it would only fail with ENOTTY), a socket of a family the
+# resolver never opens (AF_PACKET), a raw socket, a file opened for
+# writing.  Under the numeric one (-n) also an AF_INET datagram socket.
+for kind in socket tiocsti packet raw write; do
+	run_in p "$PING" --sandbox-selftest=$kind -c 1 -n "$T4"
+	assert_eq "numeric profile, $kind: killed by SIGSYS (128+31)" 159 "$RC"
+	assert_no_match "numeric profile, $kind: never returned" "returned" "$ERR"
+done
+for kind in tiocsti packet raw write; do
+	run_in p "$PING" --sandbox-selftest=$kind -c 1 target.test
+	assert_eq "names profile, $kind: killed by SIGSYS (128+31)" 159 "$RC"
+	assert_no_match "names profile, $kind: never returned" "returned" "$ERR"
+done
+# The control: what the resolver needs (an AF_INET datagram socket) is let
+# through by the names profile, and the selftest says what it returned.
+run_in p "$PING" --sandbox-selftest=socket -c 1 target.test
+assert_eq "names profile, the resolver's socket: allowed (exit 3)" 3 "$RC"
+assert_match "names profile, the resolver's socket: returned a descriptor" \
+	"selftest socket: the call returned [0-9]+$" "$ERR"
 
 finish
