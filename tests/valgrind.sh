@@ -142,7 +142,12 @@ if ! command -v valgrind >/dev/null; then
 	fi
 fi
 VALGRIND=$(command -v valgrind)
-[ -x "$BUILD/echolot" ] || { echo "valgrind.sh: no $BUILD/echolot (run make)" >&2; exit 2; }
+[ -x "$BUILD/echolot" ] || { echo "valgrind.sh: no $BUILD/echolot (run make valgrind)" >&2; exit 2; }
+# A production build's filter refuses valgrind's own calls (above).
+"$BUILD/echolot" -V | grep -q "valgrind build" || {
+	echo "valgrind.sh: $BUILD/echolot is not a valgrind build (make valgrind builds build-valgrind with VALGRIND_SANDBOX=1)" >&2
+	exit 2
+}
 
 VGDIR=$(mktemp -d /tmp/echolot-valgrind.XXXXXX) || exit 2
 chmod 755 "$VGDIR"

@@ -382,7 +382,7 @@ int cli_ping(int argc, char **argv, int family)
 		return 2;
 	}
 	if (r->o.version) {
-		cli_version(stdout);
+		ping_version(stdout, &r->o);
 		free(r);
 		return 0;
 	}

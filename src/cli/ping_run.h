@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "ping_opts.h"
@@ -61,6 +62,8 @@ struct ping_run {
  * (route source, -B, -F, -C).  0, or -1 after printing why not. */
 int ping_prepare(struct ping_run *r);
 void ping_close_sockets(struct ping_run *r);
+/* -V: what a run with these options would do (cli_version_run). */
+void ping_version(FILE *f, const struct ping_opts *o);
 /* An ICMP identifier for a raw socket. */
 uint16_t ping_random_id(void);
 

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/random.h>
 
+#include "cli.h"
 #include "ping_run.h"
 
 /* The line a user sees when no socket can be had: what failed and both
@@ -288,4 +289,21 @@ void ping_close_sockets(struct ping_run *r)
 {
 	sock_close(&r->sock);
 	sock_close(&r->spare);
+}
+
+void ping_version(FILE *f, const struct ping_opts *o)
+{
+	struct cli_version_run v = { "ping", CLI_SOCK_PING, o->ident >= 0, -1 };
+
+	/* As run_ping chooses: addresses only with -n, -f, a numeric
+	 * destination (-H overrides these) or a machine format. */
+	if (o->format != PING_FORMAT_TEXT || o->quiet)
+		v.names = 0;
+	else if (o->force_names)
+		v.names = 1;
+	else if (o->numeric || o->flood)
+		v.names = 0;
+	else if (o->target)
+		v.names = !resolve_is_numeric(o->target);
+	cli_version_run(f, &v);
 }

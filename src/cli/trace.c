@@ -516,7 +516,14 @@ int cli_trace(int argc, char **argv, int family)
 	rc = trace_opts_parse(argc, argv, &r->o, err, sizeof(err));
 	if (rc != TRACE_OPTS_OK) {
 		if (r->o.version) {
-			cli_version(stdout);
+			struct cli_version_run v = {
+				prog, r->o.method == PROBE_TCP ? CLI_SOCK_TCP :
+				r->o.method == PROBE_ICMP ? CLI_SOCK_ICMP : CLI_SOCK_UDP,
+				false,
+				r->o.numeric || r->o.format != TRACE_FORMAT_TEXT ? 0 : 1,
+			};
+
+			cli_version_run(stdout, &v);
 			free(r);
 			return 0;
 		}

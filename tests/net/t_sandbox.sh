@@ -8,6 +8,9 @@
 #  - a whole life under the filter: names printed (reverse lookups through
 #    the hosts file), replies, ICMP errors, SIGQUIT's status line, SIGINT's
 #    summary; nothing is killed;
+#  - -V says what a run would do, read from the process: the capabilities
+#    held, the socket (raw, datagram, none and why), whom a set-ID run
+#    becomes, the seccomp profile -n / -H choose; traceroute -V too;
 #  - forbidden calls are refused: --sandbox-selftest=KIND makes one after
 #    the filter is installed, and the process dies of SIGSYS: TIOCSTI, an
 #    AF_PACKET socket, a raw socket, a file opened for writing (both
@@ -96,6 +99,49 @@ for fam in 4 6; do
 	assert_line_count "v$fam errors under the filter: From lines with names" \
 		"^From r1.test \(" 2 "$OUT"
 done
+
+# --- -V: what a run would do, read from the process as it is ------------------------
+run_in p "$PING" -V
+assert_eq "-V: exit status" 0 "$RC"
+assert_match "-V: first line in iputils' shape" \
+	"^ping from echolot [0-9.]+ \(iputils 20221126 compatible\)$" "$(printf '%s\n' "$OUT" | head -n1)"
+assert_match "-V as root: capabilities held now" \
+	"^now: uid 0 gid 0, .*capabilities effective: [0-9]+ .*cap_net_raw" "$OUT"
+assert_match "-V as root: a raw socket" "^socket \(ICMP echo\): raw " "$OUT"
+run_in p "$PING" -n -V
+assert_match "-V -n: the numeric profile" "^sandbox: seccomp, profile numeric: [0-9]+ system calls" "$OUT"
+run_in p "$PING" -H -V
+assert_match "-V -H: the names profile" "^sandbox: seccomp, profile names: [0-9]+ system calls" "$OUT"
+plain=$(unprivileged_copy "$PING")
+run_as_nobody p "$plain" -V
+assert_match "-V as nobody: nothing held" \
+	"^now: uid 65534 gid 65534, .*capabilities effective: none; permitted: none" "$OUT"
+assert_match "-V as nobody, ping sockets closed: no socket, and why" \
+	"^socket \(ICMP echo\): none: no CAP_NET_RAW, and no group of ours is in net.ipv4.ping_group_range 1 0$" "$OUT"
+ns_sysctl p net.ipv4.ping_group_range="65534 65534"
+run_as_nobody p "$plain" -V
+assert_match "-V as nobody, ping sockets open to its group: the datagram socket" \
+	"^socket \(ICMP echo\): ICMP datagram \(no CAP_NET_RAW; group 65534 is in net.ipv4.ping_group_range 65534 65534\)$" "$OUT"
+run_as_nobody p "$plain" -e 7 -V
+assert_match "-V -e as nobody: -e needs the raw socket" \
+	"^socket \(ICMP echo\): none: the options need a raw socket" "$OUT"
+ns_sysctl p net.ipv4.ping_group_range="1 0"
+run_as_nobody p "$copy" -V
+assert_match "-V, capability copy as nobody: cap_net_raw held" \
+	"^now: uid 65534 .*capabilities effective: 1 cap_net_raw; permitted: 1 cap_net_raw;" "$OUT"
+assert_match "-V, capability copy as nobody: a raw socket" "^socket \(ICMP echo\): raw " "$OUT"
+run_as_nobody p "$suid" -V
+assert_match "-V, set-ID copy as nobody: whom the run becomes" \
+	"^privileges: .*; set-ID install: user and group become 65534 and 65534" "$OUT"
+trplain=$(unprivileged_copy "$(dirname "$PING")/traceroute")
+run_as_nobody p "$trplain" -T -V
+assert_match "traceroute -V: first line" \
+	"^traceroute from echolot [0-9.]+ \(Linux traceroute 2.1 compatible\)$" "$(printf '%s\n' "$OUT" | head -n1)"
+assert_match "traceroute -T -V as nobody: TCP needs the raw socket" \
+	"^socket \(TCP SYN \(-T\)\): none: the options need a raw socket" "$OUT"
+run_as_nobody p "$trplain" -V
+assert_match "traceroute -V as nobody: UDP on a datagram socket" \
+	"^socket \(UDP \(traceroute's default\)\): UDP datagram" "$OUT"
 
 # --- forbidden calls ---------------------------------------------------------------
 # --sandbox-selftest=KIND makes one call after the filter is installed; the
