@@ -247,7 +247,7 @@ ip -n "$(nsn c5-r2)" link set right mtu 1280 || die "mtu"
 ip -n "$(nsn c5-r3)" link set left mtu 1280 || die "mtu"
 hosts_file c5-p "198.18.1.2 r1.test" "2001:2:0:1::2 r1.test" \
 	"198.18.6.2 target.test" "2001:2:0:6::2 target.test" "198.18.4.2 r4.test"
-if [ -x "$REF_TR" ]; then
+if optional "the reference traceroute $REF_TR (traceroute)" [ -x "$REF_TR" ]; then
 	for args in "-n 198.18.6.2" "198.18.6.2" "-I 198.18.6.2" "-T -n 198.18.6.2" \
 		"-6 -n 2001:2:0:6::2" "-6 -I 2001:2:0:6::2" "-6 -T 2001:2:0:6::2" \
 		"-q 1 -f 2 -m 6 198.18.6.2" "-N 1 -q 2 -m 2 198.18.6.2" "-4 target.test" \
@@ -263,8 +263,6 @@ if [ -x "$REF_TR" ]; then
 		assert_lines "differential '$args'" "$ref_out" "$(printf '%s\n' "$OUT" | maskt)"
 		assert_eq "differential '$args': exit status" "$ref_rc" "$RC"
 	done
-else
-	log "no $REF_TR: differential part skipped"
 fi
 nft_load c5-r3 'delete table inet quiet'
 
