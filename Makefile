@@ -66,7 +66,7 @@ $(BUILD)/tests/engine_multi: tests/net/tools/engine_multi.c $(LIBOBJ)
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
-net: all
+net: all $(TOOL_BIN)
 	@bash tests/net/run.sh
 
 # Every test: unit and network, then both again under ASan + UBSan.

@@ -88,11 +88,13 @@ assert_match "set-ID run: replies through the raw socket" \
 for fam in 4 6; do
 	out=$TMPD/life$fam.out
 	bg_start p "$out" "$PING" -$fam -i 0.2 target.test
-	sleep 0.7
+	# Each signal once the line before it is out: a named reply (the
+	# filter is in), then SIGQUIT's status line, then SIGINT.
+	wait_for "$out" "^64 bytes from target.test " 10 || die "v$fam: no named reply: $(cat "$out")"
 	pid=$(pgrep -P "$BG_PID" | head -n1)
 	[ -n "$pid" ] || die "no ping process under $BG_PID"
 	kill -QUIT "$pid"
-	sleep 0.5
+	wait_for "$out" "[0-9]+/[0-9]+ packets, [0-9]+% loss" 10 || die "v$fam: no status line: $(cat "$out")"
 	kill -INT "$pid"
 	wait "$BG_PID"
 	rc=$?
