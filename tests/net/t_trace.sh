@@ -254,14 +254,24 @@ if optional "the reference traceroute $REF_TR (traceroute)" [ -x "$REF_TR" ]; th
 		"-6 -q 1 target.test" "-n -z 20 -q 1 198.18.6.2" "-n 198.18.6.2 28" "-I -n 198.18.6.2 120" \
 		"-F -n 198.18.6.2 1400" "-F -I -n 198.18.6.2 1400" "-6 -F -n 2001:2:0:6::2 1400" \
 		"-F -n 198.18.6.2 2000" "-6 -F -T -n 2001:2:0:6::2"; do
+		# Ours first; then the reference, up to three times: its
+		# adaptive wait (HERE x the hop's own RTT) marks an answer that
+		# a loaded machine delayed as lost ("*"), which says nothing
+		# about ours.  The comparison takes its first run that agrees,
+		# else its last.
 		# shellcheck disable=SC2086 # one word per argument
-		run_in c5-p "$REF_TR" $args
-		ref_out=$(printf '%s\n' "$OUT" | maskt) ref_rc=$RC
-		assert_match "reference '$args' traced" "^ ?[0-9]+  [0-9a-z*]" "$ref_out"
-		# shellcheck disable=SC2086
 		run_in c5-p "$TR" $args
-		assert_lines "differential '$args'" "$ref_out" "$(printf '%s\n' "$OUT" | maskt)"
-		assert_eq "differential '$args': exit status" "$ref_rc" "$RC"
+		our_out=$(printf '%s\n' "$OUT" | maskt) our_rc=$RC
+		for try in 1 2 3; do
+			# shellcheck disable=SC2086
+			run_in c5-p "$REF_TR" $args
+			ref_out=$(printf '%s\n' "$OUT" | maskt) ref_rc=$RC
+			[ "$ref_out" = "$our_out" ] && [ "$ref_rc" = "$our_rc" ] && break
+			[ $try -lt 3 ] && log "reference '$args' differs on try $try; once more"
+		done
+		assert_match "reference '$args' traced" "^ ?[0-9]+  [0-9a-z*]" "$ref_out"
+		assert_lines "differential '$args'" "$ref_out" "$our_out"
+		assert_eq "differential '$args': exit status" "$ref_rc" "$our_rc"
 	done
 fi
 nft_load c5-r3 'delete table inet quiet'
