@@ -11,9 +11,10 @@
 #   @trace    $VG_TRACE_TESTS: traceroute's and the OS guess's tests
 #   @all      both
 #
-#   BUILD          build directory (default: build); its tests/test_* (not *.d,
+#   BUILD          build directory (default: build-valgrind, which `make
+#                  valgrind` builds with VALGRIND_SANDBOX=1); its tests/test_* (not *.d,
 #                  *.o) are the unit tests; its echolot and every link to it
-#                  (ping, ping6, traceroute, traceroute6) are wrapped
+#                  (ping, ping4, ping6, traceroute, traceroute6) are wrapped
 #   VG_NET_TESTS   the default selection of network tests
 #   VG_TRACE_TESTS the @trace selection
 #   VG_NET_BOUND   seconds for all the network tests together (below)
@@ -25,7 +26,7 @@
 # Every process runs as
 #   valgrind --tool=memcheck --error-exitcode=99 --leak-check=full
 #            --errors-for-leak-kinds=definite --vgdb=no --log-file=LOGDIR/%p.NAME.log
-# through a wrapper script named like the program (echolot, ping, ping6,
+# through a wrapper script named like the program (echolot, ping, ping4, ping6,
 # traceroute, traceroute6, test_wire...): the wrappers sit in one directory,
 # $PING is the ping there, and the tests find the others next to it
 # (t_trace*: TR=$(dirname "$PING")/traceroute, then traceroute6 and
@@ -45,11 +46,19 @@
 #   rt_sigtimedwait  valgrind polls for pending signals (VG_(poll_signals),
 #                    a zero-timeout rt_sigtimedwait) at the end of every
 #                    scheduler time slice (~100000 blocks run) and when an
-#                    asynchronous signal (SIGINT, SIGQUIT) arrives.  The
-#                    filter allows it (tools/gen_seccomp.c); were it refused,
-#                    any run longer than a few probes, or one that gets a
-#                    signal, would be killed (SIGSYS, exit status 159), its
-#                    log ending without an ERROR SUMMARY.
+#                    asynchronous signal (SIGINT, SIGQUIT) arrives.  Were it
+#                    refused, any run longer than a few probes, or one that
+#                    gets a signal, would be killed (SIGSYS, exit status
+#                    159), its log ending without an ERROR SUMMARY.
+#   sched_yield, tkill  valgrind schedules the resolver's threads with
+#                    sched_yield and ends them with tkill.
+# Valgrind does not know seccomp(2) (it answers ENOSYS), so under valgrind
+# echolot takes the path of kernels without it: prctl(PR_SET_SECCOMP) in
+# each thread, the resolver's asked by a signal (src/sock/sandbox.c).
+# These are allowed only in a build made with VALGRIND_SANDBOX=1
+# (tools/gen_seccomp.c --valgrind), never in the production one: `make
+# valgrind` builds build-valgrind so, and this script refuses a build whose
+# `ping -V` does not say so.
 #   kill             refused: when the client dies of a signal's default
 #                    action (for example SIGPIPE), valgrind re-raises it with
 #                    kill(2) after its report: 159 instead of 128+signal.
@@ -89,7 +98,7 @@
 set -u
 export LC_ALL=C
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-build}
+BUILD=${BUILD:-build-valgrind}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 VG_NET_TESTS=${VG_NET_TESTS:-t_basic t_loss t_dup t_ttl_exceeded t_unreachable t_ping6 t_pmtu t_idn t_json t_dgram t_noprivilege t_diff t_names}
 VG_TRACE_TESTS=${VG_TRACE_TESTS:-t_trace t_trace_ecmp t_trace_json t_trace_mtu t_trace_report t_os t_os_active t_os_json t_trace_names}
@@ -133,7 +142,12 @@ if ! command -v valgrind >/dev/null; then
 	fi
 fi
 VALGRIND=$(command -v valgrind)
-[ -x "$BUILD/echolot" ] || { echo "valgrind.sh: no $BUILD/echolot (run make)" >&2; exit 2; }
+[ -x "$BUILD/echolot" ] || { echo "valgrind.sh: no $BUILD/echolot (run make valgrind)" >&2; exit 2; }
+# A production build's filter refuses valgrind's own calls (above).
+"$BUILD/echolot" -V | grep -q "valgrind build" || {
+	echo "valgrind.sh: $BUILD/echolot is not a valgrind build (make valgrind builds build-valgrind with VALGRIND_SANDBOX=1)" >&2
+	exit 2
+}
 
 VGDIR=$(mktemp -d /tmp/echolot-valgrind.XXXXXX) || exit 2
 chmod 755 "$VGDIR"
@@ -184,7 +198,7 @@ wrapper() {
 }
 
 # echolot and every name in BUILD that is a link to it (the Makefile's LINKS:
-# ping, ping6, traceroute, traceroute6, ...): the tests find the others next
+# ping, ping4, ping6, traceroute, traceroute6, ...): the tests find the others next
 # to $PING ($(dirname "$PING")/traceroute, .../echolot).  Nothing else is
 # wrapped: the reference tools (/usr/bin/ping, /usr/sbin/traceroute) and the
 # tests' helpers run as they are.

@@ -15,6 +15,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "ping", AF_UNSPEC, "send ICMP echo requests (iputils ping compatible)", NULL },
+	{ "ping4", AF_INET, "ping over IPv4", NULL },
 	{ "ping6", AF_INET6, "ping over IPv6", NULL },
 	{ "traceroute", AF_UNSPEC, "print the route to a host (Linux traceroute compatible)", cli_trace },
 	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
@@ -28,7 +29,7 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping, ping6, traceroute or traceroute6).\n");
+		"(a link named ping, ping4, ping6, traceroute or traceroute6).\n");
 }
 
 static const struct command *find(const char *name)

@@ -68,6 +68,11 @@ struct os_run {
 	struct resolve_cache names;
 	struct fp fp;
 	struct engine_os p;     /* the probes (src/engine/os_probe.c) */
+	/* Before the name: IPv6's probes when the name decides, and how
+	 * opening went for p (IPv4, or the only family) and for spare. */
+	struct engine_os spare;
+	int open_rc[2];
+	struct engine_os_err open_err[2];
 };
 
 /* SIGINT, SIGTERM: finish now (the engine polls it). */
@@ -225,32 +230,78 @@ static int parse_opts(int argc, char **argv, struct os_opts *o)
 
 /* ------------------------------------------------------------------ run */
 
-/* Open the probes' sockets; 0, or -1 after saying why. */
-static int open_probes(struct os_run *r)
+static void open_error(const struct engine_os_err *e)
 {
-	struct engine_os_cfg cfg = {
-		.dst = (struct sockaddr *)&r->dst,
-		.dstlen = r->dstlen,
-		.signals = !r->o.ttl_only,
-		.stop = &os_stop,
-		.sink = { fp_on_event, &r->fp },
-	};
-	struct engine_os_err e;
-	int rc = engine_os_open(&r->p, &cfg, &e);
-
-	if (e.warn)
-		fprintf(stderr, "os: %s: %s\n", e.warn, strerror(e.warn_err));
-	if (rc == 0)
-		return 0;
-	if (e.what)
-		fprintf(stderr, "os: %s: %s\n", e.what, strerror(e.err));
+	if (e->what)
+		fprintf(stderr, "os: %s: %s\n", e->what, strerror(e->err));
 	else
 		fprintf(stderr,
 			"os: cannot open an ICMP socket: raw: %s, datagram: %s; "
 			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
 			"your group in sysctl net.ipv4.ping_group_range\n",
-			strerror(e.open.raw_errno), strerror(e.open.dgram_errno));
-	return -1;
+			strerror(e->open.raw_errno), strerror(e->open.dgram_errno));
+}
+
+/* Open the probes' sockets while privileged, before the name is looked
+ * up: for the family asked for, or for both when the name decides.  0, or
+ * -1 after saying why (no family could have any). */
+static int open_probes(struct os_run *r)
+{
+	struct engine_os_cfg cfg = {
+		.signals = !r->o.ttl_only,
+		.stop = &os_stop,
+		.sink = { fp_on_event, &r->fp },
+	};
+	struct engine_os *p[2] = { &r->p, &r->spare };
+	int fam[2] = { AF_INET, AF_INET6 };
+	int n = r->o.family == AF_UNSPEC ? 2 : 1;
+
+	if (n == 1)
+		fam[0] = r->o.family;
+	r->open_rc[1] = -1;
+	memset(&r->open_err[1], 0, sizeof(r->open_err[1]));
+	for (int i = 0; i < n; i++) {
+		cfg.family = fam[i];
+		r->open_rc[i] = engine_os_open(p[i], &cfg, &r->open_err[i]);
+	}
+	if (r->open_rc[0] < 0 && r->open_rc[1] < 0) {
+		open_error(&r->open_err[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The resolved family's probes become r->p (the other family's are
+ * closed), aimed at the destination.  0, or -1 after saying why. */
+static int pick_probes(struct os_run *r)
+{
+	struct engine_os_err e;
+	int i = 0;
+
+	if (r->o.family == AF_UNSPEC && r->dst.ss_family == AF_INET6) {
+		if (r->open_rc[0] == 0)
+			engine_os_close(&r->p);
+		/* Nothing in it points into itself before a target is set. */
+		r->p = r->spare;
+		r->open_rc[0] = r->open_rc[1];
+		i = 1;
+	} else if (r->open_rc[1] == 0) {
+		engine_os_close(&r->spare);
+	}
+	r->open_rc[1] = -1;
+	if (r->open_err[i].warn)
+		fprintf(stderr, "os: %s: %s\n", r->open_err[i].warn,
+			strerror(r->open_err[i].warn_err));
+	if (r->open_rc[0] < 0) {
+		open_error(&r->open_err[i]);
+		return -1;
+	}
+	if (engine_os_set_target(&r->p, (struct sockaddr *)&r->dst, r->dstlen,
+				 &e) < 0) {
+		open_error(&e);
+		return -1;
+	}
+	return 0;
 }
 
 /* What the probes saw, as the analysis takes it. */
@@ -315,12 +366,6 @@ static int run_os(struct os_run *r)
 	}
 	if (rc < 0)
 		src.ss_family = AF_UNSPEC;
-	if (open_probes(r) < 0)
-		return 2;
-	if (sock_drop_privileges() < 0) {
-		fprintf(stderr, "os: cannot drop privileges: %s\n", strerror(errno));
-		return 2;
-	}
 	resolve_cache_init(&r->names, r->o.numeric);
 	snprintf(target, sizeof(target), "%s",
 		 resolve_pretty(&r->names, (struct sockaddr *)&r->dst, r->dstlen));
@@ -404,7 +449,7 @@ int cli_os(int argc, char **argv, int family)
 {
 	struct os_run *r;
 	char rerr[1200];
-	int rc;
+	int rc, err;
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -423,14 +468,31 @@ int cli_os(int argc, char **argv, int family)
 		free(r);
 		return rc;
 	}
-	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
-			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
-	if (rc) {
-		fprintf(stderr, "os: %s\n", rerr);
-		free(r);
-		return 2;
+	/* Sockets first (while privileged), then every privilege dropped,
+	 * then the name: no name is ever looked up with a privilege. */
+	rc = 2;
+	r->open_rc[0] = r->open_rc[1] = -1;
+	if (open_probes(r) < 0)
+		goto out;
+	err = sock_drop_privileges();
+	if (err < 0) {
+		fprintf(stderr, "os: cannot drop privileges: %s\n", strerror(-err));
+		goto out;
 	}
+	err = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			     r->canon, sizeof(r->canon), rerr, sizeof(rerr));
+	if (err) {
+		fprintf(stderr, "os: %s\n", rerr);
+		goto out;
+	}
+	if (pick_probes(r) < 0)
+		goto out;
 	rc = run_os(r);
+out:
+	if (r->open_rc[0] == 0)
+		engine_os_close(&r->p);
+	if (r->open_rc[1] == 0)
+		engine_os_close(&r->spare);
 	free(r);
 	return rc;
 }

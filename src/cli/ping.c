@@ -206,29 +206,39 @@ static int new_engine(struct ping_run *r)
 	return 0;
 }
 
-/* The ICMP socket, with every option asked for, and its probes: echo
+/* The ICMP socket (ping_prepare opened it), and its probes: echo
  * requests with the payload the options ask for.  The socket's index in
  * the engine, or -1 after saying why not. */
-static int open_icmp(struct ping_run *r, int family)
+static int add_icmp(struct ping_run *r)
 {
 	const struct ping_opts *o = &r->o;
 	int si;
 
-	if (ping_setup_source(r, family) < 0 || ping_open_socket(r, family) < 0)
-		return -1;
 	memset(&r->echo, 0, sizeof(r->echo));
 	r->echo.raw = r->sock.kind == SOCK_KIND_RAW;
-	if (r->echo.raw) {
-		r->echo.id = o->ident >= 0 ? (uint16_t)o->ident : ping_random_id();
-		r->echo.id_fixed = true;
-		sock_filter_id(&r->sock, r->echo.id);
-	}
+	r->echo.id = r->id;
 	r->echo.datalen = (size_t)o->datalen;
 	r->echo.fill = PROBE_FILL_PING;
 	memcpy(r->echo.pattern, o->pattern, o->patlen);
 	r->echo.patlen = o->patlen;
 	si = engine_add_sock(r->engine, &r->sock, ENGINE_SOCK_TX, &probe_echo,
 			     &r->echo);
+	if (si < 0)
+		fprintf(stderr, "ping: %s\n", strerror(-si));
+	return si;
+}
+
+/* --tcp: the TCP kind's sockets (ping_prepare opened and bound them), SYN
+ * probes to the port. */
+static int add_tcp(struct ping_run *r)
+{
+	int si;
+
+	memset(&r->tcp, 0, sizeof(r->tcp));
+	r->tcp.dport = (uint16_t)r->o.tcp_port;
+	r->tcp.paris = true;
+	r->tcp.ps = &r->tcp_socks;
+	si = engine_adopt(r->engine, &probe_tcp, &r->tcp, &r->tcp_socks);
 	if (si < 0)
 		fprintf(stderr, "ping: %s\n", strerror(-si));
 	return si;
@@ -350,17 +360,12 @@ static int run_steps(struct ping_run *r)
 	struct engine_signals sig = { &stop_flag, &status_flag };
 	int err, si;
 
+	/* The sockets are open, every privilege dropped and the name
+	 * resolved (ping_prepare): the engine takes them over. */
 	if (new_engine(r) < 0)
 		return 2;
-	si = o->tcp_port ? ping_open_tcp(r, family) : open_icmp(r, family);
-	if (si < 0)
-		return 2;
-	/* The sockets are open: nothing below needs a privilege. */
-	if (sock_drop_privileges() < 0) {
-		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
-		return 2;
-	}
-	if (setup_plan(r, si) < 0)
+	si = o->tcp_port ? add_tcp(r) : add_icmp(r);
+	if (si < 0 || setup_plan(r, si) < 0)
 		return 2;
 	stats_init(&r->stats);
 	engine_add_sink(r->engine, (struct event_sink){ stats_on_event, &r->stats });
@@ -392,8 +397,8 @@ static int run_steps(struct ping_run *r)
 	if (o->sandbox_selftest && sandbox_available()) {
 		/* The tests' proof that a forbidden call is refused: this
 		 * process must die of SIGSYS here. */
-		fprintf(stderr, "ping: sandbox selftest: socket() returned %d\n",
-			sandbox_selftest());
+		fprintf(stderr, "ping: sandbox selftest %s: the call returned %d\n",
+			o->sandbox_selftest, sandbox_selftest(o->sandbox_selftest));
 		return 3;
 	}
 	err = engine_run_ping(r->engine, &r->plan, &sig);
@@ -408,15 +413,13 @@ static int run_ping(struct ping_run *r)
 	report_gate_free(&r->gate);
 	resolve_cache_free(&r->names);
 	engine_free(r->engine);
-	sock_close(&r->sock);
-	probe_sock_close(&r->tcp_socks);
 	return rc;
 }
 
 int cli_ping(int argc, char **argv, int family)
 {
 	struct ping_run *r;
-	char err[512], rerr[1200];
+	char err[512];
 	int rc;
 
 	r = calloc(1, sizeof(*r));
@@ -425,8 +428,9 @@ int cli_ping(int argc, char **argv, int family)
 		return 2;
 	}
 	/* Nothing open yet: what run_ping frees must say so. */
-	r->sock.fd = -1;
+	r->sock.fd = r->spare.fd = -1;
 	r->tcp_socks.tx.fd = r->tcp_socks.icmp.fd = r->tcp_socks.hold_fd = -1;
+	r->tcp_spare.tx.fd = r->tcp_spare.icmp.fd = r->tcp_spare.hold_fd = -1;
 	r->names.req_fd = r->names.ans_fd = -1;
 	ping_opts_default(&r->o);
 	r->o.family = family;
@@ -448,18 +452,14 @@ int cli_ping(int argc, char **argv, int family)
 		return 2;
 	}
 	if (r->o.version) {
-		cli_version(stdout);
+		ping_version(stdout, &r->o);
 		free(r);
 		return 0;
 	}
-	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
-			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
-	if (rc) {
-		fprintf(stderr, "ping: %s\n", rerr);
-		free(r);
-		return 2;
-	}
-	rc = run_ping(r);
+	/* Sockets first, then privileges dropped, then the name
+	 * (ping_socket.c). */
+	rc = ping_prepare(r) < 0 ? 2 : run_ping(r);
+	ping_close_sockets(r);
 	free(r);
 	return rc;
 }

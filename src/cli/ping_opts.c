@@ -139,7 +139,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "tcp", required_argument, NULL, OPT_TCP },
-	{ "sandbox-selftest", no_argument, NULL, 'X' },
+	{ "sandbox-selftest", optional_argument, NULL, 'X' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -205,7 +205,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 					    "invalid --format argument: '%s' (text, json or atlas)",
 					    optarg);
 			break;
-		case 'X': o->sandbox_selftest = true; break;
+		case 'X': o->sandbox_selftest = optarg ? optarg : "socket"; break;
 		case 'c':
 			if ((rc = parse_int(optarg, 1, LLONG_MAX, &v, err, len)))
 				return rc;

@@ -60,8 +60,9 @@ struct ping_opts {
 	bool os;                /* --os: name the remote OS after the summary */
 	int tcp_port;           /* --tcp PORT: TCP SYN probes, 0: ICMP echo */
 	enum ping_format format;        /* --format, --json */
-	bool sandbox_selftest;  /* --sandbox-selftest: make a call the sandbox
-	                           forbids, for the tests */
+	const char *sandbox_selftest;   /* --sandbox-selftest[=KIND]: make a
+	                                   call the sandbox forbids, for the
+	                                   tests (sandbox_selftest()) */
 };
 
 enum {

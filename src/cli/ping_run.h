@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/socket.h>
 
 #include "ping_opts.h"
@@ -20,14 +21,34 @@
 #include "../sock/resolve.h"
 #include "../sock/sock.h"
 
+/* One family's socket as opened before the name is known: what went
+ * wrong is said only if the name picks this family. */
+struct ping_presock {
+	bool no_socket;         /* oe says why */
+	struct sock_open_err oe;
+	int err;                /* an option failed: what, -errno */
+	const char *what;
+	const char *warn;       /* an option that may fail (SO_MARK) did */
+	int warn_err;
+};
+
 struct ping_run {
 	struct ping_opts o;
 	struct sockaddr_storage dst, src;
 	socklen_t dstlen;
 	bool have_src;
+	bool iface_addr;        /* -I gave an address (src), not a device */
 	char canon[1025];
 	const char *device;
 	struct sock sock;
+	struct sock spare;      /* IPv6's until the name decides (ping_prepare) */
+	struct ping_presock pre[2];     /* IPv4 (or the only one), IPv6 */
+	/* --tcp: the TCP kind's sockets instead (tcp_socks, tcp_spare as
+	 * sock and spare), and what opening them said. */
+	struct probe_socks tcp_socks, tcp_spare;
+	int tcp_rc[2];
+	struct probe_sock_err tcp_err[2];
+	uint16_t id;            /* ICMP identifier (raw socket), 0: kernel's */
 	struct stats stats;
 	struct report_ping report;
 	/* --format json / atlas (docs/json-schema.md) */
@@ -39,20 +60,19 @@ struct ping_run {
 	struct engine *engine;
 	struct probe_echo_cfg echo;     /* the probes: ICMP echo */
 	struct probe_path_cfg tcp;      /* or TCP SYN (--tcp) */
-	struct probe_socks tcp_socks;
 	struct ping_plan_cfg plan;
 	struct fp fp;           /* --os */
 };
 
-/* -I: the address to send from or the interface to send through, and the
- * source the header shows.  0, or -1 after printing why not. */
-int ping_setup_source(struct ping_run *r, int family);
-/* The socket, with every option the command line asks for.  0, or -1
- * after printing why not. */
-int ping_open_socket(struct ping_run *r, int family);
-/* --tcp: the TCP kind's sockets, opened through the engine.  The sending
- * socket's index in the engine, or -1 after saying why not. */
-int ping_open_tcp(struct ping_run *r, int family);
+/* The socket with every option the command line asks for, and the
+ * destination, in the order least privilege wants: the sockets opened
+ * (for both families when the name decides) while privileged, every
+ * privilege dropped, then the name resolved and what depends on it done
+ * (route source, -B, -F, -C).  0, or -1 after printing why not. */
+int ping_prepare(struct ping_run *r);
+void ping_close_sockets(struct ping_run *r);
+/* -V: what a run with these options would do (cli_version_run). */
+void ping_version(FILE *f, const struct ping_opts *o);
 /* An ICMP identifier for a raw socket. */
 uint16_t ping_random_id(void);
 

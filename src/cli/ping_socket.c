@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <sys/random.h>
 
+#include "cli.h"
 #include "ping_run.h"
 
 /* The line a user sees when no socket can be had: what failed and both
@@ -36,41 +37,53 @@ uint16_t ping_random_id(void)
 	return id;
 }
 
-/* -I: an address to send from, or an interface to send through. */
-int ping_setup_source(struct ping_run *r, int family)
+/* -I: an address to send from, or an interface to send through.  No
+ * name is looked up here: an address is numeric, a device a name of the
+ * kernel's. */
+static int parse_iface(struct ping_run *r)
 {
 	struct ping_opts *o = &r->o;
-	int rc;
+	unsigned char buf[16];
+	int fam;
 
-	if (o->iface) {
-		unsigned char buf[16];
-
-		if (inet_pton(AF_INET, o->iface, buf) == 1 ||
-		    inet_pton(AF_INET6, o->iface, buf) == 1) {
-			struct addrinfo;
-			int fam = inet_pton(AF_INET, o->iface, buf) == 1 ?
-				  AF_INET : AF_INET6;
-
-			if (fam != family) {
-				fprintf(stderr, "ping: %s: address family does not match the destination\n",
-					o->iface);
-				return -1;
-			}
-			memset(&r->src, 0, sizeof(r->src));
-			r->src.ss_family = (sa_family_t)fam;
-			if (fam == AF_INET)
-				memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
-			else
-				memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
-			r->have_src = true;
-			return 0;
-		}
+	if (!o->iface)
+		return 0;
+	fam = inet_pton(AF_INET, o->iface, buf) == 1 ? AF_INET :
+	      inet_pton(AF_INET6, o->iface, buf) == 1 ? AF_INET6 : AF_UNSPEC;
+	if (fam == AF_UNSPEC) {
 		if (if_nametoindex(o->iface) == 0) {
 			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
 				strerror(ENODEV));
 			return -1;
 		}
 		r->device = o->iface;
+		return 0;
+	}
+	memset(&r->src, 0, sizeof(r->src));
+	r->src.ss_family = (sa_family_t)fam;
+	if (fam == AF_INET)
+		memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
+	else
+		memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
+	r->have_src = r->iface_addr = true;
+	return 0;
+}
+
+/* After the name: the route's source address (the header shows it with
+ * -I, -B binds to it), and -I's address family checked against the
+ * destination's.  A connected UDP socket asks the kernel; no privilege. */
+static int route_source(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	int rc;
+
+	if (r->iface_addr) {
+		if (r->src.ss_family != family) {
+			fprintf(stderr, "ping: %s: address family does not match the destination\n",
+				o->iface);
+			return -1;
+		}
+		return 0;
 	}
 	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
 			       r->device, &r->src);
@@ -79,31 +92,41 @@ int ping_setup_source(struct ping_run *r, int family)
 			"If not, check your local firewall rules\n");
 		return -1;
 	}
-	if (rc < 0 && rc != -EACCES) {
-		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
-			return -1;
-		}
+	if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
+		fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+		return -1;
 	}
 	/* Only -I names the source in the header. */
 	r->have_src = r->device != NULL && rc == 0;
 	return 0;
 }
 
-int ping_open_socket(struct ping_run *r, int family)
+/* An option failed: say which, as iputils words it. */
+static void option_failed(struct ping_run *r, const char *what, int rc)
+{
+	if (!strcmp(what, "SO_BINDTODEVICE"))
+		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+			strerror(-rc));
+	else if (!strcmp(what, "bind"))
+		fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+	else
+		fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+}
+
+/* Open a socket of family with every option that does not depend on the
+ * destination (some of which need a privilege: SO_MARK and SO_DEBUG want
+ * CAP_NET_ADMIN).  What went wrong is kept in *pre, to be said only if
+ * this family is the one the destination has. */
+static void open_one(struct ping_run *r, struct sock *s, int family,
+		     struct ping_presock *pre)
 {
 	struct ping_opts *o = &r->o;
-	struct sock_open_err oe;
 	struct sock_opts so;
-	const char *what, *warn;
-	int warn_err;
-	bool need_raw = o->ident >= 0;
-	int rc;
 
-	rc = sock_open(&r->sock, family, need_raw, &oe);
-	if (rc < 0) {
-		no_socket(&oe, need_raw);
-		return -1;
+	memset(pre, 0, sizeof(*pre));
+	if (sock_open(s, family, o->ident >= 0, &pre->oe) < 0) {
+		pre->no_socket = true;
+		return;
 	}
 	memset(&so, 0, sizeof(so));
 	so.ttl = o->ttl;
@@ -112,7 +135,8 @@ int ping_open_socket(struct ping_run *r, int family)
 	so.pmtudisc = o->pmtudisc;
 	so.sndbuf = o->sndbuf;
 	so.device = r->device;
-	if ((o->iface && !r->device) || (o->strict_source && r->src.ss_family)) {
+	/* -I ADDRESS: bound now; -B binds to the route's source, later. */
+	if (r->iface_addr && r->src.ss_family == family) {
 		so.source = (struct sockaddr *)&r->src;
 		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 						     sizeof(struct sockaddr_in);
@@ -129,21 +153,173 @@ int ping_open_socket(struct ping_run *r, int family)
 			o->flood ? SOCK_TS_RX : SOCK_TS_RXTX;
 	/* Big enough for a burst of replies at flood speed. */
 	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
-	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
-	if (warn && !strcmp(warn, "SO_MARK"))
-		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
-			(long long)o->mark, strerror(-warn_err));
-	else if (warn)
-		fprintf(stderr, "ping: WARNING: %s: %s\n", warn, strerror(-warn_err));
-	if (rc < 0) {
-		if (!strcmp(what, "SO_BINDTODEVICE"))
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
-				strerror(-rc));
-		else if (!strcmp(what, "bind"))
-			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
-		else
-			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+	pre->err = sock_apply(s, &so, &pre->what, &pre->warn, &pre->warn_err);
+	if (pre->err < 0)
+		sock_close(s);
+}
+
+/* --tcp's options for probe_sock_open (before the name) and
+ * probe_sock_bind (after). */
+static void tcp_opts(const struct ping_run *r, struct probe_sock_opts *so)
+{
+	const struct ping_opts *o = &r->o;
+
+	memset(so, 0, sizeof(*so));
+	so->dst = (const struct sockaddr *)&r->dst;
+	so->dstlen = r->dstlen;
+	so->device = r->device;
+	if (r->iface_addr) {
+		so->source = (const struct sockaddr *)&r->src;
+		so->source_len = r->src.ss_family == AF_INET6 ?
+				 sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	}
+	so->tos = o->tos;
+	so->dontroute = o->dontroute;
+}
+
+static void tcp_error(const struct probe_sock_err *e, const char *device)
+{
+	if (e->need_raw)
+		fprintf(stderr, "ping: TCP probes need a raw socket: %s; run as root "
+			"or give the binary CAP_NET_RAW (setcap cap_net_raw+ep)\n",
+			strerror(-e->err));
+	else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE"))
+		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", device,
+			strerror(-e->err));
+	else
+		fprintf(stderr, "ping: %s: %s\n", e->what ? e->what : "socket",
+			strerror(-e->err));
+}
+
+/* --tcp: the TCP kind's sockets (a raw TCP one, a raw ICMP one for the
+ * errors), for one family or both, as open_sockets does for ICMP. */
+static int open_tcp(struct ping_run *r)
+{
+	struct probe_socks *ps[2] = { &r->tcp_socks, &r->tcp_spare };
+	int fam[2] = { AF_INET, AF_INET6 };
+	int n = r->o.family == AF_UNSPEC ? 2 : 1;
+	struct probe_sock_opts so;
+
+	if (n == 1)
+		fam[0] = r->o.family;
+	tcp_opts(r, &so);
+	for (int i = 0; i < n; i++) {
+		r->tcp_rc[i] = probe_sock_open(ps[i], fam[i], PROBE_TCP, &so,
+					       &r->tcp_err[i]);
+		if (r->tcp_rc[i] < 0)
+			probe_sock_close(ps[i]);
+	}
+	if (n == 1)
+		r->tcp_rc[1] = r->tcp_rc[0], r->tcp_err[1] = r->tcp_err[0];
+	if (r->tcp_rc[0] < 0 && r->tcp_rc[1] < 0) {
+		tcp_error(&r->tcp_err[0], r->device);
 		return -1;
+	}
+	return 0;
+}
+
+/* --tcp, the name known: the family's sockets, bound to the route's
+ * source (probe_sock_bind needs no privilege). */
+static int pick_tcp(struct ping_run *r, int family)
+{
+	struct probe_sock_opts so;
+	struct probe_sock_err se;
+	int i = 0;
+
+	if (r->o.family == AF_UNSPEC && family == AF_INET6) {
+		probe_sock_close(&r->tcp_socks);
+		r->tcp_socks = r->tcp_spare;
+		r->tcp_spare.tx.fd = r->tcp_spare.icmp.fd = r->tcp_spare.hold_fd = -1;
+		i = 1;
+	} else {
+		probe_sock_close(&r->tcp_spare);
+	}
+	if (r->tcp_rc[i] < 0) {
+		tcp_error(&r->tcp_err[i], r->device);
+		return -1;
+	}
+	if (route_source(r, family) < 0)
+		return -1;
+	tcp_opts(r, &so);
+	if (probe_sock_bind(&r->tcp_socks, &so, &se) < 0) {
+		tcp_error(&se, r->device);
+		return -1;
+	}
+	return 0;
+}
+
+/* The sockets, while privileged: for the family asked for, or, when the
+ * name will decide, for IPv4 and for IPv6 (as iputils, which also opens
+ * both first).  r->sock is IPv4's (or the only one), r->spare IPv6's. */
+static int open_sockets(struct ping_run *r)
+{
+	if (r->o.tcp_port)
+		return open_tcp(r);
+	if (r->o.family != AF_UNSPEC) {
+		open_one(r, &r->sock, r->o.family, &r->pre[0]);
+		r->spare.fd = -1;
+		r->pre[1] = r->pre[0];
+	} else {
+		open_one(r, &r->sock, AF_INET, &r->pre[0]);
+		open_one(r, &r->spare, AF_INET6, &r->pre[1]);
+	}
+	/* Neither family has a socket: no name can help. */
+	if (r->pre[0].no_socket && r->pre[1].no_socket) {
+		no_socket(&r->pre[0].oe, r->o.ident >= 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* The resolved family's socket becomes r->sock, the other is closed, and
+ * what went wrong opening it is said now. */
+static int pick_socket(struct ping_run *r, int family)
+{
+	const struct ping_presock *pre = &r->pre[0];
+
+	if (r->o.family == AF_UNSPEC && family == AF_INET6) {
+		sock_close(&r->sock);
+		r->sock = r->spare;
+		r->spare.fd = -1;
+		pre = &r->pre[1];
+	} else {
+		sock_close(&r->spare);
+	}
+	if (pre->warn && !strcmp(pre->warn, "SO_MARK"))
+		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
+			(long long)r->o.mark, strerror(-pre->warn_err));
+	else if (pre->warn)
+		fprintf(stderr, "ping: WARNING: %s: %s\n", pre->warn,
+			strerror(-pre->warn_err));
+	if (pre->no_socket) {
+		no_socket(&pre->oe, r->o.ident >= 0);
+		return -1;
+	}
+	if (pre->err < 0) {
+		option_failed(r, pre->what, pre->err);
+		return -1;
+	}
+	return 0;
+}
+
+/* What depends on the destination, none of which needs a privilege: the
+ * route's source (-B binds to it), the flow label's lease (-F), connect
+ * (-C). */
+static int finish_socket(struct ping_run *r, int family)
+{
+	struct ping_opts *o = &r->o;
+	int rc;
+
+	if (route_source(r, family) < 0)
+		return -1;
+	if (o->strict_source && !r->iface_addr && r->src.ss_family == family) {
+		rc = sock_bind(&r->sock, (struct sockaddr *)&r->src,
+			       family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						    sizeof(struct sockaddr_in));
+		if (rc < 0) {
+			option_failed(r, "bind", rc);
+			return -1;
+		}
 	}
 	if (o->has_flowlabel && family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
@@ -165,45 +341,65 @@ int ping_open_socket(struct ping_run *r, int family)
 	return 0;
 }
 
-int ping_open_tcp(struct ping_run *r, int family)
+int ping_prepare(struct ping_run *r)
 {
-	const struct ping_opts *o = &r->o;
-	struct probe_sock_opts so;
-	struct probe_open po;
-	struct probe_open_err err;
-	int si;
+	char rerr[1200];
+	int rc;
 
-	if (ping_setup_source(r, family) < 0)
+	/* 1. While privileged: the sockets, with every option that does
+	 *    not depend on the destination. */
+	if (parse_iface(r) < 0 || open_sockets(r) < 0)
 		return -1;
-	memset(&so, 0, sizeof(so));
-	so.dst = (struct sockaddr *)&r->dst;
-	so.dstlen = r->dstlen;
-	so.device = r->device;
-	if (o->iface && !r->device) {
-		so.source = (struct sockaddr *)&r->src;
-		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
-						     sizeof(struct sockaddr_in);
+	/* 2. Every privilege goes before any name is looked up: no line of
+	 *    /etc/hosts, no DNS answer and no libidn2 is ever read by a
+	 *    process that holds one (iputils' order too). */
+	rc = sock_drop_privileges();
+	if (rc < 0) {
+		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(-rc));
+		return -1;
 	}
-	so.tos = o->tos;
-	so.dontroute = o->dontroute;
-	memset(&r->tcp, 0, sizeof(r->tcp));
-	r->tcp.dport = (uint16_t)o->tcp_port;
-	r->tcp.paris = true;
-	memset(&po, 0, sizeof(po));
-	po.family = family;
-	po.path = &so;
-	si = engine_open(r->engine, &probe_tcp, &r->tcp, &po, &r->tcp_socks, &err);
-	if (si >= 0)
-		return si;
-	if (err.need_raw)
-		fprintf(stderr, "ping: TCP probes need a raw socket: %s; run as root "
-			"or give the binary CAP_NET_RAW (setcap cap_net_raw+ep)\n",
-			strerror(err.err));
-	else if (err.what && !strcmp(err.what, "SO_BINDTODEVICE"))
-		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
-			strerror(err.err));
-	else
-		fprintf(stderr, "ping: %s: %s\n", err.what ? err.what : "socket",
-			strerror(err.err));
-	return -1;
+	/* 3. The name, then what depends on it. */
+	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
+	if (rc) {
+		fprintf(stderr, "ping: %s\n", rerr);
+		return -1;
+	}
+	if (r->o.tcp_port)
+		return pick_tcp(r, r->dst.ss_family);
+	if (pick_socket(r, r->dst.ss_family) < 0 ||
+	    finish_socket(r, r->dst.ss_family) < 0)
+		return -1;
+	if (r->sock.kind == SOCK_KIND_RAW) {
+		r->id = r->o.ident >= 0 ? (uint16_t)r->o.ident : ping_random_id();
+		sock_filter_id(&r->sock, r->id);
+	} else {
+		r->id = 0;      /* the kernel's choice, matched by the kernel */
+	}
+	return 0;
+}
+
+void ping_close_sockets(struct ping_run *r)
+{
+	sock_close(&r->sock);
+	sock_close(&r->spare);
+	probe_sock_close(&r->tcp_socks);
+	probe_sock_close(&r->tcp_spare);
+}
+
+void ping_version(FILE *f, const struct ping_opts *o)
+{
+	struct cli_version_run v = { "ping", CLI_SOCK_PING, o->ident >= 0, -1 };
+
+	/* As run_ping chooses: addresses only with -n, -f, a numeric
+	 * destination (-H overrides these) or a machine format. */
+	if (o->format != PING_FORMAT_TEXT || o->quiet)
+		v.names = 0;
+	else if (o->force_names)
+		v.names = 1;
+	else if (o->numeric || o->flood)
+		v.names = 0;
+	else if (o->target)
+		v.names = !resolve_is_numeric(o->target);
+	cli_version_run(f, &v);
 }

@@ -105,25 +105,25 @@ static const char *method_name(enum probe_method m)
 }
 
 static void socket_error(const struct trace_opts *o,
-			 const struct probe_open_err *e)
+			 const struct probe_sock_err *e)
 {
 	if (e->need_raw && o->method == PROBE_TCP) {
 		fprintf(stderr, "%s: %s probes need a raw socket: %s; "
 			"run as root or give the binary CAP_NET_RAW "
 			"(setcap cap_net_raw+ep)\n",
-			prog, method_name(o->method), strerror(e->err));
+			prog, method_name(o->method), strerror(-e->err));
 	} else if (e->need_raw) {
 		fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) or an "
 			"ICMP datagram socket: %s; run as root, give the binary "
 			"CAP_NET_RAW (setcap cap_net_raw+ep), or allow your group in "
 			"sysctl net.ipv4.ping_group_range\n",
-			prog, method_name(o->method), strerror(e->err));
+			prog, method_name(o->method), strerror(-e->err));
 	} else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE")) {
 		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(e->err));
+			strerror(-e->err));
 	} else {
 		fprintf(stderr, "%s: %s: %s\n", prog, e->what ? e->what : "socket",
-			strerror(e->err));
+			strerror(-e->err));
 	}
 }
 
@@ -165,6 +165,11 @@ struct trace_run {
 	char canon[1025];
 	struct engine *engine;
 	struct trace *trace;
+	struct probe_socks socks;
+	/* Before the name: a family's sockets, and why they failed. */
+	struct probe_socks spare;
+	struct probe_sock_err sock_err[2];
+	int sock_rc[2];
 	struct report_trace report;
 	struct report_trace_json json;          /* --format=json */
 	struct report_trace_atlas atlas;        /* --format=atlas */
@@ -218,11 +223,6 @@ static int setup_source(struct trace_run *r)
 	struct trace_opts *o = &r->o;
 	char canon[256], err[1200];
 
-	if (o->device && if_nametoindex(o->device) == 0) {
-		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(ENODEV));
-		return -1;
-	}
 	if (!o->source)
 		return 0;
 	if (resolve_target(o->source, AF_UNSPEC, &r->src, &r->srclen, canon,
@@ -264,8 +264,6 @@ static int run(struct trace_run *r)
 	struct trace_opts *o = &r->o;
 	int family = r->dst.ss_family;
 	struct engine_signals sig = { &stop_flag, NULL };
-	struct probe_sock_opts so;
-	struct probe_open_err se;
 	struct engine_cfg ec;
 	struct trace_cfg tc;
 	struct report_trace_cfg rc;
@@ -279,8 +277,8 @@ static int run(struct trace_run *r)
 	struct tm tm;
 	int err;
 
-	if (setup_source(r) < 0)
-		return 2;
+	/* The sockets are open and bound, every privilege is gone and the
+	 * name resolved (prepare, below). */
 	memset(&tc, 0, sizeof(tc));
 	tc.method = o->method;
 	tc.first_ttl = o->first_ttl;
@@ -314,29 +312,9 @@ static int run(struct trace_run *r)
 		return 2;
 	}
 
-	memset(&so, 0, sizeof(so));
-	so.dst = (struct sockaddr *)&r->dst;
-	so.dstlen = r->dstlen;
-	so.device = o->device;
-	if (o->source) {
-		so.source = (struct sockaddr *)&r->src;
-		so.source_len = r->srclen;
-	}
-	so.sport = o->sport > 0 ? (uint16_t)o->sport : 0;
-	so.tos = o->tos;
-	so.dontfrag = o->dontfrag;
-	so.dontroute = o->dontroute;
-	so.rcvbuf = 1 << 18;
-	if (trace_open(r->trace, r->engine, &so, &se) < 0) {
-		socket_error(o, &se);
-		free_run(r);
-		return 2;
-	}
-
-	/* The sockets are open: nothing below needs a privilege. */
-	if (sock_drop_privileges() < 0) {
-		fprintf(stderr, "%s: cannot drop privileges: %s\n", prog,
-			strerror(errno));
+	err = trace_adopt(r->trace, r->engine, &r->socks);
+	if (err < 0) {
+		fprintf(stderr, "%s: %s\n", prog, strerror(-err));
 		free_run(r);
 		return 2;
 	}
@@ -409,6 +387,112 @@ static int run(struct trace_run *r)
 	return 0;
 }
 
+/* ------------------------------------------ privileges, then the name
+ *
+ * The sockets are opened while privileged, for the family asked for or,
+ * when the name decides, for both; every privilege goes before any name
+ * is looked up (the target, -s), so that no line of /etc/hosts, no DNS
+ * answer and no libidn2 is read by a process that holds one.  Binding to
+ * the route's source address and the first link's MTU depend on the
+ * resolved address: they come after, and need no privilege
+ * (probe_sock_bind). */
+
+static void sock_opts(const struct trace_run *r, struct probe_sock_opts *so)
+{
+	const struct trace_opts *o = &r->o;
+
+	memset(so, 0, sizeof(*so));
+	so->dst = (const struct sockaddr *)&r->dst;
+	so->dstlen = r->dstlen;
+	so->device = o->device;
+	if (o->source) {
+		so->source = (const struct sockaddr *)&r->src;
+		so->source_len = r->srclen;
+	}
+	so->sport = o->sport > 0 ? (uint16_t)o->sport : 0;
+	so->tos = o->tos;
+	so->dontfrag = o->dontfrag;
+	so->dontroute = o->dontroute;
+	so->rcvbuf = 1 << 18;
+}
+
+/* r->socks: IPv4's (or the only family's), r->spare: IPv6's. */
+static int open_socks(struct trace_run *r)
+{
+	struct trace_opts *o = &r->o;
+	struct probe_sock_opts so;
+	struct probe_socks *ps[2] = { &r->socks, &r->spare };
+	int fam[2] = { AF_INET, AF_INET6 };
+	int n = o->family == AF_UNSPEC ? 2 : 1;
+
+	if (o->device && if_nametoindex(o->device) == 0) {
+		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
+			strerror(ENODEV));
+		return -1;
+	}
+	if (n == 1)
+		fam[0] = o->family;
+	sock_opts(r, &so);
+	r->spare.tx.fd = r->spare.icmp.fd = r->spare.hold_fd = -1;
+	for (int i = 0; i < n; i++) {
+		r->sock_rc[i] = probe_sock_open(ps[i], fam[i], o->method, &so,
+						&r->sock_err[i]);
+		if (r->sock_rc[i] < 0)
+			probe_sock_close(ps[i]);
+	}
+	if (r->sock_rc[0] < 0 && (n == 1 || r->sock_rc[1] < 0)) {
+		socket_error(o, &r->sock_err[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The resolved family's sockets become r->socks, bound; the other
+ * family's are closed. */
+static int pick_socks(struct trace_run *r)
+{
+	struct probe_sock_opts so;
+	struct probe_sock_err se;
+	int i = 0;
+
+	if (r->o.family == AF_UNSPEC && r->dst.ss_family == AF_INET6) {
+		probe_sock_close(&r->socks);
+		r->socks = r->spare;
+		r->spare.tx.fd = r->spare.icmp.fd = r->spare.hold_fd = -1;
+		i = 1;
+	} else {
+		probe_sock_close(&r->spare);
+	}
+	if (r->sock_rc[i] < 0) {
+		socket_error(&r->o, &r->sock_err[i]);
+		return -1;
+	}
+	sock_opts(r, &so);
+	if (probe_sock_bind(&r->socks, &so, &se) < 0) {
+		socket_error(&r->o, &se);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare(struct trace_run *r)
+{
+	int rc;
+
+	r->socks.tx.fd = r->socks.icmp.fd = r->socks.hold_fd = -1;
+	if (open_socks(r) < 0)
+		return -1;
+	rc = sock_drop_privileges();
+	if (rc < 0) {
+		fprintf(stderr, "%s: cannot drop privileges: %s\n", prog,
+			strerror(-rc));
+		return -1;
+	}
+	if (resolve(r) < 0 || setup_source(r) < 0)
+		return -1;
+	return pick_socks(r);
+}
+
 int cli_trace(int argc, char **argv, int family)
 {
 	struct trace_run *r;
@@ -432,7 +516,14 @@ int cli_trace(int argc, char **argv, int family)
 	rc = trace_opts_parse(argc, argv, &r->o, err, sizeof(err));
 	if (rc != TRACE_OPTS_OK) {
 		if (r->o.version) {
-			cli_version(stdout);
+			struct cli_version_run v = {
+				prog, r->o.method == PROBE_TCP ? CLI_SOCK_TCP :
+				r->o.method == PROBE_ICMP ? CLI_SOCK_ICMP : CLI_SOCK_UDP,
+				false,
+				r->o.numeric || r->o.format != TRACE_FORMAT_TEXT ? 0 : 1,
+			};
+
+			cli_version_run(stdout, &v);
 			free(r);
 			return 0;
 		}
@@ -448,7 +539,9 @@ int cli_trace(int argc, char **argv, int family)
 		free(r);
 		return 2;
 	}
-	rc = resolve(r) < 0 ? 2 : run(r);
+	rc = prepare(r) < 0 ? 2 : run(r);
+	probe_sock_close(&r->socks);
+	probe_sock_close(&r->spare);
 	free(r);
 	return rc;
 }

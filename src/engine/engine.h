@@ -58,12 +58,13 @@ enum engine_sock_role { ENGINE_SOCK_TX, ENGINE_SOCK_RX_ICMP };
 int engine_add_sock(struct engine *e, struct sock *s, enum engine_sock_role role,
 		    const struct probe_kind *kind, void *kctx);
 
-/* Open the sockets a probe kind needs (probe.h: the kind's open) and add
- * them; the caller keeps *ps open for the engine's life.  Returns the
- * sending socket's index or -errno (err says what failed). */
-int engine_open(struct engine *e, const struct probe_kind *kind, void *kctx,
-		const struct probe_open *o, struct probe_socks *ps,
-		struct probe_open_err *err);
+/* Take over a traceroute-style method's sockets (sock.h: probe_sock_open
+ * while privileged, probe_sock_bind once the name is known): the sending
+ * one and, if open, the raw ICMP one for its errors.  The caller keeps *ps
+ * open for the engine's life.  Returns the sending socket's index or
+ * -errno. */
+int engine_adopt(struct engine *e, const struct probe_kind *kind, void *kctx,
+		 struct probe_socks *ps);
 
 /* A target probed through socket `sock` (an index from engine_add_sock).
  * 64 bytes of state while nothing is in flight.  Returns its index or

@@ -135,29 +135,18 @@ int engine_add_sock(struct engine *e, struct sock *s, enum engine_sock_role role
 	return (int)e->nsocks++;
 }
 
-int engine_open(struct engine *e, const struct probe_kind *kind, void *kctx,
-		const struct probe_open *o, struct probe_socks *ps,
-		struct probe_open_err *err)
+int engine_adopt(struct engine *e, const struct probe_kind *kind, void *kctx,
+		 struct probe_socks *ps)
 {
 	int rc, tx;
 
-	memset(err, 0, sizeof(*err));
-	rc = kind->open(kctx, o, ps, err);
-	if (rc < 0)
-		return rc;
 	tx = engine_add_sock(e, &ps->tx, ENGINE_SOCK_TX, kind, kctx);
-	if (tx < 0) {
-		err->what = "engine";
-		err->err = -tx;
+	if (tx < 0)
 		return tx;
-	}
 	if (ps->icmp.fd >= 0) {
 		rc = engine_add_sock(e, &ps->icmp, ENGINE_SOCK_RX_ICMP, kind, kctx);
-		if (rc < 0) {
-			err->what = "engine";
-			err->err = -rc;
+		if (rc < 0)
 			return rc;
-		}
 	}
 	return tx;
 }

@@ -61,10 +61,11 @@ static int fail(struct engine_os_err *e, const char *what, int rc)
 }
 
 /* The raw socket's extras: an identifier range of our own, IP_HDRINCL,
- * and the signals' sockets, all now (no socket() in the sandbox). */
+ * and the signals' raw sockets, all now (no socket() in the sandbox, and
+ * raw sockets need the privilege dropped before the name is resolved). */
 static int open_raw(struct engine_os *p, struct engine_os_err *e)
 {
-	int family = p->dst.ss_family, rc;
+	int family = p->cfg.family, rc;
 
 	if (getrandom(&p->id_base, sizeof(p->id_base), 0) != sizeof(p->id_base))
 		p->id_base = (uint16_t)getpid();
@@ -81,23 +82,17 @@ static int open_raw(struct engine_os *p, struct engine_os_err *e)
 		if (p->cfg.signals && sock_open_tstamp(&p->ts, 255) < 0)
 			p->ts.fd = -1;
 	}
-	/* The quote of a Port Unreachable: a UDP socket and a raw one for
-	 * the error. */
-	if (p->cfg.signals && sock_open_unreach(&p->unreach, family) == 0) {
-		rc = sock_open_udp_probe(&p->udp, (struct sockaddr *)&p->dst,
-					 p->dstlen, ENGINE_OS_QUOTE_PORT,
-					 &p->udp_sport);
-		if (rc < 0) {
-			sock_close(&p->unreach);
-			p->unreach.fd = -1;
-		}
-	}
+	/* The quote of a Port Unreachable: a raw socket for the error now,
+	 * the UDP socket that draws it once the destination is known
+	 * (engine_os_set_target). */
+	if (p->cfg.signals && sock_open_unreach(&p->unreach, family) < 0)
+		p->unreach.fd = -1;
 	return 0;
 }
 
 static int open_socks(struct engine_os *p, struct engine_os_err *e)
 {
-	int family = p->dst.ss_family;
+	int family = p->cfg.family;
 
 	if (sock_open(&p->pool[0], family, false, &e->open) < 0)
 		return -1;
@@ -134,10 +129,6 @@ int engine_os_open(struct engine_os *p, const struct engine_os_cfg *cfg,
 	p->udp.fd = -1;
 	for (unsigned i = 0; i < ENGINE_OS_POOL; i++)
 		p->pool[i].fd = -1;
-	if (cfg->dstlen > sizeof(p->dst))
-		return fail(e, "address", -EINVAL);
-	memcpy(&p->dst, cfg->dst, cfg->dstlen);
-	p->dstlen = cfg->dstlen;
 	if (open_socks(p, e) < 0)
 		goto out;
 	if (getrandom(p->tag_key, sizeof(p->tag_key), 0) != sizeof(p->tag_key)) {
@@ -148,6 +139,24 @@ int engine_os_open(struct engine_os *p, const struct engine_os_cfg *cfg,
 out:
 	engine_os_close(p);
 	return -1;
+}
+
+int engine_os_set_target(struct engine_os *p, const struct sockaddr *dst,
+			 socklen_t dstlen, struct engine_os_err *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (dstlen > sizeof(p->dst) || dst->sa_family != p->cfg.family)
+		return fail(e, "address", -EINVAL);
+	memcpy(&p->dst, dst, dstlen);
+	p->dstlen = dstlen;
+	/* A connected UDP socket: needs no privilege. */
+	if (p->unreach.fd >= 0 &&
+	    sock_open_udp_probe(&p->udp, (struct sockaddr *)&p->dst, p->dstlen,
+				ENGINE_OS_QUOTE_PORT, &p->udp_sport) < 0) {
+		sock_close(&p->unreach);
+		p->unreach.fd = -1;
+	}
+	return 0;
 }
 
 void engine_os_close(struct engine_os *p)
@@ -344,7 +353,6 @@ int engine_os_run(struct engine_os *p, int ttl, unsigned count, uint8_t code,
 		s = &p->pool[p->cur];
 	}
 	p->steps++;
-	echo.id_fixed = true;
 	echo.raw = p->raw;
 	echo.datalen = ENGINE_OS_DATALEN;
 	echo.fill = PROBE_FILL_PING;

@@ -29,8 +29,7 @@
 #define ENGINE_OS_QUOTE_DATALEN 548
 
 struct engine_os_cfg {
-	const struct sockaddr *dst;
-	socklen_t dstlen;
+	int family;             /* AF_INET or AF_INET6 */
 	bool signals;           /* false (--ttl-only): no signal sockets */
 	volatile sig_atomic_t *stop;    /* SIGINT, SIGTERM: finish now */
 	struct event_sink sink;         /* the target's good replies */
@@ -123,9 +122,14 @@ struct engine_os_signals {
 };
 
 /* Open the sockets the run needs (raw, or a few datagram ones, and the
- * signals' ones) while privileged.  0, or -1 (e says why). */
+ * signals' ones) while privileged, before the destination's name is
+ * resolved.  0, or -1 (e says why). */
 int engine_os_open(struct engine_os *p, const struct engine_os_cfg *cfg,
 		   struct engine_os_err *e);
+/* Then, privileges dropped: the destination (of cfg->family), and the
+ * signals' UDP socket connected to it.  0, or -1 (e says why). */
+int engine_os_set_target(struct engine_os *p, const struct sockaddr *dst,
+			 socklen_t dstlen, struct engine_os_err *e);
 void engine_os_close(struct engine_os *p);
 /* Echo requests with TTL 255, a few times, until a reply with a TTL
  * comes or end (p->step: what the last one saw). */

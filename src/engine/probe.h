@@ -87,31 +87,13 @@ void probe_set_probed(struct probe_answer *a, int family, const void *addr);
 /* The same from a sockaddr (a reply's source). */
 void probe_set_probed_sa(struct probe_answer *a, const struct sockaddr *sa);
 
-/* How to open a kind's sockets (engine_open). */
-struct probe_open {
-	int family;
-	bool need_raw;                  /* options only a raw socket honours */
-	const struct sock_opts *opts;   /* echo: ping's socket options */
-	const struct probe_sock_opts *path;     /* udp / tcp / a trace's echo */
-};
-
-struct probe_open_err {
-	const char *what;       /* the step that failed */
-	int err;                /* its errno */
-	bool need_raw;          /* CAP_NET_RAW would have helped */
-	struct sock_open_err open;      /* why each ICMP socket kind failed */
-	const char *warn;       /* a non-fatal option failure (SO_MARK...) */
-	int warn_err;
-};
-
 struct probe_kind {
 	const char *name;       /* "icmp", "udp", "tcp", ... */
 	unsigned key_bits;      /* 16 or 32 */
-
-	/* Open the sockets (tx, and an ICMP one for errors if the kind needs
-	 * it) into ps.  0 or -errno with err filled. */
-	int (*open)(void *kctx, const struct probe_open *o,
-		    struct probe_socks *ps, struct probe_open_err *err);
+	/* The sockets it needs: probe_sock_open's method (a sending socket,
+	 * and a raw ICMP one for the errors where the method has one), or -1:
+	 * one ICMP socket (sock_open), ping's. */
+	int method;
 	/* Write the probe for req into buf (cap bytes); *tx says what to
 	 * send.  0 or -errno. */
 	int (*build)(void *kctx, const struct probe_req *req, uint8_t *buf,
@@ -155,8 +137,7 @@ enum probe_echo_fill {
 };
 struct probe_echo_cfg {
 	uint16_t id;            /* identifier on a raw socket */
-	bool id_fixed;          /* id as given (ping -e); else open draws one */
-	bool raw;               /* the socket is raw (set by open) */
+	bool raw;               /* the socket is raw */
 	size_t datalen;         /* data bytes */
 	enum probe_echo_fill fill;
 	uint8_t pattern[16];    /* PROBE_FILL_PING: -p, patlen 0: byte i = i */
@@ -194,7 +175,7 @@ struct probe_quote_cfg {
 
 /* UDP and TCP SYN towards a port (traceroute, ping --tcp). */
 struct probe_path_cfg {
-	const struct probe_socks *ps;   /* ports and source, set by open */
+	const struct probe_socks *ps;   /* its sockets: ports and source */
 	size_t data_len;        /* UDP payload */
 	uint16_t dport;
 	bool paris;             /* UDP: the key in the checksum, ports fixed;

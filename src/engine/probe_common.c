@@ -1,4 +1,4 @@
-/* What the probe kinds share: opening a path method's sockets, reading a
+/* What the probe kinds share: reading a
  * datagram from a raw ICMP socket (IPv4 with its header, IPv6 without),
  * and the facts of an ICMP error for the event (type, code, the MTU or
  * pointer, extensions). */
@@ -8,20 +8,6 @@
 #include "probe_int.h"
 #include "../wire/addr.h"
 #include "../wire/wire.h"
-
-int probe_open_path(const struct probe_open *o, enum probe_method m,
-		    struct probe_socks *ps, struct probe_open_err *err)
-{
-	struct probe_sock_err pe;
-	int rc = probe_sock_open(ps, o->family, m, o->path, &pe);
-
-	if (rc < 0) {
-		err->what = pe.what;
-		err->err = pe.err < 0 ? -pe.err : pe.err;
-		err->need_raw = pe.need_raw;
-	}
-	return rc;
-}
 
 int probe_read_icmp(const struct sock *s, const struct sock_rx *rx,
 		    struct wire_icmp *m, const uint8_t **msg,

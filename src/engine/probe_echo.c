@@ -62,62 +62,6 @@ static uint8_t data_byte(const struct probe_echo_cfg *c, size_t i)
 	return c->patlen ? c->pattern[i % c->patlen] : (uint8_t)i;
 }
 
-/* ------------------------------------------------------------- open */
-
-static int echo_open(void *kctx, const struct probe_open *o,
-		     struct probe_socks *ps, struct probe_open_err *err)
-{
-	struct probe_echo_cfg *c = kctx;
-	int rc;
-
-	memset(ps, 0, sizeof(*ps));
-	ps->tx.fd = ps->icmp.fd = ps->hold_fd = -1;
-	if (o->path) {
-		/* A trace's: probe_sock_open knows its options. */
-		rc = probe_open_path(o, PROBE_ICMP, ps, err);
-		if (rc < 0)
-			return rc;
-	} else {
-		const char *what = NULL;
-
-		rc = sock_open(&ps->tx, o->family, o->need_raw, &err->open);
-		if (rc < 0) {
-			err->what = "socket";
-			err->err = -rc;
-			err->need_raw = err->open.raw_errno == EPERM ||
-					err->open.raw_errno == EACCES;
-			return rc;
-		}
-		ps->family = o->family;
-		if (o->opts) {
-			rc = sock_apply(&ps->tx, o->opts, &what, &err->warn,
-					&err->warn_err);
-			if (rc < 0) {
-				err->what = what;
-				err->err = -rc;
-				return rc;
-			}
-		}
-	}
-	c->raw = ps->tx.kind == SOCK_KIND_RAW;
-	if (c->raw && !c->id_fixed) {
-		uint16_t id = 0;
-
-		while (!id && getrandom(&id, sizeof(id), 0) == sizeof(id))
-			;
-		c->id = id ? id : 1;
-	}
-	if (c->raw) {
-		rc = sock_filter_id(&ps->tx, c->id);
-		if (rc < 0) {
-			err->what = "SO_ATTACH_FILTER";
-			err->err = -rc;
-			return rc;
-		}
-	}
-	return 0;
-}
-
 /* ------------------------------------------------------------ build */
 
 static void echo_release(void *kctx)
@@ -337,7 +281,7 @@ static bool echo_verify(void *kctx, const struct probe_rec *rec,
 const struct probe_kind probe_echo = {
 	.name = "icmp",
 	.key_bits = 16,
-	.open = echo_open,
+	.method = PROBE_ICMP,  /* a trace's; ping's ICMP socket is the same kind */
 	.build = echo_build,
 	.parse = echo_parse,
 	.parse_errqueue = echo_parse_errqueue,

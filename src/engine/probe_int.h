@@ -6,11 +6,6 @@
 #include "probe.h"
 #include "../wire/wire.h"
 
-/* Open the sockets of a traceroute-style method (probe_sock_open) and
- * say what failed in err.  0 or -errno. */
-int probe_open_path(const struct probe_open *o, enum probe_method m,
-		    struct probe_socks *ps, struct probe_open_err *err);
-
 /* Parse a datagram of a raw (or datagram) ICMP socket into m; *msg is
  * where the ICMP message starts; the IPv4 header's facts go into a->ev.
  * 0, or -1 when it is no ICMP message. */

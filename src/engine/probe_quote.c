@@ -57,6 +57,7 @@ static int quote_parse(void *kctx, const struct sock *s, int role,
 const struct probe_kind probe_quote = {
 	.name = "quote",
 	.key_bits = 16,
+	.method = -1,        /* a socket of echolot os's (sock.h) */
 	.build = quote_build,
 	.parse = quote_parse,
 };

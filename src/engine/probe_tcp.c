@@ -13,18 +13,6 @@
 #define TCP_OPTS_LEN 20
 #define TCP_WINDOW 5840
 
-static int tcp_open(void *kctx, const struct probe_open *o,
-		    struct probe_socks *ps, struct probe_open_err *err)
-{
-	struct probe_path_cfg *c = kctx;
-	int rc = probe_open_path(o, PROBE_TCP, ps, err);
-
-	if (rc < 0)
-		return rc;
-	c->ps = ps;
-	return 0;
-}
-
 static int tcp_build(void *kctx, const struct probe_req *req, uint8_t *b,
 		     size_t cap, struct probe_tx *tx)
 {
@@ -129,7 +117,7 @@ static int tcp_parse(void *kctx, const struct sock *s, int role,
 const struct probe_kind probe_tcp = {
 	.name = "tcp",
 	.key_bits = 32,
-	.open = tcp_open,
+	.method = PROBE_TCP,
 	.build = tcp_build,
 	.parse = tcp_parse,
 };

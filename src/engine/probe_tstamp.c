@@ -56,6 +56,7 @@ static int tstamp_parse(void *kctx, const struct sock *s, int role,
 const struct probe_kind probe_tstamp = {
 	.name = "tstamp",
 	.key_bits = 16,
+	.method = -1,        /* a socket of echolot os's (sock.h) */
 	.build = tstamp_build,
 	.parse = tstamp_parse,
 };

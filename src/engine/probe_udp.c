@@ -14,18 +14,6 @@
 #include "../wire/addr.h"
 #include "../wire/bytes.h"
 
-static int udp_open(void *kctx, const struct probe_open *o,
-		    struct probe_socks *ps, struct probe_open_err *err)
-{
-	struct probe_path_cfg *c = kctx;
-	int rc = probe_open_path(o, PROBE_UDP, ps, err);
-
-	if (rc < 0)
-		return rc;
-	c->ps = ps;
-	return 0;
-}
-
 static int udp_build(void *kctx, const struct probe_req *req, uint8_t *b,
 		     size_t cap, struct probe_tx *tx)
 {
@@ -117,7 +105,7 @@ static int udp_parse_errqueue(void *kctx, const struct sock *s,
 const struct probe_kind probe_udp = {
 	.name = "udp",
 	.key_bits = 16,
-	.open = udp_open,
+	.method = PROBE_UDP,
 	.build = udp_build,
 	.parse = udp_parse,
 	.parse_errqueue = udp_parse_errqueue,

@@ -123,6 +123,7 @@ int trace_new(struct trace **tp, const struct trace_cfg *cfg,
 	if (!t)
 		return -ENOMEM;
 	t->cfg = *cfg;
+	t->socks.tx.fd = t->socks.icmp.fd = t->socks.hold_fd = -1;
 	if (t->cfg.sim < 1)
 		t->cfg.sim = 1;
 	if (t->cfg.rounds < 1)
@@ -165,7 +166,6 @@ int trace_new(struct trace **tp, const struct trace_cfg *cfg,
 		break;
 	}
 	t->echo.id = cfg->icmp_id;
-	t->echo.id_fixed = cfg->icmp_id != 0;
 	t->echo.fill = PROBE_FILL_TRACE;
 	t->path.dport = t->dport;
 	t->path.paris = t->paris;
@@ -201,27 +201,31 @@ void trace_free(struct trace *t)
 	free(t);
 }
 
-int trace_open(struct trace *t, struct engine *e, const struct probe_sock_opts *o,
-	       struct probe_open_err *err)
+int trace_adopt(struct trace *t, struct engine *e, struct probe_socks *ps)
 {
-	struct probe_open po = { .family = t->family, .path = o };
 	void *kctx = t->cfg.method == PROBE_ICMP ? (void *)&t->echo : (void *)&t->path;
-	int si;
+	int si, rc;
 	int64_t ti;
 
-	si = engine_open(e, t->kind, kctx, &po, &t->socks, err);
+	/* The trace's now: trace_free closes them. */
+	t->socks = *ps;
+	ps->tx.fd = ps->icmp.fd = ps->hold_fd = -1;
+	t->path.ps = &t->socks;
+	if (t->cfg.method == PROBE_ICMP) {
+		t->echo.raw = t->socks.tx.kind == SOCK_KIND_RAW;
+		/* A raw ICMP socket sees every echo reply on the host: only
+		 * ours may wake us. */
+		if (t->echo.raw && (rc = sock_filter_id(&t->socks.tx, t->echo.id)) < 0)
+			return rc;
+	}
+	si = engine_adopt(e, t->kind, kctx, &t->socks);
 	if (si < 0)
 		return si;
 	t->shape.src = (const struct sockaddr *)&t->socks.src;
 	t->shape.dgram = t->socks.tx.kind == SOCK_KIND_DGRAM;
 	ti = engine_add_target(e, (const struct sockaddr *)&t->dst, t->dstlen,
 			       (unsigned)si);
-	if (ti < 0) {
-		err->what = "engine";
-		err->err = (int)-ti;
-		return (int)ti;
-	}
-	return 0;
+	return ti < 0 ? (int)ti : 0;
 }
 
 /* -------------------------------------------------------------- waits */

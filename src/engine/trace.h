@@ -47,10 +47,10 @@ int trace_new(struct trace **t, const struct trace_cfg *cfg,
 	      const struct sockaddr *dst, socklen_t dstlen);
 void trace_free(struct trace *t);
 
-/* Open the method's sockets through e (engine_open) and make dst e's
- * target.  0 or -errno (err says what failed). */
-int trace_open(struct trace *t, struct engine *e, const struct probe_sock_opts *o,
-	       struct probe_open_err *err);
+/* Take over the method's sockets (opened with probe_sock_open and bound
+ * with probe_sock_bind: *ps is left empty, the trace closes them), add
+ * them to e and make dst e's target.  0 or -errno. */
+int trace_adopt(struct trace *t, struct engine *e, struct probe_socks *ps);
 
 /* The length a probe really has: cfg.packet_len, or the headers alone
  * when that was less, and fixed for TCP (traceroute's SYN). */

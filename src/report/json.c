@@ -1,4 +1,5 @@
 /* A streaming JSON writer: commas, nesting, escaping, numbers. */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
@@ -11,33 +12,55 @@ void json_init(struct json_writer *w, FILE *out)
 	w->out = out;
 }
 
-/* Before any value or key: the comma that separates it from the previous
- * one at this level (not after a key: the value belongs to it). */
-static void sep(struct json_writer *w)
+/* Refuse the rest of this line: nothing more is written until
+ * json_end_line(), so no wrong comma or bracket ever reaches the output. */
+static void refuse(struct json_writer *w, int err)
 {
+	w->line_err = err;
+	if (!w->err)
+		w->err = err;
+}
+
+/* Before any value or key: the comma that separates it from the previous
+ * one at this level (not after a key: the value belongs to it).  False
+ * when the line was refused: write nothing. */
+static bool sep(struct json_writer *w)
+{
+	if (w->line_err)
+		return false;
 	if (w->after_key) {
 		w->after_key = false;
-		return;
+		return true;
 	}
 	if (w->need_comma[w->depth])
 		fputc(',', w->out);
 	w->need_comma[w->depth] = true;
+	return true;
 }
 
 static void open_(struct json_writer *w, char c)
 {
-	sep(w);
+	/* need_comma has a slot per level: one more would write commas
+	 * where they do not belong. */
+	if (!w->line_err && w->depth >= JSON_MAX_DEPTH)
+		refuse(w, -EOVERFLOW);
+	if (!sep(w))
+		return;
 	fputc(c, w->out);
-	if (w->depth < JSON_MAX_DEPTH)
-		w->depth++;
+	w->depth++;
 	w->need_comma[w->depth] = false;
 }
 
 static void close_(struct json_writer *w, char c)
 {
+	if (w->line_err)
+		return;
+	if (w->depth == 0 || w->after_key) {
+		refuse(w, -EOVERFLOW);  /* nothing open, or a key without value */
+		return;
+	}
 	fputc(c, w->out);
-	if (w->depth > 0)
-		w->depth--;
+	w->depth--;
 }
 
 void json_obj_begin(struct json_writer *w) { open_(w, '{'); }
@@ -176,6 +199,8 @@ size_t json_escape(char *dst, size_t len, const char *s, size_t n)
 void json_key(struct json_writer *w, const char *key)
 {
 	json_str(w, key);
+	if (w->line_err)
+		return;
 	fputc(':', w->out);
 	w->after_key = true;
 }
@@ -184,7 +209,8 @@ void json_strn(struct json_writer *w, const char *s, size_t n)
 {
 	struct esc_out o = { w->out, NULL, 0, 0 };
 
-	sep(w);
+	if (!sep(w))
+		return;
 	fputc('"', w->out);
 	escape(&o, s, n);
 	fputc('"', w->out);
@@ -201,26 +227,26 @@ void json_str(struct json_writer *w, const char *s)
 
 void json_int(struct json_writer *w, int64_t v)
 {
-	sep(w);
-	fprintf(w->out, "%" PRId64, v);
+	if (sep(w))
+		fprintf(w->out, "%" PRId64, v);
 }
 
 void json_uint(struct json_writer *w, uint64_t v)
 {
-	sep(w);
-	fprintf(w->out, "%" PRIu64, v);
+	if (sep(w))
+		fprintf(w->out, "%" PRIu64, v);
 }
 
 void json_bool(struct json_writer *w, bool v)
 {
-	sep(w);
-	fputs(v ? "true" : "false", w->out);
+	if (sep(w))
+		fputs(v ? "true" : "false", w->out);
 }
 
 void json_null(struct json_writer *w)
 {
-	sep(w);
-	fputs("null", w->out);
+	if (sep(w))
+		fputs("null", w->out);
 }
 
 void json_double(struct json_writer *w, double v, int digits)
@@ -236,21 +262,22 @@ void json_double(struct json_writer *w, double v, int digits)
 	/* %g never gives a locale's decimal comma here: the C locale is
 	 * the only one we run in. */
 	snprintf(buf, sizeof(buf), "%.*g", digits, v);
-	sep(w);
-	fputs(buf, w->out);
+	if (sep(w))
+		fputs(buf, w->out);
 }
 
 void json_ms(struct json_writer *w, int64_t ns)
 {
 	int64_t us = ns > 0 ? (ns + 500) / 1000 : 0;
 
-	sep(w);
-	fprintf(w->out, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
+	if (sep(w))
+		fprintf(w->out, "%" PRId64 ".%03" PRId64, us / 1000, us % 1000);
 }
 
 void json_seconds(struct json_writer *w, int64_t sec, long nsec)
 {
-	sep(w);
+	if (!sep(w))
+		return;
 	if (sec < 0 || nsec < 0) {
 		fputs("0", w->out);
 		return;
@@ -258,11 +285,20 @@ void json_seconds(struct json_writer *w, int64_t sec, long nsec)
 	fprintf(w->out, "%" PRId64 ".%06ld", sec, nsec / 1000);
 }
 
-void json_end_line(struct json_writer *w)
+int json_end_line(struct json_writer *w)
 {
+	int err = w->line_err;
+
 	fputc('\n', w->out);
 	fflush(w->out);
 	w->depth = 0;
 	w->need_comma[0] = false;
 	w->after_key = false;
+	w->line_err = 0;
+	return err;
+}
+
+int json_error(const struct json_writer *w)
+{
+	return w->err;
 }

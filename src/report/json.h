@@ -8,7 +8,13 @@
  * byte, a truncated, overlong or surrogate sequence, anything above
  * U+10FFFF) is replaced by U+FFFD, one per maximal invalid subpart as
  * Unicode recommends.  Numbers are written without locale and never as
- * NaN or infinity (those become null). */
+ * NaN or infinity (those become null).
+ *
+ * Nesting deeper than JSON_MAX_DEPTH containers, or a close with nothing
+ * open, is refused rather than written wrong: the writer goes into an
+ * error state, writes nothing more until json_end_line() (which ends the
+ * line and returns the error), and json_error() keeps the first error of
+ * the writer's life. */
 #ifndef ECHOLOT_JSON_H
 #define ECHOLOT_JSON_H
 
@@ -24,6 +30,8 @@ struct json_writer {
 	unsigned depth;
 	bool need_comma[JSON_MAX_DEPTH + 1];
 	bool after_key;         /* a key was written; its value comes next */
+	int line_err;           /* this line was refused: -EOVERFLOW, or 0 */
+	int err;                /* the first refusal of the writer, or 0 */
 };
 
 void json_init(struct json_writer *w, FILE *out);
@@ -52,8 +60,13 @@ void json_ms(struct json_writer *w, int64_t ns);
 void json_seconds(struct json_writer *w, int64_t sec, long nsec);
 
 /* End the current top-level value: newline, flush (NDJSON, one line per
- * event). */
-void json_end_line(struct json_writer *w);
+ * event).  Returns 0, or -EOVERFLOW when something on this line was
+ * refused (the line is then cut short where it was refused); the next
+ * line starts afresh. */
+int json_end_line(struct json_writer *w);
+
+/* 0, or the first error of the writer's life (-EOVERFLOW). */
+int json_error(const struct json_writer *w);
 
 /* Escape n bytes of s into dst as the body of a JSON string (without the
  * quotes), NUL-terminated.  Returns the length the whole escaped text

@@ -22,23 +22,22 @@ static int caps(int op, struct __user_cap_data_struct data[2])
 	return (int)syscall(op, &hdr, data);
 }
 
-bool sock_have_net_raw(void)
-{
-	struct __user_cap_data_struct d[2];
-
-	memset(d, 0, sizeof(d));
-	if (caps(SYS_capget, d) < 0)
-		return false;
-	return (d[CAP_NET_RAW / 32].permitted & (1u << (CAP_NET_RAW % 32))) != 0;
-}
-
 int sock_drop_privileges(void)
 {
 	struct __user_cap_data_struct none[2];
+	gid_t g = getgid(), rg, eg, sg;
+	uid_t u = getuid(), ru, eu, su;
 
-	/* A set-uid root install: become the invoking user for good. */
-	if (geteuid() != getuid() && setuid(getuid()) < 0)
+	/* A set-group-ID or set-user-ID install: become the invoking user
+	 * and group for good, real, effective and saved IDs alike (the
+	 * group first: once the user is no longer root, the group could not
+	 * be changed).  With nothing set-ID these change nothing. */
+	if (setresgid(g, g, g) < 0 || setresuid(u, u, u) < 0)
 		return -errno;
+	if (getresgid(&rg, &eg, &sg) < 0 || getresuid(&ru, &eu, &su) < 0)
+		return -errno;
+	if (rg != g || eg != g || sg != g || ru != u || eu != u || su != u)
+		return -EPERM;
 	memset(none, 0, sizeof(none));
 	if (caps(SYS_capset, none) < 0)
 		return -errno;
@@ -48,12 +47,14 @@ int sock_drop_privileges(void)
 	return 0;
 }
 
-int sock_privileges_left(void)
+int sock_caps(uint64_t *effective, uint64_t *permitted)
 {
 	struct __user_cap_data_struct d[2];
 
 	memset(d, 0, sizeof(d));
 	if (caps(SYS_capget, d) < 0)
 		return -errno;
-	return (d[0].effective | d[0].permitted | d[1].effective | d[1].permitted) != 0;
+	*effective = (uint64_t)d[1].effective << 32 | d[0].effective;
+	*permitted = (uint64_t)d[1].permitted << 32 | d[0].permitted;
+	return 0;
 }

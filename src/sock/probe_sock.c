@@ -153,8 +153,41 @@ static uint16_t get_port(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
 }
 
+/* Raw UDP: an ordinary UDP socket holds our source port for the run, so
+ * that nothing else on the host takes it (and the kernel answers no
+ * target's reply with a Port Unreachable).  Bound now, while privileged,
+ * to the wildcard address: a --sport below 1024 needs
+ * CAP_NET_BIND_SERVICE, and the route's source address is not known
+ * before the name is resolved, which is after every privilege is gone.
+ * An IPv6 one holds the IPv6 port only. */
+static int hold_port(struct probe_socks *ps, uint16_t sport,
+		     struct probe_sock_err *e)
+{
+	struct sockaddr_storage any;
+	socklen_t len = ps->family == AF_INET6 ? sizeof(struct sockaddr_in6) :
+						 sizeof(struct sockaddr_in);
+
+	ps->hold_fd = socket(ps->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ps->hold_fd < 0)
+		STEP(-errno, "socket");
+	if (ps->family == AF_INET6)
+		STEP(sock_setint(ps->hold_fd, IPPROTO_IPV6, IPV6_V6ONLY, 1),
+		     "IPV6_V6ONLY");
+	memset(&any, 0, sizeof(any));
+	any.ss_family = (sa_family_t)ps->family;
+	set_port(&any, sport);
+	if (bind(ps->hold_fd, (struct sockaddr *)&any, len) < 0)
+		STEP(-errno, "bind");
+	if (getsockname(ps->hold_fd, (struct sockaddr *)&any, &len) < 0)
+		STEP(-errno, "getsockname");
+	ps->sport = get_port(&any);
+	return 0;
+}
+
 /* Bind tx to the source address (ours or the route's) and a port, then
- * read back what the kernel gave. */
+ * read back what the kernel gave.  After the name: needs no privilege
+ * (a datagram socket's --sport below 1024 would, but a datagram socket
+ * is what a run without CAP_NET_RAW has, so it never had that one). */
 static int bind_tx(struct probe_socks *ps, const struct probe_sock_opts *o,
 		   struct probe_sock_err *e)
 {
@@ -186,20 +219,17 @@ static int bind_tx(struct probe_socks *ps, const struct probe_sock_opts *o,
 		set_port(&ps->src, ps->sport);
 		return 0;
 	}
-	if (ps->method == PROBE_UDP && ps->tx.kind == SOCK_KIND_RAW) {
-		/* Raw UDP: an ordinary UDP socket on the same address holds
-		 * the port, so that nothing else on the host takes it. */
-		ps->hold_fd = socket(ps->family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-		if (ps->hold_fd < 0)
-			STEP(-errno, "socket");
-		fd = ps->hold_fd;
+	if (ps->hold_fd >= 0) {
+		/* Raw UDP: the port the hold socket has (hold_port). */
+		set_port(&ps->src, ps->sport);
+		return 0;
 	}
 	bound = ps->src;
 	if (ps->method == PROBE_UDP)
 		set_port(&bound, o->sport);
-	if (fd != ps->tx.fd || ps->tx.kind != SOCK_KIND_RAW)
-		if (bind(fd, (struct sockaddr *)&bound, len) < 0)
-			STEP(-errno, "bind");
+	if (ps->tx.kind != SOCK_KIND_RAW &&
+	    bind(fd, (struct sockaddr *)&bound, len) < 0)
+		STEP(-errno, "bind");
 	if (getsockname(fd, (struct sockaddr *)&bound, &len) < 0)
 		STEP(-errno, "getsockname");
 	ps->sport = get_port(&bound);
@@ -328,18 +358,28 @@ int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
 	rc = tx_opts(&ps->tx, o, e);
 	if (rc == 0)
 		rc = rx_opts(&ps->tx, ps->errqueue, o->rcvbuf, e);
-	if (rc == 0)
-		rc = bind_tx(ps, o, e);
-	/* Only a probe that may not be fragmented (-F, --mtu) can be too
-	 * big to send. */
-	if (rc == 0 && o->dontfrag)
-		ps->mtu = link_mtu(family, o->dst, o->dstlen, o->device);
 	if (rc == 0 && ps->icmp.fd >= 0 && o->device &&
 	    setsockopt(ps->icmp.fd, SOL_SOCKET, SO_BINDTODEVICE, o->device,
 		       (socklen_t)strlen(o->device) + 1) < 0) {
 		e->what = "SO_BINDTODEVICE";
 		rc = e->err = -errno;
 	}
+	if (rc == 0 && m == PROBE_UDP && ps->tx.kind == SOCK_KIND_RAW)
+		rc = hold_port(ps, o->sport, e);
+	return rc;
+}
+
+int probe_sock_bind(struct probe_socks *ps, const struct probe_sock_opts *o,
+		    struct probe_sock_err *e)
+{
+	int rc;
+
+	memset(e, 0, sizeof(*e));
+	rc = bind_tx(ps, o, e);
+	/* Only a probe that may not be fragmented (-F, --mtu) can be too
+	 * big to send. */
+	if (rc == 0 && o->dontfrag)
+		ps->mtu = link_mtu(ps->family, o->dst, o->dstlen, o->device);
 	if (rc == 0)
 		sock_stamps_settle();   /* once, for both sockets */
 	return rc;

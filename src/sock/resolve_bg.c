@@ -19,6 +19,7 @@
 #include <netinet/in.h>
 
 #include "resolve.h"
+#include "sandbox.h"
 
 struct request {
 	int family;
@@ -128,8 +129,11 @@ static int spawn(struct resolve_cache *c, int req_rd, int ans_wr)
 		err = -errno;
 		goto fail;
 	}
-	/* Signals are the caller's business: the thread takes none. */
+	/* Signals are the caller's business: the thread takes none but the
+	 * one that asks it to enter the sandbox where the kernel cannot
+	 * make it (sandbox_install). */
 	sigfillset(&all);
+	sigdelset(&all, SANDBOX_SIGNAL);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = -pthread_create(&c->threads[c->nthreads], NULL, worker_main, w);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

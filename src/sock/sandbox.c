@@ -1,7 +1,15 @@
 /* seccomp: a pledge for the rest of the run. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -31,10 +39,145 @@ bool sandbox_available(void)
 #endif
 }
 
+bool sandbox_valgrind_build(void)
+{
+	return SANDBOX_VALGRIND;
+}
+
+/* ----------------------------------------------- every thread, without TSYNC
+ *
+ * Kernels before 3.17 have no seccomp(2), so no SECCOMP_FILTER_FLAG_TSYNC:
+ * prctl(PR_SET_SECCOMP) filters the calling thread only, and the threads
+ * that already run (the name resolver's) would go on without a filter.
+ * Each of them is asked, by a signal of its own (tgkill), to install the
+ * same filter on itself, and says so down a pipe; the caller waits for
+ * every answer before it installs the filter on itself.  The two values
+ * below are the signal handler's arguments, set before the signals go. */
+static const struct sock_fprog *volatile tsync_prog;
+static volatile sig_atomic_t tsync_ack_fd = -1;
+
+static void on_tsync(int sig)
+{
+	int saved = errno;
+	char ok = '0';
+
+	(void)sig;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, tsync_prog, 0, 0) == 0)
+		ok = '1';
+	if (write(tsync_ack_fd, &ok, 1) != 1) {
+		/* The caller times out and fails. */
+	}
+	errno = saved;
+}
+
+/* The process's other threads: up to max of their IDs in tid.  Returns
+ * how many, or -errno. */
+static int other_threads(pid_t *tid, int max)
+{
+	DIR *d = opendir("/proc/self/task");
+	pid_t self = (pid_t)syscall(SYS_gettid);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d)) != NULL) {
+		long t = strtol(de->d_name, NULL, 10);
+
+		if (t <= 0 || t == self)
+			continue;
+		if (n == max) {
+			closedir(d);
+			return -E2BIG;
+		}
+		tid[n++] = (pid_t)t;
+	}
+	closedir(d);
+	return n;
+}
+
+/* Every other thread installs prog on itself.  0 or -errno. */
+static int tsync_by_signal(const struct sock_fprog *prog)
+{
+	struct sigaction sa, old;
+	pid_t tid[64];
+	int pfd[2], n, asked = 0, acked = 0, rc = 0;
+
+	n = other_threads(tid, (int)(sizeof(tid) / sizeof(tid[0])));
+	if (n <= 0)
+		return n;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_tsync;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	tsync_prog = prog;
+	tsync_ack_fd = pfd[1];
+	if (sigaction(SANDBOX_SIGNAL, &sa, &old) < 0) {
+		rc = -errno;
+		goto out;
+	}
+	for (int i = 0; i < n; i++) {
+		if (syscall(SYS_tgkill, getpid(), tid[i], SANDBOX_SIGNAL) == 0)
+			asked++;
+		else if (errno != ESRCH)        /* ESRCH: it has ended */
+			rc = -errno;
+	}
+	while (rc == 0 && acked < asked) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		char ok;
+		int k = poll(&p, 1, 2000);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			rc = k < 0 ? -errno : -ETIMEDOUT;       /* a thread never answered */
+			break;
+		}
+		if (read(pfd[0], &ok, 1) != 1)
+			rc = -EIO;
+		else if (ok != '1')
+			rc = -EPERM;
+		acked++;
+	}
+	sigaction(SANDBOX_SIGNAL, &old, NULL);
+out:
+	tsync_ack_fd = -1;
+	close(pfd[0]);
+	close(pfd[1]);
+	return rc;
+}
+
+int sandbox_install(const struct sock_fprog *prog, bool no_tsync)
+{
+	long rc;
+	int err;
+
+	/* Every thread of the process (the name resolver's too) gets the
+	 * filter; seccomp(2) with TSYNC says so, prctl() covers one thread. */
+	if (!no_tsync) {
+		rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			     SECCOMP_FILTER_FLAG_TSYNC, prog);
+		if (rc > 0)
+			return -EBUSY;  /* thread rc could not be synchronised */
+		if (rc == 0)
+			return 0;
+		if (errno != ENOSYS)
+			return -errno;
+	}
+	err = tsync_by_signal(prog);
+	if (err < 0)
+		return err;
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, prog, 0, 0) < 0)
+		return -errno;
+	return 0;
+}
+
 int sandbox_enter(bool resolve)
 {
 	struct sock_fprog prog;
-	long rc;
 
 	if (!sandbox_available())
 		return 0;
@@ -45,19 +188,7 @@ int sandbox_enter(bool resolve)
 		prog.len = sizeof(sandbox_numeric) / sizeof(sandbox_numeric[0]);
 		prog.filter = (struct sock_filter *)sandbox_numeric;
 	}
-	/* Every thread of the process (the name resolver's too) gets the
-	 * filter; seccomp(2) with TSYNC says so, prctl() covers one thread. */
-	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-		     SECCOMP_FILTER_FLAG_TSYNC, &prog);
-	if (rc > 0)
-		return -EBUSY;  /* thread rc could not be synchronised */
-	if (rc == 0)
-		return 0;
-	if (errno != ENOSYS)
-		return -errno;
-	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-		return -errno;
-	return 0;
+	return sandbox_install(&prog, false);
 }
 
 unsigned sandbox_calls(bool resolve)
@@ -65,11 +196,34 @@ unsigned sandbox_calls(bool resolve)
 	return resolve ? SANDBOX_RESOLVE_CALLS : SANDBOX_BASE_CALLS;
 }
 
-int sandbox_selftest(void)
-{
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+/* ------------------------------------------------------------ selftest */
 
-	if (fd >= 0)
-		close(fd);
+int sandbox_selftest(const char *kind)
+{
+	int fd;
+
+	if (!strcmp(kind, "socket")) {
+		/* Refused by the numeric profile; the resolve one allows it. */
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+	} else if (!strcmp(kind, "packet")) {
+		/* A family the resolver never opens: refused by both. */
+		fd = socket(AF_PACKET, SOCK_RAW, 0);
+	} else if (!strcmp(kind, "raw")) {
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	} else if (!strcmp(kind, "tiocsti")) {
+		/* Push a byte into the terminal's input: refused by both. */
+		char c = '\n';
+
+		return ioctl(STDIN_FILENO, TIOCSTI, &c) < 0 ? -errno : 0;
+	} else if (!strcmp(kind, "write")) {
+		/* Open a file for writing: refused by both (the resolve
+		 * profile opens for reading only). */
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	} else {
+		return -EINVAL;
+	}
+	if (fd < 0)
+		return -errno;
+	close(fd);
 	return fd;
 }

@@ -236,6 +236,11 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 	return sock_setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
 }
 
+int sock_bind(struct sock *s, const struct sockaddr *src, socklen_t len)
+{
+	return bind(s->fd, src, len) < 0 ? -errno : 0;
+}
+
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len)
 {
 	return connect(s->fd, dst, len) < 0 ? -errno : 0;
@@ -290,19 +295,6 @@ int sock_filter_id_range(struct sock *s, uint16_t first, uint16_t count)
 int sock_filter_id(struct sock *s, uint16_t id)
 {
 	return sock_filter_id_range(s, id, 1);
-}
-
-int sock_local_id(const struct sock *s)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof(ss);
-
-	if (s->kind != SOCK_KIND_DGRAM ||
-	    getsockname(s->fd, (struct sockaddr *)&ss, &len) < 0)
-		return -1;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
 }
 
 int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,

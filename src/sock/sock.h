@@ -75,6 +75,9 @@ struct sockaddr_in6;
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 		   uint32_t label);
 
+/* bind() the socket to src (ping -B, once the route's source is known). */
+int sock_bind(struct sock *s, const struct sockaddr *src, socklen_t len);
+
 /* connect() the socket to dst (ping -C). */
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len);
 
@@ -85,9 +88,6 @@ void sock_stamps_settle(void);
 /* Raw sockets see every ICMP message on the host: install a kernel socket
  * filter so only echo replies carrying id, and ICMP errors, wake us. */
 int sock_filter_id(struct sock *s, uint16_t id);
-
-/* The identifier the kernel gave a datagram socket (its "port"), or -1. */
-int sock_local_id(const struct sock *s);
 
 /* Connect / find the source address the kernel would use towards dst. */
 int sock_route_source(int family, const struct sockaddr *dst, socklen_t len,
@@ -157,16 +157,15 @@ int sock_recv(struct sock *s, struct sock_rx *rx, unsigned n);
  * errors and send timestamps. */
 int sock_recv_errqueue(struct sock *s, struct sock_rx *rx, unsigned n);
 
-/* Give up every capability; on a set-uid install also the uid.  Returns 0
- * or -errno. */
+/* Give up every capability and set no_new_privs; on a set-user-ID or
+ * set-group-ID install also the user and group (real, effective and saved
+ * become the invoking user's).  Call it once the sockets are open and
+ * before any name is looked up.  Returns 0 or -errno. */
 int sock_drop_privileges(void);
 
-/* Does the process hold CAP_NET_RAW (permitted)? */
-bool sock_have_net_raw(void);
-
-/* 1 if any capability is still effective or permitted, 0 if none, or
- * -errno. */
-int sock_privileges_left(void);
+/* The capabilities this thread holds now, bit n for capability n (for
+ * -V).  Returns 0 or -errno. */
+int sock_caps(uint64_t *effective, uint64_t *permitted);
 
 /* ------------------------------------------- traceroute (probe_sock.c) */
 
@@ -205,6 +204,8 @@ struct probe_socks {
 	                           0 unknown */
 };
 
+/* What probe_sock_open (before the name is resolved) and probe_sock_bind
+ * (after) apply; dst and source are probe_sock_bind's only. */
 struct probe_sock_opts {
 	const struct sockaddr *dst;     /* to find the route's source */
 	socklen_t dstlen;
@@ -226,8 +227,16 @@ struct probe_sock_err {
 	bool need_raw;
 };
 
+/* Open the sockets of method m for family with every option that does
+ * not depend on the destination: while privileged, before any name is
+ * looked up.  Returns 0 or -errno (e says what failed). */
 int probe_sock_open(struct probe_socks *ps, int family, enum probe_method m,
 		    const struct probe_sock_opts *o, struct probe_sock_err *e);
+/* Then, the destination known and the privileges gone: bind tx to the
+ * route's source address (or o->source) and our port, and find the first
+ * link's MTU (o->dontfrag).  Returns 0 or -errno (e says what failed). */
+int probe_sock_bind(struct probe_socks *ps, const struct probe_sock_opts *o,
+		    struct probe_sock_err *e);
 void probe_sock_close(struct probe_socks *ps);
 
 /* ------------------------------------------- echolot os (os_sock.c) */

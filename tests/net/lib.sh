@@ -13,6 +13,9 @@
 #   NET_DEBUG=1    shell tracing of the test
 #   CMD_TIMEOUT    bound in seconds for any one command (default 30)
 #   NET_NS_PREFIX  namespace name prefix (default elt<pid>; run.sh sets it)
+#   CI=true        nothing may be skipped: a test (or a part of one) that
+#                  lacks a tool fails instead (scripts/deps.sh installs every
+#                  tool the tests use; .ci/run sets CI=true)
 #
 # Most tests use `chain N` (below): prober p - N routers - target t.
 #
@@ -84,10 +87,30 @@ trap 'echo "$TEST_NAME: terminated" >&2; exit 143' TERM
 
 log() { printf '%s: %s\n' "$TEST_NAME" "$*"; }
 
-# skip REASON: end the test as skipped (exit 77).
+# skip REASON: end the test as skipped (exit 77); under CI=true, failed.
 skip() {
+	if [ "${CI:-}" = true ]; then
+		echo "FAIL: $TEST_NAME: cannot run under CI (CI=true): $*" >&2
+		exit 1
+	fi
 	echo "SKIP: $*"
 	exit 77
+}
+
+# optional WHAT CMD...: may the part of a test that needs WHAT run?  True
+# when CMD succeeds.  Otherwise the part is not run: logged, and under
+# CI=true a failed check.
+optional() {
+	local what=$1
+	shift
+	"$@" && return 0
+	if [ "${CI:-}" = true ]; then
+		CHECKS=$((CHECKS + 1))
+		fail "$what is missing under CI (scripts/deps.sh installs it): that part cannot run"
+	else
+		log "$what is missing: that part is not run"
+	fi
+	return 1
 }
 
 # die MESSAGE: a setup step failed; the test fails.

@@ -364,7 +364,7 @@ ip netns exec "$(nsn t)" nft flush ruleset || die "nft flush"
 
 # --- the datagram socket: as nobody, from a copy without capabilities ---------
 # (ICMP errors then come from the socket's error queue.)
-if command -v setpriv >/dev/null; then
+if optional "setpriv (util-linux)" command -v setpriv >/dev/null; then
 	ns_sysctl p "net.ipv4.ping_group_range=0 2147483647"
 	BIN=$(unprivileged_copy "$PING") || die "copy $PING"
 	for fam in 4 6; do
@@ -391,8 +391,6 @@ if command -v setpriv >/dev/null; then
 			fi
 		done
 	done
-else
-	log "setpriv not installed; datagram socket runs skipped"
 fi
 
 # --- interrupted by SIGINT -------------------------------------------------------

@@ -18,7 +18,7 @@ chain 0
 ns_sysctl p "net.ipv4.ping_group_range=1 0"
 BIN=$(unprivileged_copy "$PING") || die "copy $PING"
 
-if [ -x "$REF_PING" ]; then
+if optional "the reference pinger $REF_PING (iputils-ping)" [ -x "$REF_PING" ]; then
 	REF=$(unprivileged_copy "$REF_PING") || die "copy $REF_PING"
 	run_as_nobody p "$REF" -c 1 -n "$T4"
 	log "reference ($REF_PING) exits $RC and says:"

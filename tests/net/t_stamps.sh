@@ -303,7 +303,7 @@ if arrange "$label" 4 "$PING" -4 -n -U -c 3 -l 3 -i 0.2 "$T4"; then
 fi
 
 # --- iputils, the same scenarios: logged only -------------------------------
-if [ -x "$REF_PING" ]; then
+if optional "the reference pinger $REF_PING (iputils-ping)" [ -x "$REF_PING" ]; then
 	for run in "v4 normal|4|-4 -n -c 3 -l 3 -i 0.2 $T4" \
 		"v4 flood|4|-4 -n -f -c 3 -l 3 $T4" \
 		"v6 normal|6|-6 -n -c 3 -l 3 -i 0.2 $T6" \
@@ -318,8 +318,6 @@ if [ -x "$REF_PING" ]; then
 			show "iputils $label"
 		fi
 	done
-else
-	log "no reference pinger $REF_PING; iputils runs skipped"
 fi
 
 finish

@@ -25,7 +25,7 @@
 # Every namespace here is created by this test; nothing leaves them.
 . "$(dirname "$0")/lib.sh"
 need_root
-need_cmd nft
+need_cmd nft jq
 TR=${TR:-$(dirname "$PING")/traceroute}
 REF_TR=${REF_TR:-/usr/sbin/traceroute}
 [ -x "$TR" ] || skip "traceroute $TR not found (build it: make)"
@@ -249,24 +249,32 @@ ip -n "$(nsn c5-r2)" link set right mtu 1280 || die "mtu"
 ip -n "$(nsn c5-r3)" link set left mtu 1280 || die "mtu"
 hosts_file c5-p "198.18.1.2 r1.test" "2001:2:0:1::2 r1.test" \
 	"198.18.6.2 target.test" "2001:2:0:6::2 target.test" "198.18.4.2 r4.test"
-if [ -x "$REF_TR" ]; then
+if optional "the reference traceroute $REF_TR (traceroute)" [ -x "$REF_TR" ]; then
 	for args in "-n 198.18.6.2" "198.18.6.2" "-I 198.18.6.2" "-T -n 198.18.6.2" \
 		"-6 -n 2001:2:0:6::2" "-6 -I 2001:2:0:6::2" "-6 -T 2001:2:0:6::2" \
 		"-q 1 -f 2 -m 6 198.18.6.2" "-N 1 -q 2 -m 2 198.18.6.2" "-4 target.test" \
 		"-6 -q 1 target.test" "-n -z 20 -q 1 198.18.6.2" "-n 198.18.6.2 28" "-I -n 198.18.6.2 120" \
 		"-F -n 198.18.6.2 1400" "-F -I -n 198.18.6.2 1400" "-6 -F -n 2001:2:0:6::2 1400" \
 		"-F -n 198.18.6.2 2000" "-6 -F -T -n 2001:2:0:6::2"; do
+		# Ours first; then the reference, up to three times: its
+		# adaptive wait (HERE x the hop's own RTT) marks an answer that
+		# a loaded machine delayed as lost ("*"), which says nothing
+		# about ours.  The comparison takes its first run that agrees,
+		# else its last.
 		# shellcheck disable=SC2086 # one word per argument
-		run_in c5-p "$REF_TR" $args
-		ref_out=$(printf '%s\n' "$OUT" | maskt) ref_rc=$RC
-		assert_match "reference '$args' traced" "^ ?[0-9]+  [0-9a-z*]" "$ref_out"
-		# shellcheck disable=SC2086
 		run_in c5-p "$TR" $args
-		assert_lines "differential '$args'" "$ref_out" "$(printf '%s\n' "$OUT" | maskt)"
-		assert_eq "differential '$args': exit status" "$ref_rc" "$RC"
+		our_out=$(printf '%s\n' "$OUT" | maskt) our_rc=$RC
+		for try in 1 2 3; do
+			# shellcheck disable=SC2086
+			run_in c5-p "$REF_TR" $args
+			ref_out=$(printf '%s\n' "$OUT" | maskt) ref_rc=$RC
+			[ "$ref_out" = "$our_out" ] && [ "$ref_rc" = "$our_rc" ] && break
+			[ $try -lt 3 ] && log "reference '$args' differs on try $try; once more"
+		done
+		assert_match "reference '$args' traced" "^ ?[0-9]+  [0-9a-z*]" "$ref_out"
+		assert_lines "differential '$args'" "$ref_out" "$our_out"
+		assert_eq "differential '$args': exit status" "$ref_rc" "$our_rc"
 	done
-else
-	log "no $REF_TR: differential part skipped"
 fi
 nft_load c5-r3 'delete table inet quiet'
 
@@ -386,12 +394,21 @@ check_chain c30 30 35
 
 # Three silent routers mid-chain cost next to nothing: the answers from
 # beyond them bound the wait (a stale wake-up once cost 100 ms here).
-# trace_ms: one UDP trace to the end of c30; its wall time in MS.
+# Timed by the run itself (--json's end.time_ms: CLOCK_MONOTONIC from its
+# start to its end, not the process's start-up nor the namespace's), the
+# best of three runs each, and compared relatively: at most twice the time
+# without silent routers, plus 20 ms (a run here takes some 5 ms; the
+# adaptive wait without the answers from beyond would add 5 s per window).
+# trace_ms: the least end.time_ms of three UDP traces to the end of c30.
 trace_ms() {
-	local t0
-	t0=$(date +%s%N)
-	run_in c30-p "$TR" -n -m 35 198.18.31.2
-	MS=$((($(date +%s%N) - t0) / 1000000))
+	local t
+	MS=
+	for _ in 1 2 3; do
+		run_in c30-p "$TR" --json -n -m 35 198.18.31.2
+		t=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "end") | .time_ms')
+		[ -n "$t" ] || die "no end event: $OUT"
+		MS=$(awk -v a="${MS:-$t}" -v b="$t" 'BEGIN { print (b < a ? b : a) }')
+	done
 }
 trace_ms
 base_ms=$MS
@@ -407,12 +424,15 @@ table inet quiet {
 done
 trace_ms
 silent_ms=$MS
-assert_match "three silent routers: their stars" "^12  \* \* \*$" "$OUT"
+assert_eq "three silent routers: their stars" '["none","none","none"]' \
+	"$(printf '%s\n' "$OUT" | jq -c 'select(.type == "hop" and .hop == 12) | [.probes[].answer]')"
+assert_eq "three silent routers: the target reached" true \
+	"$(printf '%s\n' "$OUT" | jq -r 'select(.type == "end") | .reached')"
 CHECKS=$((CHECKS + 1))
-if [ "$silent_ms" -lt $((base_ms + 50)) ]; then
+if awk -v s="$silent_ms" -v b="$base_ms" 'BEGIN { exit !(s <= 2 * b + 20) }'; then
 	pass "silent r10-r12 cost little (${silent_ms} ms against ${base_ms} ms)"
 else
-	fail "a trace past silent r10-r12 took ${silent_ms} ms, without them ${base_ms} ms (want < +50 ms)"
+	fail "a trace past silent r10-r12 took ${silent_ms} ms, without them ${base_ms} ms (want <= 2 x + 20 ms)"
 fi
 
 finish

@@ -414,7 +414,7 @@ table inet quiet77 {
 		ip daddr 198.18.4.77 meta l4proto udp drop
 	}
 }'
-if [ -x /usr/bin/python3 ]; then
+if optional "/usr/bin/python3" [ -x /usr/bin/python3 ]; then
 	for fmt in json atlas; do
 		bg_start t "$TMPD/mpls-$fmt.log" /usr/bin/python3 "$ROOT/tests/net/tools/mpls_responder.py" 10 2 198.18.4.77
 		for _ in $(seq 50); do grep -q ready "$TMPD/mpls-$fmt.log" 2>/dev/null && break; sleep 0.1; done
@@ -435,8 +435,6 @@ if [ -x /usr/bin/python3 ]; then
 		kill "$BG_PID" 2>/dev/null
 		wait "$BG_PID" 2>/dev/null
 	done
-else
-	log "python3 not installed: MPLS part skipped"
 fi
 
 # --------------------------------------------------- -F: refused by our kernel
@@ -451,7 +449,7 @@ assert_eq "-F too big atlas: the error" '[{"hop":1,"result":[{"error":"sendto fa
 	"$(printf '%s' "$OUT" | jq -c .result)"
 
 # ------------------------------------------- as nobody: UDP via the error queue
-if command -v setpriv >/dev/null; then
+if optional "setpriv (util-linux)" command -v setpriv >/dev/null; then
 	run_as_nobody p "$TR" --json -q 1 "$(hop_addr 4 4)"
 	check_json "nobody UDP"
 	assert_eq "nobody UDP: exit status" 0 "$RC"
@@ -461,8 +459,6 @@ if command -v setpriv >/dev/null; then
 	run_as_nobody p "$TR" --format=atlas -q 1 "$(hop_addr 4 4)"
 	check_atlas "nobody UDP atlas"
 	assert_eq "nobody UDP atlas: no size" false "$(printf '%s' "$OUT" | jq '[.result[].result[] | has("size")] | any')"
-else
-	log "setpriv not installed: unprivileged part skipped"
 fi
 
 # ------------------------------------------------------------------ bad options

@@ -12,7 +12,7 @@ if [ "$#" -eq 0 ]; then
 	exit 2
 fi
 
-passed=0 failed=0 bad_bins=""
+passed=0 failed=0 skipped=0 bad_bins=""
 log=$(mktemp) || exit 2
 trap 'rm -f "$log"' EXIT
 
@@ -33,6 +33,8 @@ for bin in "$@"; do
 	rc=$?
 	cat "$log"
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test(s)\..*/\1/p' "$log" | tail -n 1)
+	s=$(sed -n 's/^\[  SKIPPED \] \([0-9][0-9]*\) test(s).*/\1/p' "$log" | tail -n 1)
+	skipped=$((skipped + ${s:-0}))
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test(s),.*/\1/p' "$log" | tail -n 1)
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
@@ -50,5 +52,17 @@ for bin in "$@"; do
 done
 
 [ -n "$bad_bins" ] && echo "failing:$bad_bins"
-echo "$passed passed, $failed failed"
+# A skipped test lacked something (/etc/hosts' loopback name): under CI it
+# fails.
+if [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
+	echo "$skipped skipped under CI=true: counted as failed"
+	failed=$((failed + skipped))
+	bad_bins="$bad_bins (skipped)"
+	skipped=0
+fi
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
 [ -z "$bad_bins" ]

@@ -3,6 +3,7 @@
  * histogram's percentiles and precision, the probe tracker behind JSON
  * `timeout` events, the --json and --format=atlas reporters fed with
  * events, and the --json / --format options. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,6 +306,71 @@ static void test_writer_structure(void **state)
 		"{\"type\":\"x\",\"neg\":-5,\"big\":18446744073709551615,\"t\":true,"
 		"\"n\":null,\"s\":null,\"a\":[1,{\"k\\\"ey\":\"v\"},[],{}],\"f\":false}\n"
 		"{\"b\":2}\n");
+	free(t);
+}
+
+/* Deeper than JSON_MAX_DEPTH: refused, never written wrong.  The line
+ * stops where it was refused (no stray comma or bracket after it), the
+ * error is returned by json_end_line and kept by json_error, and the
+ * next line is written whole. */
+static void test_writer_too_deep(void **state)
+{
+	struct json_writer w;
+	struct mem m;
+	char *t, want[256];
+	size_t k = 0;
+	(void)state;
+
+	mem_open(&m);
+	json_init(&w, m.f);
+	/* As deep as allowed: written whole, no error. */
+	for (int i = 0; i < JSON_MAX_DEPTH; i++)
+		json_arr_begin(&w);
+	json_int(&w, 1);
+	json_int(&w, 2);
+	for (int i = 0; i < JSON_MAX_DEPTH; i++)
+		json_arr_end(&w);
+	assert_int_equal(json_end_line(&w), 0);
+	assert_int_equal(json_error(&w), 0);
+	/* One deeper, inside an object with a key and a value before. */
+	json_obj_begin(&w);
+	json_kv_int(&w, "a", 1);
+	json_key(&w, "b");
+	for (int i = 1; i < JSON_MAX_DEPTH; i++)
+		json_arr_begin(&w);
+	json_int(&w, 7);
+	json_arr_begin(&w);             /* the 17th: refused */
+	json_int(&w, 8);
+	json_arr_end(&w);
+	json_int(&w, 9);
+	for (int i = 0; i < JSON_MAX_DEPTH; i++)
+		json_arr_end(&w);
+	json_kv_str(&w, "c", "x");
+	json_obj_end(&w);
+	assert_int_equal(json_error(&w), -EOVERFLOW);
+	assert_int_equal(json_end_line(&w), -EOVERFLOW);
+	/* A close with nothing open is refused too. */
+	json_obj_end(&w);
+	assert_int_equal(json_end_line(&w), -EOVERFLOW);
+	/* The next line is whole; the first error stays known. */
+	json_obj_begin(&w);
+	json_kv_int(&w, "d", 4);
+	json_obj_end(&w);
+	assert_int_equal(json_end_line(&w), 0);
+	assert_int_equal(json_error(&w), -EOVERFLOW);
+	t = mem_take(&m);
+
+	for (int i = 0; i < JSON_MAX_DEPTH; i++)
+		want[k++] = '[';
+	k += (size_t)sprintf(want + k, "1,2");
+	for (int i = 0; i < JSON_MAX_DEPTH; i++)
+		want[k++] = ']';
+	k += (size_t)sprintf(want + k, "\n{\"a\":1,\"b\":");
+	for (int i = 1; i < JSON_MAX_DEPTH; i++)
+		want[k++] = '[';
+	k += (size_t)sprintf(want + k, "7\n\n{\"d\":4}\n");
+	want[k] = '\0';
+	assert_string_equal(t, want);
 	free(t);
 }
 
@@ -973,6 +1039,7 @@ int main(void)
 		cmocka_unit_test(test_escape_small_buffer),
 		cmocka_unit_test(test_escape_any_bytes),
 		cmocka_unit_test(test_writer_structure),
+		cmocka_unit_test(test_writer_too_deep),
 		cmocka_unit_test(test_writer_numbers),
 		cmocka_unit_test(test_hist_buckets),
 		cmocka_unit_test(test_hist_percentiles),

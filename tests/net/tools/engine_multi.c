@@ -124,7 +124,6 @@ int main(int argc, char **argv)
 	 * source. */
 	memset(&echo, 0, sizeof(echo));
 	echo.id = id;
-	echo.id_fixed = true;
 	echo.raw = true;
 	echo.datalen = 56;
 	echo.fill = PROBE_FILL_PING;

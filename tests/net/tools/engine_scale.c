@@ -157,7 +157,6 @@ int main(int argc, char **argv)
 		perror("engine_scale: socket options");
 		return 2;
 	}
-	echo.id_fixed = true;
 	echo.raw = true;
 	echo.datalen = 16;
 	echo.fill = PROBE_FILL_PING;
