@@ -466,8 +466,14 @@ int engine_run(struct engine *e, const struct engine_plan *plan, void *p,
 		}
 		/* 1. Send what is due. */
 		wait = send_due(e, plan, p, &sent);
-		if (wait == PLAN_DONE)
+		if (wait == PLAN_DONE) {
+			/* Answers already queued count: a slow process (or a
+			 * loaded machine) must not lose them to its own lag. */
+			for (unsigned i = 0; i < e->nsocks; i++)
+				if (engine_drain(e, i) < 0)
+					break;
 			break;
+		}
 		/* 2. Read what came: a near peer has often answered by the
 		 * time the send returns. */
 		for (unsigned i = 0; i < e->nsocks; i++) {
