@@ -86,11 +86,50 @@ static void arm(struct trace *t, uint32_t base)
 	t->last_send = 0;
 }
 
+/* --paths: the key of probe 0 in this round's block. */
+static uint32_t flow_base(const struct trace *t)
+{
+	if (t->cfg.method == PROBE_TCP)
+		return t->cfg.seed + t->block * t->nprobes;
+	return 1 + t->block * t->nprobes;
+}
+
+/* --paths: blocks of nprobes keys, a block a flow a round.  0 or
+ * -EINVAL (too many flows for 16-bit keys, or classic UDP, whose keys
+ * are ports). */
+static int flows_init(struct trace *t)
+{
+	uint32_t n = t->cfg.nflows;
+
+	if (t->cfg.flow >= n || (t->cfg.method == PROBE_UDP && !t->paris))
+		return -EINVAL;
+	if (t->cfg.method == PROBE_TCP) {
+		t->block = t->cfg.flow;
+		return 0;
+	}
+	t->nblocks = 0xfffeu / t->nprobes;
+	t->nblocks -= t->nblocks % n;
+	if (t->nblocks < n)
+		return -EINVAL;
+	t->block = (t->cfg.seed % t->nblocks) / n * n + t->cfg.flow;
+	return 0;
+}
+
 /* The next round's keys move on, so that a late answer to the last round
  * never settles a probe of this one. */
 static void rearm(struct trace *t)
 {
 	uint32_t base = t->key_base + t->nprobes;
+
+	if (t->cfg.nflows > 1) {
+		/* --paths: flow f's blocks are f, f + nflows, ... (mod a
+		 * multiple of nflows), so no two flows ever share a key. */
+		t->block += t->cfg.nflows;
+		if (t->nblocks)
+			t->block %= t->nblocks;
+		arm(t, flow_base(t));
+		return;
+	}
 
 	/* Keys of UDP and ICMP are 16 bits, and a Paris UDP key is a
 	 * checksum (1 .. 0xfffe): start over rather than wrap. */
@@ -187,6 +226,15 @@ int trace_new(struct trace **tp, const struct trace_cfg *cfg,
 	t->shape.dst = (const struct sockaddr *)&t->dst;
 	t->shape.dstlen = t->dstlen;
 	set_data_len(t, data);
+	if (cfg->nflows > 1) {
+		if (flows_init(t) < 0) {
+			free(t->probes);
+			free(t);
+			return -EINVAL;
+		}
+		base = flow_base(t);
+	}
+	t->shape.flow = cfg->flow;
 	arm(t, base);
 	*tp = t;
 	return 0;
@@ -221,6 +269,7 @@ int trace_open(struct trace *t, struct engine *e, const struct probe_sock_opts *
 		err->err = (int)-ti;
 		return (int)ti;
 	}
+	t->target = (uint32_t)ti;
 	return 0;
 }
 
@@ -266,7 +315,7 @@ static void probe_event(struct trace *t, struct engine *e, const struct trace_pr
 {
 	struct event ev;
 
-	engine_event_init(e, &ev, EV_PROBE, 0);
+	engine_event_init(e, &ev, EV_PROBE, t->target);
 	trace_probe_event(p, &t->shape, &ev);
 	engine_emit(e, &ev);
 }
@@ -319,7 +368,7 @@ static void round_event(struct trace *t, struct engine *e, enum event_type type,
 		t->shape.error = t->error;
 	}
 	t->shape.round = t->round;
-	engine_event_init(e, &ev, type, 0);
+	engine_event_init(e, &ev, type, t->target);
 	ev.trace = &t->shape;
 	ev.err = -t->error;
 	engine_emit(e, &ev);
@@ -359,7 +408,7 @@ static bool pick(struct trace *t, int64_t now, struct probe_req *req,
 			return false;
 		}
 		if (req) {
-			req->target = 0;
+			req->target = t->target;
 			req->tseq = n;
 			req->pn = p->key;
 			req->pn_set = true;
@@ -412,8 +461,10 @@ static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
 		if (t->error)
 			return PLAN_DONE;
 		if (!t->in_round) {
-			if (t->round >= t->cfg.rounds)
+			if (t->round >= t->cfg.rounds && !t->cfg.endless)
 				return PLAN_DONE;
+			if (t->paused)
+				return NSEC;    /* trace_pause(false) wakes it */
 			if (now < t->next_round_at)
 				return t->next_round_at - now;
 			if (t->round > 0)
@@ -434,6 +485,9 @@ static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
 			t->in_round = false;
 			t->round++;
 			t->next_round_at = now + t->cfg.round_gap_ns;
+			/* mtr's -i: one round an interval, start to start. */
+			if (t->cfg.round_period)
+				t->next_round_at = t->shape.mono_start + t->cfg.round_gap_ns;
 			continue;
 		}
 		if (t->start != start)
@@ -580,7 +634,7 @@ static void plan_end(void *ctx, struct engine *e, int err)
 	}
 }
 
-static const struct engine_plan trace_plan = {
+const struct engine_plan trace_plan = {
 	.name = "trace",
 	/* An error that an earlier probe raised fails one send on a socket
 	 * with IP_RECVERR: read the queue (which clears it) and send again. */
@@ -595,6 +649,11 @@ static const struct engine_plan trace_plan = {
 	.local_error = plan_local_error,
 	.end = plan_end,
 };
+
+void trace_pause(struct trace *t, bool paused)
+{
+	t->paused = paused;
+}
 
 int trace_run(struct trace *t, struct engine *e, const struct engine_signals *sig)
 {
