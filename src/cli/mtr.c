@@ -137,8 +137,14 @@ static void trace_config(const struct mtr_run *r, unsigned f, uint32_t seed,
 	/* Every hop at once: each router gets one probe a round anyway. */
 	tc->sim = o->max_ttl;
 	/* A round waits for its probes this long at most (rounds do not
-	 * overlap; see docs/mtr.md). */
+	 * overlap; see docs/mtr.md); a hop that stays silent while a hop
+	 * beyond it answered is given up sooner: after ten times that RTT,
+	 * but never before the interval is over. */
 	tc->wait_max_ns = (int64_t)(wait * NSEC);
+	tc->near_factor = 10;
+	tc->wait_min_ns = (int64_t)(o->interval * NSEC);
+	if (tc->wait_min_ns > tc->wait_max_ns)
+		tc->wait_min_ns = tc->wait_max_ns;
 	tc->packet_len = (size_t)(o->psize < 0 ? -(long)o->psize : o->psize);
 	tc->port = o->port > 0 ? o->port : -1;
 	tc->extensions = true;          /* MPLS labels, for -e and the key */

@@ -275,10 +275,12 @@ int trace_open(struct trace *t, struct engine *e, const struct probe_sock_opts *
 
 /* -------------------------------------------------------------- waits */
 
-static int64_t scaled(int64_t rtt, double factor, int64_t max)
+static int64_t scaled(int64_t rtt, double factor, int64_t max, int64_t min)
 {
 	double v = (double)(rtt + WAIT_PREC) * factor;
 
+	if (v < (double)min)
+		v = (double)min;
 	return v < (double)max ? (int64_t)v : max;
 }
 
@@ -296,7 +298,7 @@ int64_t trace_timeout(const struct trace *t, unsigned idx)
 		for (unsigned i = first; i < first + q && i < t->nprobes; i++)
 			if (answered(&t->probes[i]))
 				return scaled(t->probes[i].rtt_ns, c->here_factor,
-					      c->wait_max_ns);
+					      c->wait_max_ns, c->wait_min_ns);
 	/* NEAR: only from probes further on, as traceroute 2.x.  An earlier
 	 * hop's answer says nothing of this one: a host behind a router that
 	 * must first resolve it (Host Unreachable after ~2.3 s), or one whose
@@ -305,7 +307,7 @@ int64_t trace_timeout(const struct trace *t, unsigned idx)
 		for (unsigned i = idx + 1; i < t->nprobes && t->probes[i].sent; i++)
 			if (answered(&t->probes[i]))
 				return scaled(t->probes[i].rtt_ns, c->near_factor,
-					      c->wait_max_ns);
+					      c->wait_max_ns, c->wait_min_ns);
 	return c->wait_max_ns;
 }
 

@@ -42,6 +42,8 @@ struct trace_cfg {
 	bool endless;           /* rounds until a stop; rounds is ignored */
 	bool round_period;      /* round_gap_ns runs from one round's start to
 	                           the next (mtr's -i), not from its end */
+	int64_t wait_min_ns;    /* HERE and NEAR waits last at least this
+	                           (mtr: the interval), 0: no floor */
 	unsigned flow, nflows;  /* --paths: flow `flow` (0-based) of nflows
 	                           traces run in one engine (trace_run_many);
 	                           their keys never meet.  0, 0: alone */
