@@ -160,9 +160,11 @@ static void draw_fields(struct mtr_screen *sc, int y, const char *fields,
 		startstat = 10;
 	mtr_fields_header(head, sizeof(head), fields);
 	attron(A_BOLD);
-	mvprintw(y, startstat, "%s", sc->mode == MODE_DIST ?
-		 "   Packets               Pings: distribution" :
-		 "   Packets               Pings");
+	/* mtr's words over the fields, cut at the edge (not wrapped). */
+	move(y, startstat);
+	mtr_put(sc, sc->mode == MODE_DIST ?
+		"   Packets               Pings: distribution" :
+		"   Packets               Pings", cols - startstat);
 	mvprintw(y + 1, 0, " Host");
 	mvprintw(y + 1, startstat, "%s", head);
 	attroff(A_BOLD);
