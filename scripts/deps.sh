@@ -5,9 +5,9 @@ set -eu
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
-BUILD="gcc make libc6-dev libseccomp-dev libidn2-dev libidn2-0 libcap2-bin"
+BUILD="gcc make libc6-dev libseccomp-dev libidn2-dev libidn2-0 libcap2-bin libncurses-dev"
 TEST="libcmocka-dev clang libclang-rt-dev iputils-ping iproute2 nftables tcpdump python3 \
-procps util-linux valgrind jq hyperfine"
+procps util-linux valgrind jq hyperfine mtr-tiny python3-pyte"
 
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $BUILD $TEST

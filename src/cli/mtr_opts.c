@@ -11,9 +11,10 @@
 #include <sys/socket.h>
 
 #include "mtr_opts.h"
+#include "../report/mtr_screen.h"
 
 #define MTR_MAX_HOST 256        /* mtr's MaxHost: TTLs 1 .. 255 */
-#define MTR_DISPLAY_MODES 5     /* the screen's d modes (mtr_screen.c) */
+#define MTR_DISPLAY_MODES MTR_SCREEN_MODES       /* the screen's d modes */
 
 void mtr_opts_default(struct mtr_opts *o)
 {

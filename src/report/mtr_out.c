@@ -121,9 +121,12 @@ static void report_rows(const struct mtr_out_cfg *c, struct mtr_stats *s,
 		for (const char *k = c->fields; *k && at < sizeof(buf); k++) {
 			const struct mtr_field *f = mtr_field_find(*k);
 
-			if (f)
-				at += (size_t)mtr_field_fmt(buf + at, sizeof(buf) - at,
-							    f, &src);
+			/* As mtr: the next field starts at this one's width,
+			 * over whatever did not fit ("100.0%" -> "100.0"). */
+			if (f) {
+				mtr_field_fmt(buf + at, sizeof(buf) - at, f, &src);
+				at += (size_t)f->width;
+			}
 		}
 		fprintf(c->out, "%s\n", buf);
 		/* The other addresses the hop answered from, as mtr. */

@@ -131,8 +131,11 @@ static void fields_row(struct mtr_screen *sc, struct cursor *c,
 	for (const char *k = fields; *k && at < (int)sizeof(buf) - 32; k++) {
 		const struct mtr_field *f = mtr_field_find(*k);
 
-		if (f)
-			at += mtr_field_fmt(buf + at, sizeof(buf) - (size_t)at, f, &src);
+		/* As mtr: each field at its width, over what did not fit. */
+		if (f) {
+			mtr_field_fmt(buf + at, sizeof(buf) - (size_t)at, f, &src);
+			at += f->width;
+		}
 	}
 	mvprintw(c->y, startstat, "%s", buf);
 	labels(sc, c, &h.addr);
