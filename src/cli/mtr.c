@@ -154,6 +154,7 @@ static void trace_config(const struct mtr_run *r, unsigned f, uint32_t seed,
 	tc->endless = o->display == MTR_DISPLAY_CURSES && !o->count_set;
 	tc->round_gap_ns = (int64_t)(o->interval * NSEC);
 	tc->round_period = true;
+	tc->stop_at_dst = true;         /* as mtr: no probe beyond the target */
 	if (o->paths > 1) {
 		tc->flow = f;
 		tc->nflows = o->paths;

@@ -472,7 +472,8 @@ static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
 			if (t->round > 0)
 				rearm(t);
 			t->start = (t->cfg.first_ttl - 1) * t->cfg.nqueries;
-			t->end = t->nprobes;
+			t->end = t->cfg.stop_at_dst && t->dst_end ? t->dst_end :
+				 t->nprobes;
 			t->in_round = true;
 			round_event(t, e, EV_START, now);
 		}
@@ -483,6 +484,8 @@ static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
 		start = t->start;
 		at = settle(t, e, now);
 		if (at < 0) {           /* every probe settled */
+			t->dst_end = t->end > 0 && t->probes[t->end - 1].final ?
+				     t->end : 0;
 			round_event(t, e, EV_END, now);
 			t->in_round = false;
 			t->round++;

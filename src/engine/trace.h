@@ -42,6 +42,10 @@ struct trace_cfg {
 	bool endless;           /* rounds until a stop; rounds is ignored */
 	bool round_period;      /* round_gap_ns runs from one round's start to
 	                           the next (mtr's -i), not from its end */
+	bool stop_at_dst;       /* a round after one that reached the
+	                           destination probes no further than its hop
+	                           (mtr); a longer path shows as a round that
+	                           did not reach it, and the next probes all */
 	int64_t wait_min_ns;    /* HERE and NEAR waits last at least this
 	                           (mtr: the interval), 0: no floor */
 	unsigned flow, nflows;  /* --paths: flow `flow` (0-based) of nflows

@@ -53,6 +53,8 @@ struct trace {
 	                           multiple of nflows (16-bit keys) */
 	uint32_t target;        /* the engine's target index (trace_open) */
 	bool paused;            /* trace_pause: no new round starts */
+	unsigned dst_end;       /* stop_at_dst: the end of the last round
+	                           that reached the destination, 0: none */
 
 	struct trace_probe *probes;     /* max_ttl * nqueries, by hop */
 	unsigned nprobes;
