@@ -140,6 +140,11 @@ static void rearm(struct trace *t)
 	arm(t, base);
 }
 
+void trace_next_round_keys(struct trace *t)
+{
+	rearm(t);
+}
+
 static const char *method_name(enum probe_method m)
 {
 	return m == PROBE_TCP ? "tcp" : m == PROBE_ICMP ? "icmp" : "udp";

@@ -76,6 +76,9 @@ void trace_probe_event(const struct trace_probe *p, const struct event_trace *sh
 /* The trace plan's table, for trace_multi.c (several traces at once). */
 extern const struct engine_plan trace_plan;
 
+/* The next round's keys (what a new round does; for the unit tests). */
+void trace_next_round_keys(struct trace *t);
+
 /* How long probe idx is waited for: traceroute 2.x's -w MAX,HERE,NEAR
  * (trace.c).  Exposed for the unit tests. */
 int64_t trace_timeout(const struct trace *t, unsigned idx);
