@@ -34,6 +34,7 @@ struct mtr_screen *mtr_screen_open(const struct mtr_screen_cfg *cfg,
 	sc->cfg = *cfg;
 	sc->s = stats;
 	snprintf(sc->fields, sizeof(sc->fields), "%s", cfg->fields);
+	snprintf(sc->version, sizeof(sc->version), "%s", cfg->version);
 	sc->mode = cfg->display_mode % MTR_SCREEN_MODES;
 	sc->mpls = cfg->mpls;
 	sc->dns = cfg->names.dns;
@@ -215,7 +216,7 @@ static void draw(struct mtr_screen *sc)
 
 	erase();
 	move(0, 0);
-	snprintf(buf, sizeof(buf), "My traceroute  [%s]", sc->cfg.version);
+	snprintf(buf, sizeof(buf), "My traceroute  [%s]", sc->version);
 	attron(A_BOLD);
 	center(buf);
 	attroff(A_BOLD);

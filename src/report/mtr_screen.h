@@ -24,7 +24,7 @@
 struct mtr_screen_cfg {
 	const char *local_host; /* gethostname() */
 	const char *target;     /* as the user named it */
-	const char *version;    /* shown in the title */
+	const char *version;    /* shown in the title (copied) */
 	struct mtr_names names;
 	const char *fields;     /* -o */
 	int display_mode;       /* --displaymode */

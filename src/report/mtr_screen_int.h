@@ -33,6 +33,7 @@ struct mtr_screen {
 	int offset;             /* + and -: rows scrolled */
 	bool utf8;              /* the locale draws the strip's blocks */
 	bool colors;
+	char version[64];       /* cfg.version, copied (the caller's may go) */
 	char clock[40];
 	char local_addr[64];
 	char remote_addr[64];
