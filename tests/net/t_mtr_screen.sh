@@ -136,6 +136,28 @@ assert_match "SIGSEGV: dies of it" "^EXIT -11$" "$SCREEN"
 assert_match "SIGSEGV: the terminal given back" "^TERMIOS echo=1 icanon=1$" "$SCREEN"
 assert_match "SIGSEGV: the normal screen again" "^RAW-TAIL .*1b5b3f313034396c" "$SCREEN"
 
+# -e: the MPLS labels a router quotes (RFC 4950), under its line; e hides
+# them.  198.18.6.77 on t answers UDP probes with a time exceeded carrying
+# labels 24001 and 16 (tests/net/tools/mpls_responder.py).
+addr c-t left 198.18.6.77/24
+nft_load c-t '
+table inet quiet77 {
+	chain in {
+		type filter hook input priority 0;
+		ip daddr 198.18.6.77 meta l4proto udp drop
+	}
+}'
+bg_start c-t "$TMPD/mpls.log" /usr/bin/python3 "$(dirname "$0")/tools/mpls_responder.py" 15 40 198.18.6.77
+for _ in $(seq 50); do grep -q ready "$TMPD/mpls.log" 2>/dev/null && break; sleep 0.1; done
+screen "until ^ 6\. 198\.18\.6\.77 ; wait 0.3; dump mpls; key e; wait 0.3; dump plain; key q; exit 5" \
+	-n -u -e -m 6 -i 0.2 198.18.6.77
+m=$(part mpls)
+assert_match "-e: hop 6's first label" "^ 6\. 198\.18\.6\.77 " "$m"
+assert_eq "-e: both labels, under hop 6" "    [MPLS: Lbl 24001 TC 0 S 0 TTL 1]
+    [MPLS: Lbl 16 TC 5 S 1 TTL 1]" "$(printf '%s\n' "$m" | grep -A2 '^ 6\. ' | tail -n 2)"
+assert_no_match "e: the labels hidden" "MPLS" "$(part plain)"
+kill "$BG_PID" 2>/dev/null
+
 # -c in the screen: it ends by itself after the rounds.
 screen "exit 10" -n -c 3 -i 0.05 "$dst"
 assert_match "-c 3: ends by itself" "^EXIT 0$" "$SCREEN"

@@ -133,6 +133,7 @@ def main():
             end = time.monotonic() + float(arg or 10)
             while proc.poll() is None and time.monotonic() < end:
                 pump(0.05)
+            pump(0.2)   # what it wrote last, still in the terminal's buffer
         else:
             sys.exit("pty_screen: unknown step " + op)
     pump(0.1)
