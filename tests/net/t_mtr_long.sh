@@ -2,7 +2,7 @@
 # t_mtr_long: a long `echolot mtr` run over 30 routers: the counts it
 # reports equal what the routers counted, and its memory stays flat.
 #
-#   MTR_ROUNDS  rounds (default 1000 at -i 0.01, some 12 s; 300 under
+#   MTR_ROUNDS  rounds (default 600 at -i 0.01, some 10 s; 300 under
 #               ASan); bench/mtr_soak.sh runs 10,000
 #
 # Chain of 30 routers and a target (tests/net/lib.sh tchain).  Each router
@@ -20,7 +20,7 @@ need_root
 need_cmd nft
 MTR=${MTR:-$(dirname "$PING")/mtr}
 [ -x "$MTR" ] || die "no $MTR (make builds it)"
-N=${MTR_ROUNDS:-1000}
+N=${MTR_ROUNDS:-600}
 case $MTR in *build-asan*) N=${MTR_ROUNDS:-300} ;; esac
 HOPS=30
 dst=198.18.$((HOPS + 1)).2
