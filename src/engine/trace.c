@@ -86,35 +86,6 @@ static void arm(struct trace *t, uint32_t base)
 	t->last_send = 0;
 }
 
-/* --paths: the key of probe 0 in this round's block. */
-static uint32_t flow_base(const struct trace *t)
-{
-	if (t->cfg.method == PROBE_TCP)
-		return t->cfg.seed + t->block * t->nprobes;
-	return 1 + t->block * t->nprobes;
-}
-
-/* --paths: blocks of nprobes keys, a block a flow a round.  0 or
- * -EINVAL (too many flows for 16-bit keys, or classic UDP, whose keys
- * are ports). */
-static int flows_init(struct trace *t)
-{
-	uint32_t n = t->cfg.nflows;
-
-	if (t->cfg.flow >= n || (t->cfg.method == PROBE_UDP && !t->paris))
-		return -EINVAL;
-	if (t->cfg.method == PROBE_TCP) {
-		t->block = t->cfg.flow;
-		return 0;
-	}
-	t->nblocks = 0xfffeu / t->nprobes;
-	t->nblocks -= t->nblocks % n;
-	if (t->nblocks < n)
-		return -EINVAL;
-	t->block = (t->cfg.seed % t->nblocks) / n * n + t->cfg.flow;
-	return 0;
-}
-
 /* The next round's keys move on, so that a late answer to the last round
  * never settles a probe of this one. */
 static void rearm(struct trace *t)
@@ -127,7 +98,7 @@ static void rearm(struct trace *t)
 		t->block += t->cfg.nflows;
 		if (t->nblocks)
 			t->block %= t->nblocks;
-		arm(t, flow_base(t));
+		arm(t, trace_flow_base(t));
 		return;
 	}
 
@@ -232,12 +203,12 @@ int trace_new(struct trace **tp, const struct trace_cfg *cfg,
 	t->shape.dstlen = t->dstlen;
 	set_data_len(t, data);
 	if (cfg->nflows > 1) {
-		if (flows_init(t) < 0) {
+		if (trace_flows_init(t) < 0) {
 			free(t->probes);
 			free(t);
 			return -EINVAL;
 		}
-		base = flow_base(t);
+		base = trace_flow_base(t);
 	}
 	t->shape.flow = cfg->flow;
 	arm(t, base);

@@ -76,6 +76,14 @@ void trace_probe_event(const struct trace_probe *p, const struct event_trace *sh
 /* The trace plan's table, for trace_multi.c (several traces at once). */
 extern const struct engine_plan trace_plan;
 
+/* --paths (trace_multi.c): flow f's keys come in blocks of nprobes, f,
+ * f + nflows, ... (mod a multiple of nflows for 16-bit keys), so no two
+ * flows ever share one.  trace_flows_init: 0 or -EINVAL (too many flows
+ * for 16-bit keys, or classic UDP, whose keys are ports);
+ * trace_flow_base: the key of probe 0 in this round's block. */
+int trace_flows_init(struct trace *t);
+uint32_t trace_flow_base(const struct trace *t);
+
 /* The next round's keys (what a new round does; for the unit tests). */
 void trace_next_round_keys(struct trace *t);
 

@@ -4,12 +4,41 @@
  * This plan only hands the loop's calls to the trace plan of the flow
  * concerned (by target: each trace is one target of the engine); every
  * trace keeps its own window, rounds and hop-order settling, and its
- * keys never meet another's (trace.c, flows_init). */
+ * keys never meet another's (trace_flows_init, below). */
 #include <errno.h>
 #include <stdlib.h>
 
 #include "engine_int.h"
 #include "trace_int.h"
+
+/* --paths: the key of probe 0 in this round's block. */
+uint32_t trace_flow_base(const struct trace *t)
+{
+	if (t->cfg.method == PROBE_TCP)
+		return t->cfg.seed + t->block * t->nprobes;
+	return 1 + t->block * t->nprobes;
+}
+
+/* --paths: blocks of nprobes keys, a block a flow a round.  0 or
+ * -EINVAL (too many flows for 16-bit keys, or classic UDP, whose keys
+ * are ports). */
+int trace_flows_init(struct trace *t)
+{
+	uint32_t n = t->cfg.nflows;
+
+	if (t->cfg.flow >= n || (t->cfg.method == PROBE_UDP && !t->paris))
+		return -EINVAL;
+	if (t->cfg.method == PROBE_TCP) {
+		t->block = t->cfg.flow;
+		return 0;
+	}
+	t->nblocks = 0xfffeu / t->nprobes;
+	t->nblocks -= t->nblocks % n;
+	if (t->nblocks < n)
+		return -EINVAL;
+	t->block = (t->cfg.seed % t->nblocks) / n * n + t->cfg.flow;
+	return 0;
+}
 
 struct trace_many {
 	struct trace *const *t;
