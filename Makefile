@@ -8,7 +8,9 @@ CFLAGS  ?= -O2 -g
 override CFLAGS += -fno-math-errno
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CPPFLAGS += -D_GNU_SOURCE -MMD -MP
-LDLIBS  :=
+# ncurses (mtr's screen) linked in statically: a shared library would be
+# loaded at every start of every command, ping's included.
+LDLIBS  := -Wl,-Bstatic -lncursesw -ltinfo -Wl,-Bdynamic
 
 BUILD   ?= build
 PREFIX  ?= /usr/local
@@ -19,7 +21,7 @@ SRC     := $(wildcard src/wire/*.c src/sock/*.c src/engine/*.c \
                       src/analysis/*.c src/report/*.c src/cli/*.c)
 OBJ     := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
-LINKS   := ping ping4 ping6 traceroute traceroute6
+LINKS   := ping ping4 ping6 traceroute traceroute6 mtr
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

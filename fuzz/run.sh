@@ -18,7 +18,7 @@ case $secs in
 esac
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
-	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts)
+	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts fuzz_mtr_opts)
 
 CC=${CC:-clang}
 OUT=build-fuzz
@@ -30,13 +30,16 @@ WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/l4.c src/wi
 sources() {     # sources HARNESS: the src/ files a harness links
 	case $1 in
 	fuzz_opts) echo src/cli/ping_opts.c ;;
+	fuzz_mtr_opts) echo src/cli/mtr_opts.c src/report/mtr_fields.c \
+		src/analysis/mtr_stats.c src/analysis/fp.c src/analysis/fp_table.c \
+		src/analysis/hist.c "${WIRE_SRC[@]}" ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac
 }
 
 max_len() {     # longest input worth trying
 	case $1 in
-	fuzz_opts) echo 512 ;;
+	fuzz_opts | fuzz_mtr_opts) echo 512 ;;
 	*) echo 1500 ;;
 	esac
 }

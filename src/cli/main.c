@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "trace.h"
+#include "mtr.h"
 #include "os.h"
 
 struct command {
@@ -21,6 +22,7 @@ static const struct command commands[] = {
 	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
 	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
 	{ "os", AF_UNSPEC, "name the remote operating system (active probes)", cli_os },
+	{ "mtr", AF_UNSPEC, "watch a path live (mtr 0.95 compatible)", cli_mtr },
 };
 
 static void help(FILE *f)
@@ -29,7 +31,7 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping, ping4, ping6, traceroute or traceroute6).\n");
+		"(a link named ping, ping4, ping6, traceroute, traceroute6 or mtr).\n");
 }
 
 static const struct command *find(const char *name)

@@ -92,6 +92,13 @@ struct engine_signals {
 	volatile sig_atomic_t *status;  /* SIGQUIT: a status line (may be NULL) */
 };
 
+/* One more signal the loop blocks except inside ppoll, turned into a
+ * call: when its handler has set *flag, the loop clears it and calls
+ * on(ctx) (a screen's SIGWINCH).  The caller installs the handler.  One
+ * such signal an engine; 0 or -EBUSY. */
+int engine_on_signal(struct engine *e, int signo, volatile sig_atomic_t *flag,
+		     void (*on)(void *ctx), void *ctx);
+
 /* Run plan (with its state p) until it is done or a stop.  Returns 0 or
  * -errno (a socket failed beyond repair). */
 int engine_run(struct engine *e, const struct engine_plan *plan, void *p,

@@ -94,6 +94,12 @@ struct engine {
 	const struct engine_plan *plan;
 	void *plan_ctx;
 	bool stopping;
+
+	/* engine_on_signal: one more signal, as a call (0: none). */
+	int sig_no;
+	volatile sig_atomic_t *sig_flag;
+	void (*sig_on)(void *ctx);
+	void *sig_ctx;
 };
 
 /* Hand an event to every sink. */

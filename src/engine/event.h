@@ -74,6 +74,7 @@ struct event_trace {
 	int64_t mono_start, mono_end;           /* ns, CLOCK_MONOTONIC */
 	int error;              /* EV_END: 0, or the -errno that ended it */
 	unsigned round;         /* rounds (mtr, --report): 0, 1, ... */
+	unsigned flow;          /* mtr --paths: the flow (0-based) */
 };
 
 struct event {

@@ -383,7 +383,7 @@ static int64_t min64(int64_t a, int64_t b)
 }
 
 /* The signals whose handlers set the flags the loop reads. */
-static void loop_signals(sigset_t *set)
+static void loop_signals(sigset_t *set, const struct engine *e)
 {
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
@@ -391,6 +391,20 @@ static void loop_signals(sigset_t *set)
 	sigaddset(set, SIGALRM);
 	sigaddset(set, SIGQUIT);
 	sigaddset(set, SIGHUP);
+	if (e->sig_no)
+		sigaddset(set, e->sig_no);
+}
+
+int engine_on_signal(struct engine *e, int signo, volatile sig_atomic_t *flag,
+		     void (*on)(void *ctx), void *ctx)
+{
+	if (e->sig_no)
+		return -EBUSY;
+	e->sig_no = signo;
+	e->sig_flag = flag;
+	e->sig_on = on;
+	e->sig_ctx = ctx;
+	return 0;
 }
 
 /* Send everything that is due and the bucket allows.  Returns the ns
@@ -446,7 +460,7 @@ int engine_run(struct engine *e, const struct engine_plan *plan, void *p,
 	/* The stop signals stay blocked except inside ppoll, which unblocks
 	 * them atomically: a signal never slips in between the flag test and
 	 * the wait, so it is seen at once. */
-	loop_signals(&block);
+	loop_signals(&block, e);
 	sigprocmask(SIG_BLOCK, &block, &waitmask);
 
 	plan->start(p, e, engine_now());
@@ -463,6 +477,10 @@ int engine_run(struct engine *e, const struct engine_plan *plan, void *p,
 			*sig->status = 0;
 			if (plan->status)
 				plan->status(p, e);
+		}
+		if (e->sig_no && *e->sig_flag) {
+			*e->sig_flag = 0;
+			e->sig_on(e->sig_ctx);
 		}
 		/* 1. Send what is due. */
 		wait = send_due(e, plan, p, &sent);

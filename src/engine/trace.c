@@ -92,6 +92,16 @@ static void rearm(struct trace *t)
 {
 	uint32_t base = t->key_base + t->nprobes;
 
+	if (t->cfg.nflows > 1) {
+		/* --paths: flow f's blocks are f, f + nflows, ... (mod a
+		 * multiple of nflows), so no two flows ever share a key. */
+		t->block += t->cfg.nflows;
+		if (t->nblocks)
+			t->block %= t->nblocks;
+		arm(t, trace_flow_base(t));
+		return;
+	}
+
 	/* Keys of UDP and ICMP are 16 bits, and a Paris UDP key is a
 	 * checksum (1 .. 0xfffe): start over rather than wrap. */
 	if (t->cfg.method != PROBE_TCP && base + t->nprobes > 0xfffe)
@@ -99,6 +109,11 @@ static void rearm(struct trace *t)
 	if (t->cfg.method == PROBE_UDP && !t->paris)
 		base = t->dport;        /* classic: the ports again */
 	arm(t, base);
+}
+
+void trace_next_round_keys(struct trace *t)
+{
+	rearm(t);
 }
 
 static const char *method_name(enum probe_method m)
@@ -187,6 +202,15 @@ int trace_new(struct trace **tp, const struct trace_cfg *cfg,
 	t->shape.dst = (const struct sockaddr *)&t->dst;
 	t->shape.dstlen = t->dstlen;
 	set_data_len(t, data);
+	if (cfg->nflows > 1) {
+		if (trace_flows_init(t) < 0) {
+			free(t->probes);
+			free(t);
+			return -EINVAL;
+		}
+		base = trace_flow_base(t);
+	}
+	t->shape.flow = cfg->flow;
 	arm(t, base);
 	*tp = t;
 	return 0;
@@ -225,15 +249,20 @@ int trace_adopt(struct trace *t, struct engine *e, struct probe_socks *ps)
 	t->shape.dgram = t->socks.tx.kind == SOCK_KIND_DGRAM;
 	ti = engine_add_target(e, (const struct sockaddr *)&t->dst, t->dstlen,
 			       (unsigned)si);
-	return ti < 0 ? (int)ti : 0;
+	if (ti < 0)
+		return (int)ti;
+	t->target = (uint32_t)ti;
+	return 0;
 }
 
 /* -------------------------------------------------------------- waits */
 
-static int64_t scaled(int64_t rtt, double factor, int64_t max)
+static int64_t scaled(int64_t rtt, double factor, int64_t max, int64_t min)
 {
 	double v = (double)(rtt + WAIT_PREC) * factor;
 
+	if (v < (double)min)
+		v = (double)min;
 	return v < (double)max ? (int64_t)v : max;
 }
 
@@ -251,7 +280,7 @@ int64_t trace_timeout(const struct trace *t, unsigned idx)
 		for (unsigned i = first; i < first + q && i < t->nprobes; i++)
 			if (answered(&t->probes[i]))
 				return scaled(t->probes[i].rtt_ns, c->here_factor,
-					      c->wait_max_ns);
+					      c->wait_max_ns, c->wait_min_ns);
 	/* NEAR: only from probes further on, as traceroute 2.x.  An earlier
 	 * hop's answer says nothing of this one: a host behind a router that
 	 * must first resolve it (Host Unreachable after ~2.3 s), or one whose
@@ -260,7 +289,7 @@ int64_t trace_timeout(const struct trace *t, unsigned idx)
 		for (unsigned i = idx + 1; i < t->nprobes && t->probes[i].sent; i++)
 			if (answered(&t->probes[i]))
 				return scaled(t->probes[i].rtt_ns, c->near_factor,
-					      c->wait_max_ns);
+					      c->wait_max_ns, c->wait_min_ns);
 	return c->wait_max_ns;
 }
 
@@ -270,7 +299,7 @@ static void probe_event(struct trace *t, struct engine *e, const struct trace_pr
 {
 	struct event ev;
 
-	engine_event_init(e, &ev, EV_PROBE, 0);
+	engine_event_init(e, &ev, EV_PROBE, t->target);
 	trace_probe_event(p, &t->shape, &ev);
 	engine_emit(e, &ev);
 }
@@ -323,7 +352,7 @@ static void round_event(struct trace *t, struct engine *e, enum event_type type,
 		t->shape.error = t->error;
 	}
 	t->shape.round = t->round;
-	engine_event_init(e, &ev, type, 0);
+	engine_event_init(e, &ev, type, t->target);
 	ev.trace = &t->shape;
 	ev.err = -t->error;
 	engine_emit(e, &ev);
@@ -363,7 +392,7 @@ static bool pick(struct trace *t, int64_t now, struct probe_req *req,
 			return false;
 		}
 		if (req) {
-			req->target = 0;
+			req->target = t->target;
 			req->tseq = n;
 			req->pn = p->key;
 			req->pn_set = true;
@@ -416,14 +445,17 @@ static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
 		if (t->error)
 			return PLAN_DONE;
 		if (!t->in_round) {
-			if (t->round >= t->cfg.rounds)
+			if (t->round >= t->cfg.rounds && !t->cfg.endless)
 				return PLAN_DONE;
+			if (t->paused)
+				return NSEC;    /* trace_pause(false) wakes it */
 			if (now < t->next_round_at)
 				return t->next_round_at - now;
 			if (t->round > 0)
 				rearm(t);
 			t->start = (t->cfg.first_ttl - 1) * t->cfg.nqueries;
-			t->end = t->nprobes;
+			t->end = t->cfg.stop_at_dst && t->dst_end ? t->dst_end :
+				 t->nprobes;
 			t->in_round = true;
 			round_event(t, e, EV_START, now);
 		}
@@ -434,10 +466,15 @@ static int64_t plan_next(void *ctx, struct engine *e, int64_t now,
 		start = t->start;
 		at = settle(t, e, now);
 		if (at < 0) {           /* every probe settled */
+			t->dst_end = t->end > 0 && t->probes[t->end - 1].final ?
+				     t->end : 0;
 			round_event(t, e, EV_END, now);
 			t->in_round = false;
 			t->round++;
 			t->next_round_at = now + t->cfg.round_gap_ns;
+			/* mtr's -i: one round an interval, start to start. */
+			if (t->cfg.round_period)
+				t->next_round_at = t->shape.mono_start + t->cfg.round_gap_ns;
 			continue;
 		}
 		if (t->start != start)
@@ -585,7 +622,7 @@ static void plan_end(void *ctx, struct engine *e, int err)
 	}
 }
 
-static const struct engine_plan trace_plan = {
+const struct engine_plan trace_plan = {
 	.name = "trace",
 	/* An error that an earlier probe raised fails one send on a socket
 	 * with IP_RECVERR: read the queue (which clears it) and send again. */
@@ -600,6 +637,11 @@ static const struct engine_plan trace_plan = {
 	.local_error = plan_local_error,
 	.end = plan_end,
 };
+
+void trace_pause(struct trace *t, bool paused)
+{
+	t->paused = paused;
+}
 
 int trace_run(struct trace *t, struct engine *e, const struct engine_signals *sig)
 {

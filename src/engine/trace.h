@@ -38,6 +38,19 @@ struct trace_cfg {
 	uint32_t seed;          /* random, per run: where probe keys start */
 	unsigned rounds;        /* --report, mtr: rounds of the trace (0: 1) */
 	int64_t round_gap_ns;   /* the pause between rounds */
+	/* mtr (additive; all zero for traceroute): */
+	bool endless;           /* rounds until a stop; rounds is ignored */
+	bool round_period;      /* round_gap_ns runs from one round's start to
+	                           the next (mtr's -i), not from its end */
+	bool stop_at_dst;       /* a round after one that reached the
+	                           destination probes no further than its hop
+	                           (mtr); a longer path shows as a round that
+	                           did not reach it, and the next probes all */
+	int64_t wait_min_ns;    /* HERE and NEAR waits last at least this
+	                           (mtr: the interval), 0: no floor */
+	unsigned flow, nflows;  /* --paths: flow `flow` (0-based) of nflows
+	                           traces run in one engine (trace_run_many);
+	                           their keys never meet.  0, 0: alone */
 };
 
 struct trace;
@@ -59,5 +72,15 @@ size_t trace_packet_len(const struct trace *t);
 /* Run every round, to the destination or max_ttl, or until a stop.
  * Returns 0 or the -errno of a send that failed beyond repair. */
 int trace_run(struct trace *t, struct engine *e, const struct engine_signals *sig);
+
+/* Hold new rounds back (what is in flight still settles), or let them go
+ * again: mtr's pause and resume.  Safe from a watch or a sink. */
+void trace_pause(struct trace *t, bool paused);
+
+/* Run n traces at once in one engine (mtr --paths: one trace a flow,
+ * each opened with trace_open on e and configured with its flow and
+ * nflows = n).  Returns as trace_run (the first error). */
+int trace_run_many(struct trace *const *t, unsigned n, struct engine *e,
+		   const struct engine_signals *sig);
 
 #endif

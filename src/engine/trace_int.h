@@ -3,6 +3,7 @@
 #define ECHOLOT_TRACE_INT_H
 
 #include "event.h"
+#include "plan.h"
 #include "probe.h"
 #include "trace.h"
 
@@ -47,6 +48,13 @@ struct trace {
 	bool paris;             /* keys kept out of the flow's hashed fields */
 	uint16_t dport;
 	uint32_t key_base;      /* the key of probe 0 this round */
+	uint32_t block;         /* --paths: this round's block of keys */
+	uint32_t nblocks;       /* blocks of nprobes keys in 1 .. 0xfffe, a
+	                           multiple of nflows (16-bit keys) */
+	uint32_t target;        /* the engine's target index (trace_open) */
+	bool paused;            /* trace_pause: no new round starts */
+	unsigned dst_end;       /* stop_at_dst: the end of the last round
+	                           that reached the destination, 0: none */
 
 	struct trace_probe *probes;     /* max_ttl * nqueries, by hop */
 	unsigned nprobes;
@@ -64,6 +72,20 @@ struct trace {
  * fields of *ev that it does not set are kept). */
 void trace_probe_event(const struct trace_probe *p, const struct event_trace *shape,
 		       struct event *ev);
+
+/* The trace plan's table, for trace_multi.c (several traces at once). */
+extern const struct engine_plan trace_plan;
+
+/* --paths (trace_multi.c): flow f's keys come in blocks of nprobes, f,
+ * f + nflows, ... (mod a multiple of nflows for 16-bit keys), so no two
+ * flows ever share one.  trace_flows_init: 0 or -EINVAL (too many flows
+ * for 16-bit keys, or classic UDP, whose keys are ports);
+ * trace_flow_base: the key of probe 0 in this round's block. */
+int trace_flows_init(struct trace *t);
+uint32_t trace_flow_base(const struct trace *t);
+
+/* The next round's keys (what a new round does; for the unit tests). */
+void trace_next_round_keys(struct trace *t);
 
 /* How long probe idx is waited for: traceroute 2.x's -w MAX,HERE,NEAR
  * (trace.c).  Exposed for the unit tests. */

@@ -175,20 +175,31 @@ int sandbox_install(const struct sock_fprog *prog, bool no_tsync)
 	return 0;
 }
 
+#define PROG(f) { sizeof(f) / sizeof((f)[0]), (struct sock_filter *)(f) }
+
+static int enter(struct sock_fprog prog)
+{
+	return sandbox_install(&prog, false);
+}
+
 int sandbox_enter(bool resolve)
 {
-	struct sock_fprog prog;
+	struct sock_fprog numeric = PROG(sandbox_numeric);
+	struct sock_fprog names = PROG(sandbox_resolve);
 
 	if (!sandbox_available())
 		return 0;
-	if (resolve) {
-		prog.len = sizeof(sandbox_resolve) / sizeof(sandbox_resolve[0]);
-		prog.filter = (struct sock_filter *)sandbox_resolve;
-	} else {
-		prog.len = sizeof(sandbox_numeric) / sizeof(sandbox_numeric[0]);
-		prog.filter = (struct sock_filter *)sandbox_numeric;
-	}
-	return sandbox_install(&prog, false);
+	return enter(resolve ? names : numeric);
+}
+
+int sandbox_enter_screen(bool resolve)
+{
+	struct sock_fprog numeric = PROG(sandbox_screen_numeric);
+	struct sock_fprog names = PROG(sandbox_screen_resolve);
+
+	if (!sandbox_available())
+		return 0;
+	return enter(resolve ? names : numeric);
 }
 
 unsigned sandbox_calls(bool resolve)

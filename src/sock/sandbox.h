@@ -10,6 +10,9 @@
  * Needs no privilege (no_new_privs must be set, as
  * sock_drop_privileges() does).  Returns 0 or -errno. */
 int sandbox_enter(bool resolve);
+/* The same for a run that draws on the terminal (echolot mtr's screen):
+ * also the terminal's mode set back and its size read. */
+int sandbox_enter_screen(bool resolve);
 
 /* false in sanitizer builds, whose runtimes need calls of their own. */
 bool sandbox_available(void);

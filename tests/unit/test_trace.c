@@ -433,6 +433,117 @@ static void test_timeouts(void **state)
 	assert_int_equal(trace_timeout(&t, 3), 5000 * MS);
 }
 
+/* mtr: a silent hop's NEAR wait is never shorter than the interval. */
+static void test_wait_min(void **state)
+{
+	struct trace t;
+	struct trace_probe p[3];
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	memset(p, 0, sizeof(p));
+	t.probes = p;
+	t.nprobes = 3;
+	t.cfg.nqueries = 1;
+	t.cfg.wait_max_ns = 1000 * MS;
+	t.cfg.near_factor = 10;
+	t.cfg.wait_min_ns = 100 * MS;
+	for (int i = 0; i < 3; i++)
+		p[i].sent = true;
+	p[2].done = true;
+	p[2].answer = EV_ANS_ECHO;
+	p[2].rtt_ns = 1 * MS;
+	assert_int_equal(trace_timeout(&t, 0), 100 * MS);
+	p[2].rtt_ns = 50 * MS;
+	assert_int_equal(trace_timeout(&t, 0), 10 * (50 * MS + 50000));
+	p[2].rtt_ns = 500 * MS;
+	assert_int_equal(trace_timeout(&t, 0), 1000 * MS);
+}
+
+/* --paths: the keys of N flows never meet, in one round or across
+ * neighbouring rounds, over many rounds (the 16-bit ones wrap). */
+static void test_flow_keys(void **state)
+{
+	static const enum probe_method methods[] = { PROBE_UDP, PROBE_ICMP, PROBE_TCP };
+	struct sockaddr_in dst;
+	enum { NF = 3, HOPS = 30, ROUNDS = 3000 };
+
+	(void)state;
+	memset(&dst, 0, sizeof(dst));
+	dst.sin_family = AF_INET;
+	inet_pton(AF_INET, "198.18.9.9", &dst.sin_addr);
+	TABLE_BEGIN();
+	for (unsigned m = 0; m < ARRAY_LEN(methods); m++) {
+		struct trace *t[NF];
+		static uint32_t prev[NF][HOPS], cur[NF][HOPS];
+
+		for (unsigned f = 0; f < NF; f++) {
+			struct trace_cfg c;
+
+			memset(&c, 0, sizeof(c));
+			c.method = methods[m];
+			c.first_ttl = 1;
+			c.max_ttl = HOPS;
+			c.nqueries = 1;
+			c.packet_len = 60;
+			c.port = -1;
+			c.seed = 0x9e3779b9u;
+			c.flow = f;
+			c.nflows = NF;
+			assert_int_equal(trace_new(&t[f], &c, (struct sockaddr *)&dst,
+						   sizeof(dst)), 0);
+		}
+		for (unsigned r = 0; r < ROUNDS; r++) {
+			for (unsigned f = 0; f < NF; f++) {
+				if (r)
+					trace_next_round_keys(t[f]);
+				for (unsigned i = 0; i < HOPS; i++) {
+					cur[f][i] = t[f]->probes[i].key;
+					if (methods[m] != PROBE_TCP)
+						CHECK(cur[f][i] >= 1 && cur[f][i] <= 0xfffe,
+						      "m %u r %u: key %u", m, r, cur[f][i]);
+				}
+			}
+			/* No key of flow f this round is one of flow g's this
+			 * round or the last. */
+			for (unsigned f = 0; f < NF; f++)
+				for (unsigned g = 0; g < NF; g++) {
+					if (g == f)
+						continue;
+					for (unsigned i = 0; i < HOPS; i++)
+						for (unsigned j = 0; j < HOPS; j++) {
+							CHECK(cur[f][i] != cur[g][j],
+							      "m %u r %u: flows %u %u share %u",
+							      m, r, f, g, cur[f][i]);
+							CHECK(!r || cur[f][i] != prev[g][j],
+							      "m %u r %u: flow %u meets %u's last round",
+							      m, r, f, g);
+						}
+				}
+			memcpy(prev, cur, sizeof(prev));
+		}
+		for (unsigned f = 0; f < NF; f++)
+			trace_free(t[f]);
+	}
+	TABLE_END();
+	/* Classic UDP (keys are ports) cannot be split into flows. */
+	{
+		struct trace *t;
+		struct trace_cfg c;
+
+		memset(&c, 0, sizeof(c));
+		c.method = PROBE_UDP;
+		c.first_ttl = 1;
+		c.max_ttl = 30;
+		c.nqueries = 1;
+		c.packet_len = 28;
+		c.port = -1;
+		c.nflows = 2;
+		assert_int_equal(trace_new(&t, &c, (struct sockaddr *)&dst, sizeof(dst)),
+				 -EINVAL);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -443,6 +554,8 @@ int main(void)
 		cmocka_unit_test(test_hop_lines),
 		cmocka_unit_test(test_hop_line_end),
 		cmocka_unit_test(test_timeouts),
+		cmocka_unit_test(test_wait_min),
+		cmocka_unit_test(test_flow_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
