@@ -9,5 +9,7 @@
 /* ping; family is AF_UNSPEC, or AF_INET6 when run as ping6. */
 int cli_ping(int argc, char **argv, int family);
 void cli_version(FILE *f);
+/* echolot sweep (cli/sweep.c) and fping (cli/fping.c). */
+int cli_sweep(int argc, char **argv, int family);
 
 #endif

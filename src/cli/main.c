@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
 	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
 	{ "os", AF_UNSPEC, "name the remote operating system (active probes)", cli_os },
+	{ "sweep", AF_UNSPEC, "which hosts of a network are up, and what they are", cli_sweep },
 };
 
 static void help(FILE *f)

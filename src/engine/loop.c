@@ -16,6 +16,9 @@
 #define RX_BATCH_DEFAULT 8
 #define RX_BATCH_MAX 32
 #define TXBUF_LEN (SOCK_RX_BUFSZ + 64)
+/* At most this many sends between two reads: at a sweep's rate the
+ * answers would otherwise pile up past the socket's buffer and be lost. */
+#define SEND_TURN_MAX 64
 
 int64_t engine_now(void)
 {
@@ -300,18 +303,50 @@ static void remember_stamp_key(struct engine_sock *es, uint32_t key, uint32_t pn
 	m->used = true;
 }
 
+/* A stateless probe (req->direct): the plan gave the socket and the
+ * address; no target, no record (the probe carries what its answer
+ * needs). */
+static struct probe_rec *send_direct(struct engine *e, struct probe_req *req,
+				     int *err)
+{
+	struct engine_sock *es = &e->socks[req->sock];
+	struct probe_tx tx;
+	uint32_t key = 0;
+	int rc;
+
+	req->tag_key = e->tag_key;
+	memset(&tx, 0, sizeof(tx));
+	tx.dport = -1;
+	tx.shape.ttl = req->ttl;
+	tx.shape.tos = -1;
+	rc = es->kind->build(es->kctx, req, e->txbuf, TXBUF_LEN, &tx);
+	if (rc == 0) {
+		bucket_take(e, req->sent_mono);
+		rc = sock_send(es->s, tx.buf, tx.len, req->to, req->tolen,
+			       &tx.shape, &key);
+	}
+	*err = rc;
+	e->plan->sent(e->plan_ctx, e, req, NULL, rc);
+	return NULL;
+}
+
 struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 {
-	struct engine_target *t = &e->targets[req->target];
-	struct engine_sock *es = &e->socks[t->sock];
+	struct engine_target *t;
+	struct engine_sock *es;
 	struct sockaddr_storage to;
-	socklen_t tolen = engine_target_addr(e, req->target, &to);
+	socklen_t tolen;
 	struct probe_rec *rec;
 	struct timespec wall;
 	struct probe_tx tx;
 	uint32_t key = 0;
 	int rc;
 
+	if (req->direct)
+		return send_direct(e, req, err);
+	t = &e->targets[req->target];
+	es = &e->socks[t->sock];
+	tolen = engine_target_addr(e, req->target, &to);
 	if (!req->pn_set)
 		req->pn = ++e->next_pn;
 	req->to = (const struct sockaddr *)&to;
@@ -408,11 +443,14 @@ static int64_t send_due(struct engine *e, const struct engine_plan *plan,
 {
 	struct probe_req req;
 	int64_t now = engine_now(), wait;
+	unsigned turn = 0;
 	int err;
 
-	for (;;) {
+	for (;; turn++) {
 		int64_t bw = bucket_wait(e, now);
 
+		if (turn == SEND_TURN_MAX)
+			return 0;       /* read first, then send on */
 		memset(&req, 0, sizeof(req));
 		req.ttl = -1;
 		/* An empty bucket: ask only whether anything is due. */

@@ -55,6 +55,13 @@ struct probe_req {
 	const struct sockaddr *to;      /* the target */
 	socklen_t tolen;
 	const uint8_t *tag_key; /* the engine's per-run secret, 16 bytes */
+	/* A stateless probe (a sweep's): the plan names the socket and the
+	 * address (to, tolen) itself; there is no engine target and no
+	 * in-flight record, the probe carries all that its answer needs
+	 * (probe_sweep.c), cookie being the plan's number for it. */
+	bool direct;
+	unsigned sock;
+	uint64_t cookie;
 };
 
 /* What to send, as the kind built it. */
@@ -79,6 +86,12 @@ struct probe_answer {
 	uint8_t probed[16];     /* the address the probe went to: a reply's
 	                           source, an error's quoted destination, in
 	                           the 16-byte form (IPv4 mapped) */
+	/* A stateless kind's verify: what the answer carried back, checked
+	 * against the tag (has_cookie false: an error whose quote was too
+	 * short; only the address tag in the sequence number was checked). */
+	bool has_cookie;
+	uint64_t cookie;
+	int64_t sent_mono, sent_wall;   /* ns, as the probe carried them */
 };
 
 /* a->probed from 4 or 16 address bytes of family (NULL: unknown). */
@@ -106,6 +119,11 @@ struct probe_open_err {
 struct probe_kind {
 	const char *name;       /* "icmp", "udp", "tcp", ... */
 	unsigned key_bits;      /* 16 or 32 */
+	/* Its probes are direct (probe_req.direct) and its answers carry
+	 * everything: the engine keeps no record, and verify (called with rec
+	 * NULL) alone says whether an answer is ours; the plan gets it with
+	 * rec NULL. */
+	bool stateless;
 
 	/* Open the sockets (tx, and an ICMP one for errors if the kind needs
 	 * it) into ps.  0 or -errno with err filled. */
@@ -140,6 +158,7 @@ extern const struct probe_kind probe_udp;
 extern const struct probe_kind probe_tcp;
 extern const struct probe_kind probe_tstamp;
 extern const struct probe_kind probe_quote;
+extern const struct probe_kind probe_sweep;
 
 /* A kind by its name ("icmp", "udp", "tcp"), NULL if none. */
 const struct probe_kind *probe_kind_find(const char *name);
@@ -189,6 +208,16 @@ struct probe_quote_cfg {
 	uint16_t sport, dport;
 	size_t datalen;
 	uint32_t last_pn;       /* the kind's: its one probe out */
+};
+
+/* Stateless ICMP echo (sweeps): the sequence number is a tag of the
+ * target's address (what an ICMP error's short quote brings back), the
+ * data a tag over address, send times and the plan's cookie, then those
+ * (probe_sweep.c).  Opened as the echo kind (echo: its configuration). */
+#define PROBE_SWEEP_MIN_DATA 32
+struct probe_sweep_cfg {
+	struct probe_echo_cfg echo;
+	size_t datalen;         /* at least PROBE_SWEEP_MIN_DATA */
 };
 
 /* UDP and TCP SYN towards a port (traceroute, ping --tcp). */

@@ -50,6 +50,27 @@ static void foreign(struct engine *e, struct probe_answer *a,
 	e->plan->answer(e->plan_ctx, e, NULL, a);
 }
 
+/* A stateless kind's answer: its tag alone says whether it is ours; the
+ * send times it carried give the RTT. */
+static void deliver_stateless(struct engine *e, const struct engine_sock *es,
+			      const struct sock_rx *rx, struct probe_answer *a)
+{
+	struct probe_rec r;
+
+	if (!es->kind->verify(es->kctx, NULL, e->tag_key, a)) {
+		foreign(e, a, EV_FOREIGN_TAG);
+		return;
+	}
+	if (a->has_cookie) {
+		memset(&r, 0, sizeof(r));
+		r.sent_mono = a->sent_mono;
+		r.sent_wall = a->sent_wall;
+		a->ev.has_rtt = true;
+		a->ev.rtt_ns = engine_rtt(&r, rx);
+	}
+	e->plan->answer(e->plan_ctx, e, NULL, a);
+}
+
 /* An answer the kind recognised: which probe, and is it really its? */
 static void deliver(struct engine *e, unsigned si, const struct sock_rx *rx,
 		    struct probe_answer *a)
@@ -64,6 +85,10 @@ static void deliver(struct engine *e, unsigned si, const struct sock_rx *rx,
 		if (ev->type != EV_FOREIGN)
 			ev->foreign = EV_FOREIGN_OTHER;
 		foreign(e, a, ev->foreign);
+		return;
+	}
+	if (es->kind->stateless) {
+		deliver_stateless(e, es, rx, a);
 		return;
 	}
 	rec = inflight_find(&e->ring, inflight_unwrap(e->newest_pn, a->key,

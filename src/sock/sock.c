@@ -182,7 +182,9 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 	}
 	if (o->sndbuf > 0)
 		STEP(setint(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf), "SO_SNDBUF");
-	if (o->rcvbuf > 0)
+	/* Past net.core.rmem_max only with CAP_NET_ADMIN (a sweep's replies
+	 * come at line rate); else as much as the limit allows. */
+	if (o->rcvbuf > 0 && setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, o->rcvbuf) < 0)
 		(void)setint(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf);
 	if (o->dontroute)
 		STEP(setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
