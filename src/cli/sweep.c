@@ -203,7 +203,8 @@ static int run(struct sweep_run *r)
 		return 2;
 	}
 	ec.rate_pps = r->o.rate;
-	ec.burst = 1;
+	/* Late wake-ups are made up for, in bursts of at most this many. */
+	ec.burst = 16;
 	ec.rx_batch = 32;
 	r->engine = engine_new(&ec);
 	if (!r->engine) {
