@@ -11,5 +11,6 @@ int cli_ping(int argc, char **argv, int family);
 void cli_version(FILE *f);
 /* echolot sweep (cli/sweep.c) and fping (cli/fping.c). */
 int cli_sweep(int argc, char **argv, int family);
+int cli_fping(int argc, char **argv, int family);
 
 #endif

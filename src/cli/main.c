@@ -20,6 +20,8 @@ static const struct command commands[] = {
 	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
 	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
 	{ "os", AF_UNSPEC, "name the remote operating system (active probes)", cli_os },
+	{ "fping", AF_UNSPEC, "ping many hosts (fping 5.1 compatible)", cli_fping },
+	{ "fping6", AF_INET6, "fping over IPv6", cli_fping },
 	{ "sweep", AF_UNSPEC, "which hosts of a network are up, and what they are", cli_sweep },
 };
 
@@ -29,7 +31,7 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping, ping6, traceroute or traceroute6).\n");
+		"(a link named ping, ping6, traceroute, traceroute6, fping or fping6).\n");
 }
 
 static const struct command *find(const char *name)
