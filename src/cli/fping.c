@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/random.h>
+#include <time.h>
 
 #include "cli.h"
 #include "fping_opts.h"
@@ -23,11 +24,14 @@
 
 static volatile sig_atomic_t stop_flag;
 static volatile sig_atomic_t status_flag;
+static volatile sig_atomic_t finish_flag;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGQUIT)
 		status_flag = 1;
+	else if (sig == SIGINT)
+		finish_flag = 1;        /* as fping: after the next event */
 	else
 		stop_flag = 1;
 }
@@ -410,6 +414,7 @@ static int run(struct fping_run *r)
 		pc.timeout_ns = o->period_ns < 2000 * 1000000LL ? o->period_ns : 2000 * 1000000LL;
 	pc.period_ns = o->period_ns;
 	pc.report_ns = (o->loop || o->count_flag) ? o->report_ns : 0;
+	pc.finish = &finish_flag;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -417,6 +422,9 @@ static int run(struct fping_run *r)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
 	setlinebuf(stdout);
+	/* The splits' clock (-Q) reads the time zone now, not in the
+	 * sandbox. */
+	tzset();
 	err = sandbox_enter(false);
 	if (err < 0) {
 		fprintf(stderr, "%s: seccomp: %s\n", r->prog, strerror(-err));

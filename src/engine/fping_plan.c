@@ -40,6 +40,7 @@ struct fping {
 	uint64_t qseq;          /* from 1: 0 is a retry's */
 	int64_t next_report;
 	bool failed;            /* out of memory: end */
+	int64_t finish_at;      /* SIGINT: when the run ends, 0: not yet */
 	struct sockaddr_storage to, ev_to;
 };
 
@@ -204,6 +205,32 @@ static void expire(struct fping *f, struct engine *e, int64_t now)
 	}
 }
 
+/* The time of the next thing fping would do. */
+static int64_t next_event(const struct fping *f, int64_t now)
+{
+	int64_t t = f->next_report;
+
+	if (f->npq && f->h[f->pq[0]].due < t)
+		t = f->h[f->pq[0]].due;
+	if (f->ntq && f->tq[0].at < t)
+		t = f->tq[0].at;
+	return t == INT64_MAX ? now : t;
+}
+
+/* After SIGINT: wait for the next event, handle it (a report, timeouts),
+ * then end. */
+static int64_t finishing(struct fping *f, struct engine *e, int64_t now)
+{
+	if (!f->finish_at)
+		f->finish_at = next_event(f, now);
+	if (now < f->finish_at)
+		return f->finish_at - now;
+	if (now >= f->next_report)
+		status(f, e, EV_STATUS);
+	expire(f, e, now);
+	return PLAN_DONE;
+}
+
 static int64_t fping_next(void *p, struct engine *e, int64_t now,
 			  struct probe_req *req)
 {
@@ -212,6 +239,8 @@ static int64_t fping_next(void *p, struct engine *e, int64_t now,
 	uint32_t hi;
 	struct host *h;
 
+	if (f->cfg.finish && *f->cfg.finish)
+		return finishing(f, e, now);
 	expire(f, e, now);
 	if (now >= f->next_report) {
 		status(f, e, EV_STATUS);
@@ -311,6 +340,9 @@ static void fping_answer(void *p, struct engine *e, struct probe_rec *rec,
 	h->replied = true;
 	h->timeout = f->cfg.timeout_ns;
 	engine_emit(e, ev);
+	/* fping's wait ends with an answer too. */
+	if (f->cfg.finish && *f->cfg.finish)
+		f->finish_at = engine_now();
 }
 
 static void fping_local_error(void *p, struct engine *e, struct probe_rec *rec,

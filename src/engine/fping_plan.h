@@ -35,6 +35,10 @@ struct fping_plan_cfg {
 	int64_t timeout_ns;     /* a probe's initial timeout */
 	int64_t period_ns;      /* between probes to one target (-p) */
 	int64_t report_ns;      /* EV_STATUS this often (-Q), 0: never */
+	/* SIGINT as fping takes it: the wait under way ends at the next
+	 * event (a probe, a timeout, a report) or answer, which is handled,
+	 * and then the run ends.  NULL: none. */
+	volatile sig_atomic_t *finish;
 };
 
 int engine_run_fping(struct engine *e, const struct fping_plan_cfg *cfg,
