@@ -6,7 +6,7 @@ SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
 BUILD="gcc make libc6-dev libseccomp-dev libidn2-dev libidn2-0 libcap2-bin"
-TEST="fping zmap libcmocka-dev clang libclang-rt-dev iputils-ping iproute2 nftables tcpdump python3 \
+TEST="fping zmap time libcmocka-dev clang libclang-rt-dev iputils-ping iproute2 nftables tcpdump python3 \
 procps util-linux valgrind jq hyperfine"
 
 $SUDO apt-get update -q
