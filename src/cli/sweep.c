@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 
 #include "cli.h"
@@ -231,6 +232,9 @@ static int run(struct sweep_run *r)
 	sweep_out_init(&r->out, &r->o.out);
 	engine_add_sink(r->engine, (struct event_sink){ sweep_out_on_event, &r->out });
 
+	/* Waits of tens of microseconds between probes: the default 50 us
+	 * of timer slack would cost a fifth of the rate. */
+	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
