@@ -134,6 +134,7 @@ printf '%s\n%s\n%s\n' "$A" "$D" "$B" >"$TMPD/zabbix"
 STDIN=$TMPD/zabbix same "zabbix" fping -C3 -p1000 -i10 -b56 -t500 -q
 
 # --- version, help, bad options -----------------------------------------------
+same "-X (not in fping 5.1)" fping -X 2 "$A"
 same "-v" fping -v
 same "-h" fping -h
 same "bad option" fping -Z "$A"
