@@ -22,6 +22,8 @@ static const char *const base[] = {
 	"brk", "mmap", "munmap", "mremap", "madvise", "fstat", "newfstatat",
 	"ioctl", "close", "getsockname", "getpid", "gettid", "tgkill",
 	"futex", "getrandom", "lseek",
+	/* Sweeps and fping send their probes in batches. */
+	"sendmmsg",
 	/* Harmless, and what valgrind polls signals with: the tests run the
 	 * sandboxed binary under memcheck. */
 	"rt_sigtimedwait",

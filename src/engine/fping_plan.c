@@ -41,6 +41,8 @@ struct fping {
 	int64_t next_report;
 	bool failed;            /* out of memory: end */
 	int64_t finish_at;      /* SIGINT: when the run ends, 0: not yet */
+	uint32_t unsent;        /* handed to the engine, not yet sent (a
+	                           batch): their timeouts are still to come */
 	struct sockaddr_storage to, ev_to;
 };
 
@@ -247,10 +249,13 @@ static int64_t fping_next(void *p, struct engine *e, int64_t now,
 		while (f->next_report <= now)
 			f->next_report += f->cfg.report_ns;
 	}
-	if ((!f->npq && !f->ntq) || f->failed)
+	if ((!f->npq && !f->ntq && !f->unsent) || f->failed)
 		return PLAN_DONE;
 	if (f->ntq)
 		wait = f->tq[0].at - now;
+	/* Probes the engine still holds for a batch time out no sooner. */
+	if (f->unsent && f->cfg.timeout_ns < wait)
+		wait = f->cfg.timeout_ns;
 	if (f->cfg.report_ns && f->next_report - now < wait)
 		wait = f->next_report - now;
 	if (!f->npq || f->h[f->pq[0]].due > now) {
@@ -273,6 +278,7 @@ static int64_t fping_next(void *p, struct engine *e, int64_t now,
 	req->cookie = (uint64_t)hi | (uint64_t)h->next << 32;
 	h->answered &= ~(UINT64_C(1) << (h->next % WIN));
 	h->next++;
+	f->unsent++;
 	if (f->cfg.mode == FPING_MODE_LOOP ||
 	    (f->cfg.mode == FPING_MODE_COUNT && h->next < f->cfg.count))
 		p_push(f, hi, h->due + f->cfg.period_ns, false);
@@ -288,6 +294,7 @@ static void fping_sent(void *p, struct engine *e, const struct probe_req *req,
 
 	(void)rec;
 	h->sent++;
+	f->unsent--;
 	if (err < 0) {
 		h->answered |= UINT64_C(1) << (req->tseq % WIN);
 		event_for(f, e, &ev, EV_LOCAL_ERROR, req->target, req->tseq);

@@ -150,6 +150,8 @@ static int64_t sweep_next(void *p, struct engine *e, int64_t now,
 	if (s->st.pass == 1)
 		s->st.probed++;
 	s->pending = -1;
+	/* The engine may hold it for a batch: the wait runs from now. */
+	s->last_send = now;
 	return 0;
 }
 
@@ -160,7 +162,6 @@ static void sweep_sent(void *p, struct engine *e, const struct probe_req *req,
 
 	(void)rec;
 	s->st.sent++;
-	s->last_send = req->sent_mono;
 	if (err < 0) {
 		struct event ev;
 
