@@ -21,7 +21,7 @@ SRC     := $(wildcard src/wire/*.c src/sock/*.c src/engine/*.c \
                       src/analysis/*.c src/report/*.c src/cli/*.c)
 OBJ     := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
-LINKS   := ping ping4 ping6 traceroute traceroute6 mtr
+LINKS   := ping ping4 ping6 traceroute traceroute6 mtr fping fping6
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

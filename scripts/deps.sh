@@ -7,11 +7,11 @@ SUDO=
 
 BUILD="gcc make libc6-dev libseccomp-dev libidn2-dev libidn2-0 libcap2-bin libncurses-dev"
 # Every tool a test uses (tests/net: need_cmd, optional, the references
-# iputils ping, traceroute and mtr; t_privorder: strace; the mtr screen
+# iputils ping, traceroute, mtr, fping, zmap; t_privorder: strace; the mtr screen
 # tests: python3-pyte; bench: hyperfine): under CI=true a test that lacks
 # one fails rather than skips.
 TEST="libcmocka-dev clang libclang-rt-dev iputils-ping traceroute mtr-tiny strace \
-iproute2 nftables tcpdump python3 python3-pyte procps util-linux libcap2-bin coreutils \
+fping zmap time iproute2 nftables tcpdump python3 python3-pyte procps util-linux libcap2-bin coreutils \
 diffutils valgrind jq hyperfine"
 
 $SUDO apt-get update -q

@@ -33,6 +33,8 @@ static const char *const base[] = {
 	"brk", "mmap", "munmap", "mremap", "madvise", "fstat", "newfstatat",
 	"close", "getsockname", "getpid", "gettid", "tgkill",
 	"futex", "getrandom", "lseek",
+	/* Sweeps and fping send their probes in batches. */
+	"sendmmsg",
 };
 
 /* ioctl requests, whatever the descriptor.  TCGETS: stdio asks whether
@@ -46,7 +48,7 @@ static const unsigned long base_ioctls[] = { TCGETS };
  * below. */
 static const char *const resolve[] = {
 	"connect", "bind", "pread64", "fcntl",
-	"sendmmsg", "recvfrom", "getsockopt", "setsockopt", "uname", "stat",
+	"recvfrom", "getsockopt", "setsockopt", "uname", "stat",
 	"mprotect", "access", "faccessat", "faccessat2", "readlink",
 	"getuid", "geteuid", "getgid", "getegid", "getdents64", "statfs",
 	"fstatfs", "sysinfo", "getpeername",

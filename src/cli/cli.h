@@ -11,6 +11,9 @@
  * ping6. */
 int cli_ping(int argc, char **argv, int family);
 void cli_version(FILE *f);
+/* echolot sweep (cli/sweep.c) and fping (cli/fping.c). */
+int cli_sweep(int argc, char **argv, int family);
+int cli_fping(int argc, char **argv, int family);
 
 /* -V of a command: its first line (iputils' "ping from ..." shape), then
  * what a run with this command line would do, read from the process as

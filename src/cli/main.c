@@ -23,6 +23,9 @@ static const struct command commands[] = {
 	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
 	{ "os", AF_UNSPEC, "name the remote operating system (active probes)", cli_os },
 	{ "mtr", AF_UNSPEC, "watch a path live (mtr 0.95 compatible)", cli_mtr },
+	{ "fping", AF_UNSPEC, "ping many hosts (fping 5.1 compatible)", cli_fping },
+	{ "fping6", AF_INET6, "fping over IPv6", cli_fping },
+	{ "sweep", AF_UNSPEC, "which hosts of a network are up, and what they are", cli_sweep },
 };
 
 static void help(FILE *f)
@@ -31,7 +34,8 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping, ping4, ping6, traceroute, traceroute6 or mtr).\n");
+		"(a link named ping, ping4, ping6, traceroute, traceroute6, mtr, fping\n"
+		"or fping6).\n");
 }
 
 static const struct command *find(const char *name)

@@ -85,6 +85,11 @@ struct engine {
 	unsigned rx_batch;
 	uint8_t *txbuf;         /* the probe being built */
 
+	/* Direct probes built and waiting to go in one sendmmsg (loop.c). */
+	struct engine_txq *txq;
+	unsigned ntxq;
+	unsigned txq_sock;
+
 	/* A send that failed, waiting for the error queue to say why. */
 	bool send_failed;
 	uint32_t send_failed_pn;

@@ -77,6 +77,24 @@ struct event_trace {
 	unsigned flow;          /* mtr --paths: the flow (0-based) */
 };
 
+/* A sweep's counts (EV_START, EV_STATUS, EV_END of engine_run_sweep). */
+struct event_sweep {
+	uint64_t total;         /* addresses to probe (this shard's) */
+	uint64_t sent;          /* probes sent, retries included */
+	uint64_t probed;        /* addresses probed at least once */
+	uint64_t alive;         /* addresses that replied */
+	uint64_t errored;       /* addresses answered by an ICMP error */
+	uint64_t dups;          /* replies and errors past the first */
+	uint64_t foreign;       /* answers not credited (bad tag, not ours) */
+	uint64_t send_errors;   /* sends the kernel refused */
+	unsigned pass, passes;  /* 1-based; 1 + retries */
+	uint32_t shard, shards;
+	uint64_t seed;
+	double rate_pps;        /* the global rate, 0: as fast as possible */
+	int64_t elapsed_ns;     /* since the start */
+	int error;              /* EV_END: 0 or -errno */
+};
+
 struct event {
 	enum event_type type;
 	uint32_t target;        /* index of the engine's target */
@@ -151,6 +169,11 @@ struct event {
 	                           bytes; -1 unknown (error queue, none) */
 	uint32_t new_mtu;       /* --mtu: the probe was shrunk to this and
 	                           sent again (traceroute's "F="), 0: none */
+
+	/* A sweep's EV_START, EV_STATUS, EV_END; its EV_REPLY / EV_ERROR
+	 * carry the counts too (index: the address's place in the set). */
+	const struct event_sweep *sweep;
+	uint64_t index;
 };
 
 /* A consumer of events. */

@@ -16,6 +16,20 @@
 #define RX_BATCH_DEFAULT 8
 #define RX_BATCH_MAX 32
 #define TXBUF_LEN (SOCK_RX_BUFSZ + 64)
+/* At most this many sends between two reads: at a sweep's rate the
+ * answers would otherwise pile up past the socket's buffer and be lost. */
+#define SEND_TURN_MAX 64
+/* Direct probes go out in batches of up to this many (sendmmsg), each of
+ * at most TXQ_SLOT bytes; larger ones, or shaped ones, go alone. */
+#define TXQ_MAX 32
+#define TXQ_SLOT 512
+
+struct engine_txq {
+	uint8_t buf[TXQ_SLOT];
+	size_t len;
+	struct sockaddr_storage to;
+	struct probe_req req;
+};
 
 int64_t engine_now(void)
 {
@@ -68,6 +82,7 @@ void engine_free(struct engine *e)
 	free(e->targets);
 	free(e->rx);
 	free(e->txbuf);
+	free(e->txq);
 	inflight_free(&e->ring);
 	free(e);
 }
@@ -289,18 +304,97 @@ static void remember_stamp_key(struct engine_sock *es, uint32_t key, uint32_t pn
 	m->used = true;
 }
 
+/* Send the queued direct probes (sendmmsg) and tell the plan of each. */
+static void txq_flush(struct engine *e)
+{
+	struct sock_msg m[TXQ_MAX];
+	unsigned done = 0;
+
+	for (unsigned i = 0; i < e->ntxq; i++) {
+		m[i].buf = e->txq[i].buf;
+		m[i].len = e->txq[i].len;
+		m[i].to = (const struct sockaddr *)&e->txq[i].to;
+		m[i].tolen = e->txq[i].req.tolen;
+	}
+	while (done < e->ntxq) {
+		int rc = sock_send_many(e->socks[e->txq_sock].s, m + done, e->ntxq - done);
+		unsigned went = rc > 0 ? (unsigned)rc : 0;
+
+		for (unsigned i = done; i < done + went; i++)
+			e->plan->sent(e->plan_ctx, e, &e->txq[i].req, NULL, 0);
+		done += went;
+		if (rc < 0) {
+			/* The first one failed: told, and the rest go on. */
+			e->plan->sent(e->plan_ctx, e, &e->txq[done].req, NULL, rc);
+			done++;
+		}
+	}
+	e->ntxq = 0;
+}
+
+/* A stateless probe (req->direct): the plan gave the socket and the
+ * address; no target, no record (the probe carries what its answer
+ * needs).  Plain ones wait in the queue for one sendmmsg. */
+static struct probe_rec *send_direct(struct engine *e, struct probe_req *req,
+				     int *err)
+{
+	struct engine_sock *es = &e->socks[req->sock];
+	struct engine_txq *q;
+	struct probe_tx tx;
+	uint32_t key = 0;
+	int rc;
+
+	req->tag_key = e->tag_key;
+	memset(&tx, 0, sizeof(tx));
+	tx.dport = -1;
+	tx.shape.ttl = req->ttl;
+	tx.shape.tos = -1;
+	rc = es->kind->build(es->kctx, req, e->txbuf, TXBUF_LEN, &tx);
+	if (rc == 0)
+		bucket_take(e, req->sent_mono);
+	if (e->ntxq && (e->txq_sock != req->sock || e->ntxq == TXQ_MAX))
+		txq_flush(e);
+	if (rc == 0 && !e->txq)
+		e->txq = malloc(TXQ_MAX * sizeof(*e->txq));
+	if (rc == 0 && e->txq && tx.len <= TXQ_SLOT && tx.shape.ttl < 0 &&
+	    tx.shape.tos < 0 && !tx.shape.hdrincl && req->tolen <= sizeof(q->to)) {
+		q = &e->txq[e->ntxq++];
+		e->txq_sock = req->sock;
+		memcpy(q->buf, tx.buf, tx.len);
+		q->len = tx.len;
+		memcpy(&q->to, req->to, req->tolen);
+		q->req = *req;
+		q->req.to = (const struct sockaddr *)&q->to;
+		*err = 0;
+		return NULL;
+	}
+	if (e->ntxq)
+		txq_flush(e);
+	if (rc == 0)
+		rc = sock_send(es->s, tx.buf, tx.len, req->to, req->tolen,
+			       &tx.shape, &key);
+	*err = rc;
+	e->plan->sent(e->plan_ctx, e, req, NULL, rc);
+	return NULL;
+}
+
 struct probe_rec *engine_send(struct engine *e, struct probe_req *req, int *err)
 {
-	struct engine_target *t = &e->targets[req->target];
-	struct engine_sock *es = &e->socks[t->sock];
+	struct engine_target *t;
+	struct engine_sock *es;
 	struct sockaddr_storage to;
-	socklen_t tolen = engine_target_addr(e, req->target, &to);
+	socklen_t tolen;
 	struct probe_rec *rec;
 	struct timespec wall;
 	struct probe_tx tx;
 	uint32_t key = 0;
 	int rc;
 
+	if (req->direct)
+		return send_direct(e, req, err);
+	t = &e->targets[req->target];
+	es = &e->socks[t->sock];
+	tolen = engine_target_addr(e, req->target, &to);
 	if (!req->pn_set)
 		req->pn = ++e->next_pn;
 	clock_gettime(CLOCK_REALTIME, &wall);
@@ -410,16 +504,19 @@ int engine_on_signal(struct engine *e, int signo, volatile sig_atomic_t *flag,
 /* Send everything that is due and the bucket allows.  Returns the ns
  * until something may be due, 0 when something is due but the bucket is
  * empty, or PLAN_DONE. */
-static int64_t send_due(struct engine *e, const struct engine_plan *plan,
-			void *p, bool *sent)
+static int64_t send_due_one(struct engine *e, const struct engine_plan *plan,
+			    void *p, bool *sent)
 {
 	struct probe_req req;
 	int64_t now = engine_now(), wait;
+	unsigned turn = 0;
 	int err;
 
-	for (;;) {
+	for (;; turn++) {
 		int64_t bw = bucket_wait(e, now);
 
+		if (turn == SEND_TURN_MAX)
+			return 0;       /* read first, then send on */
 		memset(&req, 0, sizeof(req));
 		req.ttl = -1;
 		/* An empty bucket: ask only whether anything is due. */
@@ -437,6 +534,20 @@ static int64_t send_due(struct engine *e, const struct engine_plan *plan,
 					break;  /* the loop sees it again */
 		now = engine_now();
 	}
+}
+
+/* The same, and the batch of direct probes goes before the loop reads or
+ * waits. */
+static int64_t send_due(struct engine *e, const struct engine_plan *plan,
+			void *p, bool *sent)
+{
+	int64_t wait = send_due_one(e, plan, p, sent);
+
+	/* The plan counts these as sent already when it says how long to
+	 * wait (their answers and timeouts are to come). */
+	if (e->ntxq)
+		txq_flush(e);
+	return wait;
 }
 
 int engine_run(struct engine *e, const struct engine_plan *plan, void *p,

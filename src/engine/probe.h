@@ -56,6 +56,13 @@ struct probe_req {
 	const struct sockaddr *to;      /* the target */
 	socklen_t tolen;
 	const uint8_t *tag_key; /* the engine's per-run secret, 16 bytes */
+	/* A stateless probe (a sweep's): the plan names the socket and the
+	 * address (to, tolen) itself; there is no engine target and no
+	 * in-flight record, the probe carries all that its answer needs
+	 * (probe_sweep.c), cookie being the plan's number for it. */
+	bool direct;
+	unsigned sock;
+	uint64_t cookie;
 };
 
 /* What to send, as the kind built it. */
@@ -80,6 +87,12 @@ struct probe_answer {
 	uint8_t probed[16];     /* the address the probe went to: a reply's
 	                           source, an error's quoted destination, in
 	                           the 16-byte form (IPv4 mapped) */
+	/* A stateless kind's verify: what the answer carried back, checked
+	 * against the tag (has_cookie false: an error whose quote was too
+	 * short; only the address tag in the sequence number was checked). */
+	bool has_cookie;
+	uint64_t cookie;
+	int64_t sent_mono, sent_wall;   /* ns, as the probe carried them */
 };
 
 /* a->probed from 4 or 16 address bytes of family (NULL: unknown). */
@@ -94,6 +107,11 @@ struct probe_kind {
 	 * and a raw ICMP one for the errors where the method has one), or -1:
 	 * one ICMP socket (sock_open), ping's. */
 	int method;
+	/* Its probes are direct (probe_req.direct) and its answers carry
+	 * everything: the engine keeps no record, and verify (called with rec
+	 * NULL) alone says whether an answer is ours; the plan gets it with
+	 * rec NULL. */
+	bool stateless;
 	/* Write the probe for req into buf (cap bytes); *tx says what to
 	 * send.  0 or -errno. */
 	int (*build)(void *kctx, const struct probe_req *req, uint8_t *buf,
@@ -123,6 +141,7 @@ extern const struct probe_kind probe_udp;
 extern const struct probe_kind probe_tcp;
 extern const struct probe_kind probe_tstamp;
 extern const struct probe_kind probe_quote;
+extern const struct probe_kind probe_sweep;
 
 /* A kind by its name ("icmp", "udp", "tcp"), NULL if none. */
 const struct probe_kind *probe_kind_find(const char *name);
@@ -154,6 +173,25 @@ struct probe_echo_cfg {
 	size_t tmpl_len;
 	int family;             /* the kind's: the family tmpl was made for */
 };
+/* Why opening a socket failed, or what it warns of. */
+struct probe_open_err {
+	const char *what;       /* the step that failed */
+	int err;                /* its errno */
+	bool need_raw;          /* CAP_NET_RAW would have helped */
+	struct sock_open_err open;      /* why each ICMP socket kind failed */
+	const char *warn;       /* a non-fatal option failure (SO_MARK...) */
+	int warn_err;
+};
+
+/* An ICMP socket of family for echo-style probes (sweeps, fping): raw
+ * where the process may, else the datagram one (need_raw: raw or none),
+ * with the options o; on a raw one a random identifier (c->id) that a
+ * kernel filter keeps other programs' replies away with.  Call it while
+ * privileged.  0 or -errno (err says what failed). */
+int probe_echo_open(struct probe_echo_cfg *c, int family, bool need_raw,
+		    const struct sock_opts *o, struct sock *s,
+		    struct probe_open_err *err);
+
 /* How many data bytes the tag takes (0..8, less with a tiny -s), and
  * how many lead the data before the pattern. */
 size_t probe_echo_tag_len(const struct probe_echo_cfg *c);
@@ -171,6 +209,16 @@ struct probe_quote_cfg {
 	uint16_t sport, dport;
 	size_t datalen;
 	uint32_t last_pn;       /* the kind's: its one probe out */
+};
+
+/* Stateless ICMP echo (sweeps): the sequence number is a tag of the
+ * target's address (what an ICMP error's short quote brings back), the
+ * data a tag over address, send times and the plan's cookie, then those
+ * (probe_sweep.c).  Opened as the echo kind (echo: its configuration). */
+#define PROBE_SWEEP_MIN_DATA 32
+struct probe_sweep_cfg {
+	struct probe_echo_cfg echo;
+	size_t datalen;         /* at least PROBE_SWEEP_MIN_DATA */
 };
 
 /* UDP and TCP SYN towards a port (traceroute, ping --tcp). */

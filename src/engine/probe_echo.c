@@ -62,6 +62,45 @@ static uint8_t data_byte(const struct probe_echo_cfg *c, size_t i)
 	return c->patlen ? c->pattern[i % c->patlen] : (uint8_t)i;
 }
 
+/* ------------------------------------------------------------- open */
+
+int probe_echo_open(struct probe_echo_cfg *c, int family, bool need_raw,
+		    const struct sock_opts *o, struct sock *s,
+		    struct probe_open_err *err)
+{
+	const char *what = NULL;
+	uint16_t id = 0;
+	int rc;
+
+	memset(err, 0, sizeof(*err));
+	rc = sock_open(s, family, need_raw, &err->open);
+	if (rc < 0) {
+		err->what = "socket";
+		err->err = -rc;
+		err->need_raw = err->open.raw_errno == EPERM ||
+				err->open.raw_errno == EACCES;
+		return rc;
+	}
+	rc = o ? sock_apply(s, o, &what, &err->warn, &err->warn_err) : 0;
+	if (rc < 0) {
+		err->what = what;
+		err->err = -rc;
+		return rc;
+	}
+	c->raw = s->kind == SOCK_KIND_RAW;
+	if (!c->raw)
+		return 0;       /* the kernel's identifier, matched by the kernel */
+	while (!id && getrandom(&id, sizeof(id), 0) == sizeof(id))
+		;
+	c->id = id ? id : 1;
+	rc = sock_filter_id(s, c->id);
+	if (rc < 0) {
+		err->what = "SO_ATTACH_FILTER";
+		err->err = -rc;
+	}
+	return rc;
+}
+
 /* ------------------------------------------------------------ build */
 
 static void echo_release(void *kctx)

@@ -10,6 +10,7 @@ static const struct probe_kind *const kinds[] = {
 	&probe_tcp,
 	&probe_tstamp,
 	&probe_quote,
+	&probe_sweep,
 };
 
 const struct probe_kind *probe_kind_find(const char *name)

@@ -52,6 +52,27 @@ static void foreign(struct engine *e, struct probe_answer *a,
 	e->plan->answer(e->plan_ctx, e, NULL, a);
 }
 
+/* A stateless kind's answer: its tag alone says whether it is ours; the
+ * send times it carried give the RTT. */
+static void deliver_stateless(struct engine *e, const struct engine_sock *es,
+			      const struct sock_rx *rx, struct probe_answer *a)
+{
+	struct probe_rec r;
+
+	if (!es->kind->verify(es->kctx, NULL, e->tag_key, a)) {
+		foreign(e, a, EV_FOREIGN_TAG);
+		return;
+	}
+	if (a->has_cookie) {
+		memset(&r, 0, sizeof(r));
+		r.sent_mono = a->sent_mono;
+		r.sent_wall = a->sent_wall;
+		a->ev.has_rtt = true;
+		a->ev.rtt_ns = engine_rtt(&r, rx);
+	}
+	e->plan->answer(e->plan_ctx, e, NULL, a);
+}
+
 /* An answer the kind recognised: which probe, and is it really its? */
 static void deliver(struct engine *e, unsigned si, const struct sock_rx *rx,
 		    struct probe_answer *a)
@@ -67,6 +88,10 @@ static void deliver(struct engine *e, unsigned si, const struct sock_rx *rx,
 		if (ev->type != EV_FOREIGN)
 			ev->foreign = EV_FOREIGN_OTHER;
 		foreign(e, a, ev->foreign);
+		return;
+	}
+	if (es->kind->stateless) {
+		deliver_stateless(e, es, rx, a);
 		return;
 	}
 	rec = inflight_find(&e->ring, inflight_unwrap(e->newest_pn, a->key,
@@ -225,9 +250,10 @@ int engine_drain(struct engine *e, unsigned si)
 	/* Ask for as many datagrams as there are probes out: with one in
 	 * flight (flood) that is one read of one reply, not a batch whose
 	 * second read fails.  Anything more (a duplicate, a stranger) is read
-	 * on the next pass. */
-	want = e->ring.live < 1 ? 1 : e->ring.live > e->rx_batch ? e->rx_batch :
-									  e->ring.live;
+	 * on the next pass.  A stateless kind's probes are not in the ring:
+	 * a whole batch, while batches come full. */
+	want = es->kind->stateless || e->ring.live > e->rx_batch ? e->rx_batch :
+	       e->ring.live < 1 ? 1 : e->ring.live;
 	while ((n = sock_recv(es->s, e->rx, want)) > 0) {
 		for (int i = 0; i < n; i++)
 			parse_data(e, si, &e->rx[i]);

@@ -26,7 +26,7 @@
 #include "../engine/event.h"
 
 /* The schema of --json; see docs/json-schema.md for when it changes. */
-#define REPORT_JSON_SCHEMA_VERSION 1
+#define REPORT_JSON_SCHEMA_VERSION 2
 
 struct report_machine_cfg {
 	FILE *out;

@@ -178,7 +178,9 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 	}
 	if (o->sndbuf > 0)
 		STEP(sock_setint(fd, SOL_SOCKET, SO_SNDBUF, o->sndbuf), "SO_SNDBUF");
-	if (o->rcvbuf > 0)
+	/* Past net.core.rmem_max only with CAP_NET_ADMIN (a sweep's replies
+	 * come at line rate); else as much as the limit allows. */
+	if (o->rcvbuf > 0 && sock_setint(fd, SOL_SOCKET, SO_RCVBUFFORCE, o->rcvbuf) < 0)
 		(void)sock_setint(fd, SOL_SOCKET, SO_RCVBUF, o->rcvbuf);
 	if (o->dontroute)
 		STEP(sock_setint(fd, SOL_SOCKET, SO_DONTROUTE, 1), "SO_DONTROUTE");
@@ -404,6 +406,30 @@ int sock_send(struct sock *s, const void *buf, size_t len,
 		return -errno;
 	*txkey = s->tx_count++;
 	return 0;
+}
+
+int sock_send_many(struct sock *s, const struct sock_msg *m, unsigned n)
+{
+	struct mmsghdr mm[SOCK_SEND_MANY_MAX];
+	struct iovec iov[SOCK_SEND_MANY_MAX];
+	int rc;
+
+	if (n > SOCK_SEND_MANY_MAX)
+		n = SOCK_SEND_MANY_MAX;
+	memset(mm, 0, n * sizeof(*mm));
+	for (unsigned i = 0; i < n; i++) {
+		iov[i].iov_base = (void *)m[i].buf;
+		iov[i].iov_len = m[i].len;
+		mm[i].msg_hdr.msg_name = (void *)m[i].to;
+		mm[i].msg_hdr.msg_namelen = m[i].tolen;
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	rc = sendmmsg(s->fd, mm, n, 0);
+	if (rc < 0)
+		return -errno;
+	s->tx_count += (uint32_t)rc;
+	return rc;
 }
 
 /* Room for the control messages we ask for: timestamps, TTL, TOS, errors. */

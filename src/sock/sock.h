@@ -112,6 +112,18 @@ int sock_send(struct sock *s, const void *buf, size_t len,
 	      const struct sockaddr *to, socklen_t tolen,
 	      const struct sock_shape *sh, uint32_t *txkey);
 
+/* Many datagrams in one system call (sendmmsg), as the socket is set.
+ * Returns how many went, in order (at least 1), or the -errno of the
+ * first. */
+#define SOCK_SEND_MANY_MAX 64
+struct sock_msg {
+	const void *buf;
+	size_t len;
+	const struct sockaddr *to;
+	socklen_t tolen;
+};
+int sock_send_many(struct sock *s, const struct sock_msg *m, unsigned n);
+
 enum sock_rx_kind {
 	SOCK_RX_DATA,           /* a datagram from the network */
 	SOCK_RX_ERROR,          /* an error from the error queue */

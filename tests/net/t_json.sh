@@ -75,7 +75,7 @@ def problems:
      (if $o.type == "start" then
         [if ($o.family | IN("inet", "inet6")) then empty else "bad family" end,
          if ($o.socket | IN("raw", "dgram")) then empty else "bad socket" end,
-         if $o.schema_version == 1 then empty else "schema_version not 1" end]
+         if $o.schema_version == 2 then empty else "schema_version not 2" end]
       elif $o.type == "local_error" then
         [if ($o.origin | IN("send", "queue")) then empty else "bad origin" end]
       elif ($o.type | IN("summary", "status")) then

@@ -217,7 +217,7 @@ for hops in 0 5; do
 			assert_eq "$what: os --json exit" 0 "$RC"
 			check_schema "$what: os --json"
 			assert_eq "$what: os --json order" "start os" "$(types)"
-			assert_eq "$what: os start" "os $a inet$([ $fam = 6 ] && echo 6) 1" \
+			assert_eq "$what: os start" "os $a inet$([ $fam = 6 ] && echo 6) 2" \
 				"$(printf '%s\n' "$OUT" | head -n 1 | jq -r '[.command, .address, .family, .schema_version] | map(tostring) | join(" ")')"
 			ev=$(os_ev)
 			assert_eq "$what: os event = text line" "$(printf '%s\n' "$text" | head -n 1)" \

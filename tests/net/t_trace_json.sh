@@ -110,7 +110,7 @@ def problems:
        if ($o.socket | IN("raw", "dgram")) then empty else "bad socket" end,
        if ($o.method | IN("udp", "icmp", "tcp")) then empty else "bad method" end,
        if ($o.port == null) == ($o.method == "icmp") then empty else "port iff udp/tcp" end,
-       if $o.schema_version == 1 then empty else "schema_version not 1" end,
+       if $o.schema_version == 2 then empty else "schema_version not 2" end,
        if $o.first_hop >= 1 and $o.first_hop <= $o.max_hops then empty else "first_hop" end]
     elif $o.type == "hop" then
       [if ($o.probes | length) >= 1 then empty else "a hop without probes" end] +

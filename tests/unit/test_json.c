@@ -807,7 +807,7 @@ static void test_report_json(void **state)
 	scenario(&f, report_json_on_event, &r);
 	t = mem_take(&m);
 	assert_string_equal(t,
-		"{\"type\":\"start\",\"schema_version\":1,\"command\":\"ping\","
+		"{\"type\":\"start\",\"schema_version\":2,\"command\":\"ping\","
 		"\"target\":\"t\\\"est\\u000a\",\"canonical_name\":\"t\\\"est\\u000a\","
 		"\"address\":\"198.18.1.2\",\"family\":\"inet\",\"source\":\"198.18.1.1\","
 		"\"data_size\":56,\"ttl\":null,\"socket\":\"raw\","
@@ -864,7 +864,7 @@ static void test_report_json_quiet_and_empty(void **state)
 	feed(&f, report_json_on_event, &r, &ev);
 	t = mem_take(&m);
 	assert_string_equal(t,
-		"{\"type\":\"start\",\"schema_version\":1,\"command\":\"ping\","
+		"{\"type\":\"start\",\"schema_version\":2,\"command\":\"ping\","
 		"\"target\":\"x\",\"canonical_name\":\"x\",\"address\":\"198.18.1.2\","
 		"\"family\":\"inet\",\"source\":null,\"data_size\":56,\"ttl\":3,"
 		"\"socket\":\"dgram\",\"timestamp\":1700000000.500000}\n"

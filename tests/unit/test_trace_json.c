@@ -216,7 +216,7 @@ static void test_json_v4(void **state)
 	run(&f, report_trace_json_on_event, &r, 0, 4);
 	t = mem_take(&m);
 	assert_string_equal(t,
-		"{\"type\":\"start\",\"schema_version\":1,\"command\":\"traceroute\","
+		"{\"type\":\"start\",\"schema_version\":2,\"command\":\"traceroute\","
 		"\"target\":\"t\\\"est\\u000a\",\"canonical_name\":\"canon\","
 		"\"address\":\"198.18.9.2\",\"family\":\"inet\",\"source\":\"198.18.1.1\","
 		"\"data_size\":32,\"ttl\":null,\"socket\":\"raw\","
