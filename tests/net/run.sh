@@ -59,15 +59,42 @@ trap 'echo "run.sh: interrupted" >&2; exit 130' INT TERM
 etc_netns_existed=0
 [ -d /etc/netns ] && etc_netns_existed=1
 
+# NET_JOBS tests at a time (default 2): they spend most of their time
+# waiting on timers and peers, not on the CPU.  A test whose first lines
+# say "# net: serial" (it measures a rate or a timing that a neighbour
+# would disturb) runs alone, after the others.
+JOBS=${NET_JOBS:-2}
+run_one() {     # run_one TEST INDEX: its log, and "rc secs" in TEST.rc
+	local t=$1 t0 rc
+	t0=$(date +%s)
+	NET_NS_PREFIX=$PREFIX$2 timeout -k 10 120 bash "$HERE/$t.sh" \
+		>"$LOGDIR/$t.log" 2>&1 </dev/null
+	rc=$?
+	echo "$rc $(($(date +%s) - t0))" >"$LOGDIR/$t.rc"
+}
+
 start=$(date +%s)
+SERIAL=()
 i=0
 for t in "${TESTS[@]}"; do
 	i=$((i + 1))
+	if head -n 30 "$HERE/$t.sh" | grep -q '^# net: serial'; then
+		SERIAL+=("$t:$i")
+		continue
+	fi
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	run_one "$t" "$i" &
+done
+wait
+for ti in "${SERIAL[@]}"; do
+	run_one "${ti%%:*}" "${ti##*:}"
+done
+
+for t in "${TESTS[@]}"; do
 	log=$LOGDIR/$t.log
-	t0=$(date +%s)
-	NET_NS_PREFIX=$PREFIX$i timeout -k 10 120 bash "$HERE/$t.sh" >"$log" 2>&1 </dev/null
-	rc=$?
-	secs=$(($(date +%s) - t0))
+	read -r rc secs <"$LOGDIR/$t.rc"
 	case $rc in
 	0)
 		echo "PASS $t"
@@ -79,12 +106,12 @@ for t in "${TESTS[@]}"; do
 		skipped=$((skipped + 1))
 		;;
 	*)
-		[ $rc = 124 ] && echo "(timed out after 120 s)" >>"$log"
+		[ "$rc" = 124 ] && echo "(timed out after 120 s)" >>"$log"
 		echo "FAIL $t"
 		fail=$((fail + 1))
 		;;
 	esac
-	if [ $VERBOSE = 1 ] || { [ $rc != 0 ] && [ $rc != 77 ]; }; then
+	if [ $VERBOSE = 1 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ]; }; then
 		echo "  --- $t: exit $rc after ${secs}s; log:"
 		sed 's/^/  /' "$log"
 	fi

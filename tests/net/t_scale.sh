@@ -1,4 +1,5 @@
 #!/bin/bash
+# net: serial (it measures a rate or a timing: alone, see run.sh)
 # t_scale: the engine holds a great many targets in flat memory and matches
 # every reply to its own target in O(1) (issue "One engine core").
 # tests/net/tools/engine_scale probes SCALE_N targets (default 1,000,000;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# net: serial (it measures a rate or a timing: alone, see run.sh)
 # t_stamps: RTTs come from kernel timestamps, so a reply that waits in the
 # socket queue before the pinger reads it is timed by when it arrived, not by
 # when it was read.

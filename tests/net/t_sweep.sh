@@ -1,4 +1,5 @@
 #!/bin/bash
+# net: serial (it measures a rate or a timing: alone, see run.sh)
 # t_sweep: `echolot sweep` (issue 13).  A responder namespace t answers a
 # whole block by AnyIP (198.19.0.0/16, 2001:2:1::/96); p sweeps it.
 # Checked:
