@@ -334,9 +334,15 @@ static void status_line(struct report_ping *r)
 	fprintf(stderr, "\r%" PRIu64 "/%" PRIu64 " packets, %ld%% loss",
 		s->received, s->transmitted, loss);
 	if (s->nrtt) {
-		fprintf(stderr, ", min/avg/ewma/max = %.3f/%.3f/%.3f/%.3f ms",
-			(double)s->min_ns / 1e6, s->mean_ns / 1e6,
-			(double)s->ewma8_ns / 8e6, (double)s->max_ns / 1e6);
+		struct stats_us u;
+		int64_t ewma = s->ewma8_ns / 8000;
+
+		stats_us(s, &u);
+		fprintf(stderr, ", min/avg/ewma/max = %" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 "/%" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 " ms",
+			u.min / 1000, u.min % 1000, u.avg / 1000, u.avg % 1000,
+			ewma / 1000, ewma % 1000, u.max / 1000, u.max % 1000);
 	}
 	fputc('\n', stderr);
 }
@@ -419,17 +425,15 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 	}
 	fputc('\n', c->out);
 	if (s->received && s->nrtt) {
-		/* min and max as the reply lines showed them (rounded);
-		 * avg and mdev truncated, as iputils computes them. */
-		fprintf(c->out, "rtt min/avg/max/mdev = ");
-		ms3(c->out, (double)(s->min_ns + 500));
-		fputc('/', c->out);
-		ms3(c->out, s->mean_ns);
-		fputc('/', c->out);
-		ms3(c->out, (double)(s->max_ns + 500));
-		fputc('/', c->out);
-		ms3(c->out, stats_mdev_ns(s));
-		fprintf(c->out, " ms");
+		struct stats_us u;
+
+		/* One rule for the four (stats_us): min <= avg <= max. */
+		stats_us(s, &u);
+		fprintf(c->out, "rtt min/avg/max/mdev = %" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 "/%" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 " ms",
+			u.min / 1000, u.min % 1000, u.avg / 1000, u.avg % 1000,
+			u.max / 1000, u.max % 1000, u.mdev / 1000, u.mdev % 1000);
 		comma = ", ";
 	}
 	if (s->pipesize > 1) {
