@@ -51,7 +51,8 @@ static void parse_once(int argc, char **argv, bool privileged)
 	memset(err, 0x55, sizeof(err));
 	rc = ping_opts_parse(argc, copy, privileged, &o, err, sizeof(err));
 
-	FUZZ_ASSERT(rc == PING_OPTS_OK || rc == PING_OPTS_EXIT);
+	FUZZ_ASSERT(rc == PING_OPTS_OK || rc == PING_OPTS_EXIT1 ||
+		    rc == PING_OPTS_EXIT);
 	FUZZ_ASSERT(memchr(err, '\0', sizeof(err)) != NULL);
 	if (rc != PING_OPTS_OK)
 		return;
@@ -66,7 +67,8 @@ static void parse_once(int argc, char **argv, bool privileged)
 	FUZZ_ASSERT(o.deadline_ns >= 0 && o.linger_ns >= 0);
 	FUZZ_ASSERT(o.patlen <= PING_MAX_PATTERN);
 	FUZZ_ASSERT(o.preload >= 1);
-	FUZZ_ASSERT(o.datalen >= 0 && o.datalen <= 65535 - 20 - 8);
+	FUZZ_ASSERT(o.datalen >= 0 && o.datalen <= PING_MAX_DATALEN6);
+	FUZZ_ASSERT(o.family != AF_INET || o.datalen <= PING_MAX_DATALEN4);
 	FUZZ_ASSERT(o.ttl == -1 || (o.ttl >= 0 && o.ttl <= 255));
 	FUZZ_ASSERT(o.tos == -1 || (o.tos >= 0 && o.tos <= 255));
 	FUZZ_ASSERT(o.flowlabel <= 0xfffff);

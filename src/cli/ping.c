@@ -379,8 +379,9 @@ int cli_ping(int argc, char **argv, int family)
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
 	if (rc != PING_OPTS_OK) {
 		if (r->o.help) {
-			usage(stderr);
-			rc = 2;
+			/* -h as iputils; --help the GNU way, for a pager. */
+			usage(r->o.help_stdout ? stdout : stderr);
+			rc = r->o.help_stdout ? 0 : 2;
 		} else if (err[0]) {
 			fprintf(stderr, "ping: %s\n", err);
 			if (!strncmp(err, "invalid option", 14) ||
@@ -391,7 +392,7 @@ int cli_ping(int argc, char **argv, int family)
 			usage(stderr);
 		}
 		free(r);
-		return 2;
+		return rc;
 	}
 	if (r->o.version) {
 		cli_version(stdout);
@@ -404,6 +405,12 @@ int cli_ping(int argc, char **argv, int family)
 		fprintf(stderr, "ping: %s\n", rerr);
 		free(r);
 		return 2;
+	}
+	rc = ping_opts_check_family(&r->o, r->dst.ss_family, err, sizeof(err));
+	if (rc != PING_OPTS_OK) {
+		fprintf(stderr, "ping: %s\n", err);
+		free(r);
+		return rc;
 	}
 	rc = run_ping(r);
 	free(r);

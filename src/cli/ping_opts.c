@@ -18,7 +18,6 @@
 /* The shortest interval an unprivileged user may ask for (iputils). */
 #define MIN_USER_INTERVAL (2 * MSEC)
 #define MAX_USER_PRELOAD 3
-#define MAX_DATALEN (65535 - 20 - 8)
 
 void ping_opts_default(struct ping_opts *o)
 {
@@ -45,6 +44,25 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	return PING_OPTS_EXIT;
 }
 
+/* A number iputils' integer parser refuses: exit status 1, not 2. */
+static int fail1(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return PING_OPTS_EXIT1;
+}
+
+static int out_of_range(char *err, size_t len, const char *s, long long min,
+			long long max)
+{
+	return fail1(err, len,
+		     "invalid argument: '%s': out of range: %lld <= value <= %lld",
+		     s, min, max);
+}
+
 /* An integer in [min, max], with iputils' three kinds of complaint. */
 static int parse_int(const char *s, long long min, long long max,
 		     long long *out, char *err, size_t len)
@@ -55,14 +73,12 @@ static int parse_int(const char *s, long long min, long long max,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end)
-		return fail(err, len, "invalid argument: '%s'", s);
+		return fail1(err, len, "invalid argument: '%s'", s);
 	if (errno == ERANGE)
-		return fail(err, len, "invalid argument: '%s': %s", s,
-			    strerror(ERANGE));
+		return fail1(err, len, "invalid argument: '%s': %s", s,
+			     strerror(ERANGE));
 	if (v < min || v > max)
-		return fail(err, len,
-			    "invalid argument: '%s': out of range: %lld <= value <= %lld",
-			    s, min, max);
+		return out_of_range(err, len, s, min, max);
 	*out = v;
 	return 0;
 }
@@ -77,7 +93,7 @@ static int parse_seconds(const char *s, double max, int64_t *ns, char *err,
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || !isfinite(v))
-		return fail(err, len, "invalid argument: '%s'", s);
+		return fail1(err, len, "invalid argument: '%s'", s);
 	if (v < 0 || v > max)
 		return -1;      /* the caller words it */
 	*ns = (int64_t)(v * 1e9 + 0.5);
@@ -132,14 +148,14 @@ static int parse_tos(const char *s, int *tos, char *err, size_t len)
 }
 
 /* Long options without a short form. */
-enum { OPT_JSON = 256, OPT_FORMAT };
+enum { OPT_JSON = 256, OPT_FORMAT, OPT_HELP };
 
 static const struct option longopts[] = {
 	{ "os", no_argument, NULL, 'o' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "sandbox-selftest", no_argument, NULL, 'X' },
-	{ "help", no_argument, NULL, 'h' },
+	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -183,8 +199,14 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		case 'r': o->dontroute = true; break;
 		case 'U': o->user_latency = true; break;
 		case 'v': o->verbose = true; break;
-		case 'V': o->version = true; break;
+		case 'V':
+			/* At once, as iputils: what follows is not looked at. */
+			o->version = true;
+			return PING_OPTS_OK;
 		case 'h': o->help = true; return PING_OPTS_EXIT;
+		case OPT_HELP:
+			o->help = o->help_stdout = true;
+			return PING_OPTS_EXIT;
 		case 'o': o->os = true; break;
 		case OPT_JSON: o->format = PING_FORMAT_JSON; break;
 		case OPT_FORMAT:
@@ -224,9 +246,11 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		}
 		case 'i':
 			/* iputils keeps intervals in int milliseconds. */
+			/* Strict where iputils warns: status 2, as its other
+			 * -i complaints. */
 			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->interval_ns, err, len);
 			if (rc > 0)
-				return rc;
+				return PING_OPTS_EXIT;
 			if (rc < 0)
 				return fail(err, len, "bad timing interval: %s", optarg);
 			break;
@@ -268,9 +292,14 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 				return rc;
 			break;
 		case 's':
-			if ((rc = parse_int(optarg, 0, MAX_DATALEN, &v, err, len)))
+			/* The IPv4 limit is checked once the family is known
+			 * (ping_opts_check_family), unless it already is. */
+			if ((rc = parse_int(optarg, 0, o->family == AF_INET ?
+					    PING_MAX_DATALEN4 : PING_MAX_DATALEN6,
+					    &v, err, len)))
 				return rc;
 			o->datalen = (long)v;
+			o->datalen_arg = optarg;
 			break;
 		case 'S':
 			if ((rc = parse_int(optarg, 1, INT_MAX, &v, err, len)))
@@ -278,11 +307,10 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			o->sndbuf = (int)v;
 			break;
 		case 't':
+			/* 0: an IPv6 hop limit may be 0; the kernel refuses an
+			 * IPv4 TTL of 0, and ping says so as iputils. */
 			if ((rc = parse_int(optarg, 0, 255, &v, err, len)))
 				return rc;
-			if (v == 0)     /* the kernel refuses it; say so as iputils */
-				return fail(err, len,
-					    "cannot set unicast time-to-live: Invalid argument");
 			o->ttl = (int)v;
 			break;
 		case 'w':
@@ -290,14 +318,12 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			if (rc > 0)
 				return rc;
 			if (rc < 0)
-				return fail(err, len,
-					    "invalid argument: '%s': out of range: 0 <= value <= %d",
-					    optarg, INT_MAX);
+				return out_of_range(err, len, optarg, 0, INT_MAX);
 			break;
 		case 'W':
 			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->linger_ns, err, len);
 			if (rc > 0)
-				return rc;
+				return PING_OPTS_EXIT;
 			if (rc < 0)
 				return fail(err, len, "bad linger time: %s", optarg);
 			break;
@@ -319,10 +345,8 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			return PING_OPTS_EXIT;
 		}
 	}
-	if (o->version)
-		return PING_OPTS_OK;
 	if (optind >= argc)
-		return fail(err, len, "usage error: Destination address required");
+		return fail1(err, len, "usage error: Destination address required");
 	if (argc - optind > 1)
 		return PING_OPTS_EXIT;  /* usage */
 	o->target = argv[optind];
@@ -338,5 +362,14 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		o->interval_ns = NSEC;
 	if (o->has_flowlabel && o->family == AF_INET)
 		return fail(err, len, "-F is an IPv6 option");
+	return PING_OPTS_OK;
+}
+
+int ping_opts_check_family(const struct ping_opts *o, int family, char *err,
+			   size_t len)
+{
+	if (family == AF_INET && o->datalen > PING_MAX_DATALEN4)
+		return out_of_range(err, len, o->datalen_arg ? o->datalen_arg : "?",
+				    0, PING_MAX_DATALEN4);
 	return PING_OPTS_OK;
 }

@@ -141,6 +141,12 @@ int ping_open_socket(struct ping_run *r, int family)
 				strerror(-rc));
 		else if (!strcmp(what, "bind"))
 			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+		else if (!strcmp(what, "IP_TTL"))       /* -t 0 on IPv4 */
+			fprintf(stderr, "ping: cannot set unicast time-to-live: %s\n",
+				strerror(-rc));
+		else if (!strcmp(what, "IP_MULTICAST_TTL"))
+			fprintf(stderr, "ping: cannot set multicast time-to-live: %s\n",
+				strerror(-rc));
 		else
 			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
 		return -1;

@@ -1,0 +1,86 @@
+#!/bin/bash
+# t_exact: drop-in exactness (issue 12).  Odd but realistic invocations run
+# through $REF_PING (iputils) and $PING on the same namespaces; stdout is
+# compared after `mask`, stderr after normalising the program name, and
+# the exit statuses must be equal.  Where echolot differs on purpose (the
+# man page's COMPATIBILITY section lists it), the case says so and compares
+# what must still agree.
+#
+# Topology: chain 1, p - r1 - t; p's hosts file names t (target.test) and
+# r1 (r1.test).
+. "$(dirname "$0")/lib.sh"
+need_root
+need_cmd diff
+need_ping "$PING" "$REF_PING"
+PING6=${PING6:-$(dirname "$PING")/ping6}
+need_ping "$PING6"
+
+chain 1
+hosts_file p "$T4 target.test" "$T6 target.test" "${R4[1]} r1.test" "${R6[1]} r1.test"
+# iputils' own ping6 is a link to ping; ours is the binary's ping6 link.
+REF_PING6=$TMPD/ref/ping6
+mkdir -p "$TMPD/ref" && ln -s "$REF_PING" "$REF_PING6" || die "ping6 link"
+
+CASES=0
+# run_pair NAME ARGS...: run "$REF" and "$ECO" (the two pingers, ping or
+# ping6) with ARGS in p; sets REF_OUT REF_ERR REF_RC and OUT ERR RC.
+run_pair() {
+	local name=$1
+	shift
+	CASES=$((CASES + 1))
+	run_in p "$REF" "$@"
+	REF_OUT=$(printf '%s\n' "$OUT" | mask) REF_ERR=$(printf '%s\n' "$ERR" | mask_prog) REF_RC=$RC
+	run_in p "$ECO" "$@"
+	OUT=$(printf '%s\n' "$OUT" | mask) ERR=$(printf '%s\n' "$ERR" | mask_prog)
+	assert_eq "$name: exit status ($*)" "$REF_RC" "$RC"
+}
+
+# same NAME REGEX ARGS...: run_pair, and the reference's stdout and stderr
+# (together) show REGEX; both outputs must be equal.
+same() {
+	local name=$1 want=$2
+	shift 2
+	run_pair "$name" "$@"
+	assert_match "$name: reference shows the scenario" "$want" "$REF_OUT
+$REF_ERR"
+	assert_lines "$name: stdout ($*)" "$REF_OUT" "$OUT"
+	assert_lines "$name: stderr ($*)" "$REF_ERR" "$ERR"
+}
+
+REF=$REF_PING ECO=$PING
+# Numbers iputils' integer parser refuses, and no destination: status 1.
+same "-c 0" "^ping: invalid argument: '0': out of range" -c 0 -n "$T4"
+same "-c abc" "^ping: invalid argument: 'abc'$" -c abc -n "$T4"
+same "-t 256" "^ping: invalid argument: '256': out of range: 0 <= value <= 255$" -t 256 "$T4"
+same "-w abc" "^ping: invalid argument: 'abc'$" -w abc "$T4"
+same "-e 65536" "out of range: 0 <= value <= 65535$" -e 65536 "$T4"
+same "-l 0" "out of range: 1 <= value <= 65536$" -l 0 "$T4"
+same "no destination" "^ping: usage error: Destination address required$"
+same "no destination, -c 1" "^ping: usage error: Destination address required$" -c 1
+# -s -1: the same status and words; the range differs on purpose (echolot
+# stops at what an IP datagram holds, iputils at INT_MAX).
+run_pair "-s -1" -s -1 "$T4"
+assert_match "-s -1: reference" "^ping: invalid argument: '-1': out of range: 0 <= value <= 2147483647$" "$REF_ERR"
+assert_match "-s -1: echolot" "^ping: invalid argument: '-1': out of range: 0 <= value <= 65527$" "$ERR"
+# -V acts where it stands: what follows is not looked at.
+run_pair "-V -4 -6" -V -4 -6
+assert_eq "-V -4 -6: exit 0" 0 "$RC"
+assert_match "-V -4 -6: a version on stdout" "^echolot [0-9]" "$OUT"
+same "-4 -6 -V" "^ping: only one -4 or -6 option may be specified$" -4 -6 -V
+same "-c 0 -V" "^ping: invalid argument: '0'" -c 0 -V
+# -t 0: a hop limit of 0 is fine for IPv6 (the probe dies at the first
+# router, which says so); the kernel refuses a TTL of 0 for IPv4.
+same "-6 -t 0" "^From ${R6[1]} icmp_seq=1 Time exceeded: Hop limit$" -6 -c 1 -t 0 -n "$T6"
+same "-4 -t 0" "^ping: cannot set unicast time-to-live: Invalid argument$" -4 -c 1 -t 0 -n "$T4"
+# The largest ICMPv6 echo: 65527 data bytes (iputils takes it, echolot
+# used to stop at IPv4's 65507).
+same "-6 -s 65527" "^65535 bytes from $T6: icmp_seq=1 ttl=63 time=X ms$" -6 -c 1 -s 65527 -n "$T6"
+same "-s 65507 v4" "^65515 bytes from $T4: icmp_seq=1 ttl=63 time=X ms$" -c 1 -s 65507 -n "$T4"
+# ping6 likewise, and its messages say "ping6:".
+REF=$REF_PING6 ECO=$PING6
+same "ping6 -t 0" "^From ${R6[1]} icmp_seq=1 Time exceeded: Hop limit$" -c 1 -t 0 -n "$T6"
+same "ping6 -s 65527" "^65535 bytes from $T6: icmp_seq=1 " -c 1 -s 65527 -n "$T6"
+REF=$REF_PING ECO=$PING
+
+log "$CASES cases compared"
+finish
