@@ -93,7 +93,7 @@ static void usage(FILE *f)
 	      "\n"
 	      "IPv6 options:\n"
 	      "  -6                 use IPv6\n"
-	      "  -F <flowlabel>     define flow label (hex), default is none\n"
+	      "  -F <flowlabel>     define flow label, default is none\n"
 	      "\n"
 	      "For more details see echolot(8).\n", f);
 }
@@ -287,7 +287,7 @@ static void setup_text(struct ping_run *r, int family)
 static int outcome(const struct ping_run *r, int err)
 {
 	if (err < 0) {
-		fprintf(stderr, "ping: %s\n", strerror(-err));
+		ping_msg(r, "%s", strerror(-err));
 		return 2;
 	}
 	if (r->stats.received == 0)
@@ -315,7 +315,7 @@ static int run_ping(struct ping_run *r)
 	}
 	/* The sockets are open: nothing below needs a privilege. */
 	if (sock_drop_privileges() < 0) {
-		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(errno));
+		ping_msg(r, "cannot drop privileges: %s", strerror(errno));
 		return 2;
 	}
 	if (setup_engine(r, id) < 0)
@@ -327,9 +327,11 @@ static int run_ping(struct ping_run *r)
 	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
 			   ((o->numeric || o->flood || resolve_is_numeric(o->target)) &&
 			    !o->force_names));
-	if (o->format == PING_FORMAT_TEXT)
+	if (o->format == PING_FORMAT_TEXT) {
 		setup_text(r, family);
-	else
+		/* Its messages (local errors) start as ours do. */
+		r->report.cfg.prog = r->prog;
+	} else
 		add_machine_report(r, family);
 
 	/* The target's reverse name is asked for now, before the first
@@ -344,13 +346,13 @@ static int run_ping(struct ping_run *r)
 	 * look names up if it prints names). */
 	err = sandbox_enter(!r->names.numeric);
 	if (err < 0) {
-		fprintf(stderr, "ping: seccomp: %s\n", strerror(-err));
+		ping_msg(r, "seccomp: %s", strerror(-err));
 		return 2;
 	}
 	if (o->sandbox_selftest && sandbox_available()) {
 		/* The tests' proof that a forbidden call is refused: this
 		 * process must die of SIGSYS here. */
-		fprintf(stderr, "ping: sandbox selftest: socket() returned %d\n",
+		ping_msg(r, "sandbox selftest: socket() returned %d",
 			sandbox_selftest());
 		return 3;
 	}
@@ -371,9 +373,10 @@ int cli_ping(int argc, char **argv, int family)
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		fprintf(stderr, "ping: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", argc > 0 ? argv[0] : "ping");
 		return 2;
 	}
+	r->prog = argc > 0 && argv[0] ? argv[0] : "ping";
 	ping_opts_default(&r->o);
 	r->o.family = family;
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
@@ -383,7 +386,7 @@ int cli_ping(int argc, char **argv, int family)
 			usage(r->o.help_stdout ? stdout : stderr);
 			rc = r->o.help_stdout ? 0 : 2;
 		} else if (err[0]) {
-			fprintf(stderr, "ping: %s\n", err);
+			ping_msg(r, "%s", err);
 			if (!strncmp(err, "invalid option", 14) ||
 			    !strncmp(err, "option requires", 15) ||
 			    !strncmp(err, "unrecognized", 12))
@@ -402,13 +405,13 @@ int cli_ping(int argc, char **argv, int family)
 	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
 			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
 	if (rc) {
-		fprintf(stderr, "ping: %s\n", rerr);
+		ping_msg(r, "%s", rerr);
 		free(r);
 		return 2;
 	}
 	rc = ping_opts_check_family(&r->o, r->dst.ss_family, err, sizeof(err));
 	if (rc != PING_OPTS_OK) {
-		fprintf(stderr, "ping: %s\n", err);
+		ping_msg(r, "%s", err);
 		free(r);
 		return rc;
 	}

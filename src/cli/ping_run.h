@@ -20,6 +20,8 @@
 #include "../sock/sock.h"
 
 struct ping_run {
+	const char *prog;       /* argv[0] as typed: every message starts
+	                           with it, as iputils' do */
 	struct ping_opts o;
 	struct sockaddr_storage dst, src;
 	socklen_t dstlen;
@@ -45,6 +47,9 @@ int ping_setup_source(struct ping_run *r, int family);
 /* The socket, with every option the command line asks for.  0, or -1
  * after printing why not. */
 int ping_open_socket(struct ping_run *r, int family);
+/* A message on stderr: "prog: " fmt "\n", after what stdout holds. */
+void ping_msg(const struct ping_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* An ICMP identifier for a raw socket. */
 uint16_t ping_random_id(void);
 

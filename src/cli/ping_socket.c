@@ -1,5 +1,6 @@
 /* `ping`: the source address (-I) and the socket with its options. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,19 +13,33 @@
 
 /* The line a user sees when no socket can be had: what failed and both
  * ways to fix it. */
-static void no_socket(const struct sock_open_err *e, bool need_raw)
+static void no_socket(const char *prog, const struct sock_open_err *e,
+		      bool need_raw)
 {
 	if (need_raw)
 		fprintf(stderr,
-			"ping: cannot open a raw socket (needed for the options given): %s; "
+			"%s: cannot open a raw socket (needed for the options given): %s; "
 			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or run as root\n",
-			strerror(e->raw_errno));
+			prog, strerror(e->raw_errno));
 	else
 		fprintf(stderr,
-			"ping: cannot open an ICMP socket: raw: %s, datagram: %s; "
+			"%s: cannot open an ICMP socket: raw: %s, datagram: %s; "
 			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
 			"your group in sysctl net.ipv4.ping_group_range\n",
-			strerror(e->raw_errno), strerror(e->dgram_errno));
+			prog, strerror(e->raw_errno), strerror(e->dgram_errno));
+}
+
+void ping_msg(const struct ping_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* As glibc's error(): what stdout holds goes first. */
+	fflush(stdout);
+	fprintf(stderr, "%s: ", r->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 uint16_t ping_random_id(void)
@@ -52,7 +67,7 @@ int ping_setup_source(struct ping_run *r, int family)
 				  AF_INET : AF_INET6;
 
 			if (fam != family) {
-				fprintf(stderr, "ping: %s: address family does not match the destination\n",
+				ping_msg(r, "%s: address family does not match the destination",
 					o->iface);
 				return -1;
 			}
@@ -66,7 +81,7 @@ int ping_setup_source(struct ping_run *r, int family)
 			return 0;
 		}
 		if (if_nametoindex(o->iface) == 0) {
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
+			ping_msg(r, "SO_BINDTODEVICE %s: %s", o->iface,
 				strerror(ENODEV));
 			return -1;
 		}
@@ -75,13 +90,13 @@ int ping_setup_source(struct ping_run *r, int family)
 	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
 			       r->device, &r->src);
 	if (rc == -EACCES && family == AF_INET && !o->broadcast) {
-		fprintf(stderr, "ping: Do you want to ping broadcast? Then -b. "
-			"If not, check your local firewall rules\n");
+		ping_msg(r, "Do you want to ping broadcast? Then -b. "
+			"If not, check your local firewall rules");
 		return -1;
 	}
 	if (rc < 0 && rc != -EACCES) {
 		if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+			ping_msg(r, "connect: %s", strerror(-rc));
 			return -1;
 		}
 	}
@@ -102,7 +117,7 @@ int ping_open_socket(struct ping_run *r, int family)
 
 	rc = sock_open(&r->sock, family, need_raw, &oe);
 	if (rc < 0) {
-		no_socket(&oe, need_raw);
+		no_socket(r->prog, &oe, need_raw);
 		return -1;
 	}
 	memset(&so, 0, sizeof(so));
@@ -131,24 +146,24 @@ int ping_open_socket(struct ping_run *r, int family)
 	so.rcvbuf = o->flood || o->preload > 1 ? 1 << 20 : 0;
 	rc = sock_apply(&r->sock, &so, &what, &warn, &warn_err);
 	if (warn && !strcmp(warn, "SO_MARK"))
-		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
+		ping_msg(r, "WARNING: failed to set mark: %lld: %s",
 			(long long)o->mark, strerror(-warn_err));
 	else if (warn)
-		fprintf(stderr, "ping: WARNING: %s: %s\n", warn, strerror(-warn_err));
+		ping_msg(r, "WARNING: %s: %s", warn, strerror(-warn_err));
 	if (rc < 0) {
 		if (!strcmp(what, "SO_BINDTODEVICE"))
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+			ping_msg(r, "SO_BINDTODEVICE %s: %s", r->device,
 				strerror(-rc));
 		else if (!strcmp(what, "bind"))
-			fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+			ping_msg(r, "bind: %s", strerror(-rc));
 		else if (!strcmp(what, "IP_TTL"))       /* -t 0 on IPv4 */
-			fprintf(stderr, "ping: cannot set unicast time-to-live: %s\n",
+			ping_msg(r, "cannot set unicast time-to-live: %s",
 				strerror(-rc));
 		else if (!strcmp(what, "IP_MULTICAST_TTL"))
-			fprintf(stderr, "ping: cannot set multicast time-to-live: %s\n",
+			ping_msg(r, "cannot set multicast time-to-live: %s",
 				strerror(-rc));
 		else
-			fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+			ping_msg(r, "%s: %s", what, strerror(-rc));
 		return -1;
 	}
 	if (o->has_flowlabel && family == AF_INET6) {
@@ -156,7 +171,7 @@ int ping_open_socket(struct ping_run *r, int family)
 
 		rc = sock_flowlabel(&r->sock, d6, o->flowlabel);
 		if (rc < 0) {
-			fprintf(stderr, "ping: can't send flowinfo: %s\n", strerror(-rc));
+			ping_msg(r, "can't send flowinfo: %s", strerror(-rc));
 			return -1;
 		}
 		d6->sin6_flowinfo = htonl(o->flowlabel & 0xfffff);
@@ -164,7 +179,7 @@ int ping_open_socket(struct ping_run *r, int family)
 	if (o->do_connect) {
 		rc = sock_connect(&r->sock, (struct sockaddr *)&r->dst, r->dstlen);
 		if (rc < 0) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+			ping_msg(r, "connect: %s", strerror(-rc));
 			return -1;
 		}
 	}

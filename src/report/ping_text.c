@@ -305,6 +305,7 @@ static void on_error(struct report_ping *r, const struct event *ev)
 static void on_local_error(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
+	const char *prog = c->prog ? c->prog : "ping";
 
 	if (c->quiet)
 		return;
@@ -312,16 +313,17 @@ static void on_local_error(struct report_ping *r, const struct event *ev)
 		flood_char(r, "E", 1);
 		return;
 	}
+	fflush(c->out);
 	if (ev->icmp_code == EV_LOCAL_FROM_QUEUE) {
 		if (ev->err == EMSGSIZE)
 			fprintf(stderr, ev->family == AF_INET6 ?
-				"ping: local error: message too long, mtu: %u\n" :
-				"ping: local error: message too long, mtu=%u\n",
-				ev->icmp_info);
+				"%s: local error: message too long, mtu: %u\n" :
+				"%s: local error: message too long, mtu=%u\n",
+				prog, ev->icmp_info);
 		else
-			fprintf(stderr, "ping: local error: %s\n", strerror(ev->err));
+			fprintf(stderr, "%s: local error: %s\n", prog, strerror(ev->err));
 	} else {
-		fprintf(stderr, "ping: sendmsg: %s\n", strerror(ev->err));
+		fprintf(stderr, "%s: sendmsg: %s\n", prog, strerror(ev->err));
 	}
 }
 

@@ -26,6 +26,7 @@ struct report_namer {
 
 struct report_ping_cfg {
 	FILE *out;
+	const char *prog;       /* starts the lines on stderr; NULL: "ping" */
 	const char *host;       /* as the user named it */
 	const char *canon;      /* the name the header shows */
 	const struct sockaddr *dst;
