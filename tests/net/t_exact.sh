@@ -98,5 +98,42 @@ same "ping6 -t 0" "^From ${R6[1]} icmp_seq=1 Time exceeded: Hop limit$" -c 1 -t 
 same "ping6 -s 65527" "^65535 bytes from $T6: icmp_seq=1 " -c 1 -s 65527 -n "$T6"
 REF=$REF_PING ECO=$PING
 
+# stdout on a full device: iputils says "write error" and exits 1, ping
+# text, quiet or not, ping6, and -V.  (Its flood mode spins on a full
+# stdout; not compared.)
+TOFULL=(sh -c '"$0" "$@" >/dev/full')
+full_case() {       # full_case NAME PINGER ARGS...: both, stdout on /dev/full
+	local name=$1 ref=$2 eco=$3
+	shift 3
+	CASES=$((CASES + 1))
+	run_in p "${TOFULL[@]}" "$ref" "$@"
+	REF_ERR=$(printf '%s\n' "$ERR" | mask_dir) REF_RC=$RC
+	assert_match "$name: reference says so" "^ping6?: write error$" "$REF_ERR"
+	run_in p "${TOFULL[@]}" "$eco" "$@"
+	assert_eq "$name: exit status" "$REF_RC" "$RC"
+	assert_lines "$name: stderr" "$REF_ERR" "$(printf '%s\n' "$ERR" | mask_dir)"
+}
+full_case "full stdout" "$REF_PING" "$PING" -c 2 -i 0.2 -n "$T4"
+full_case "full stdout -q" "$REF_PING" "$PING" -q -c 1 -n "$T4"
+full_case "full stdout, no reply" "$REF_PING" "$PING" -c 1 -W 0.3 -n 198.18.1.9
+full_case "full stdout ping6" "$REF_PING6" "$PING6" -c 1 -n "$T6"
+full_case "full stdout -V" "$REF_PING" "$PING" -V
+# The same check for what iputils does not have: JSON, Atlas, flood,
+# traceroute and echolot os (traceroute 2.x ignores a failed write).
+TR=$(dirname "$PING")/traceroute
+for cmd in "$PING --json -c 1 -n $T4" "$PING --format=atlas -c 1 -n $T4" \
+	"$PING -f -c 3 -n $T4" "$TR -n -q 1 $T4" "$TR --json -n -q 1 $T4" \
+	"$TR --report -c 1 -n $T4" "$(dirname "$PING")/echolot os -n $T4" \
+	"$(dirname "$PING")/echolot os --json -n $T4"; do
+	# shellcheck disable=SC2086 # one word per argument
+	run_in p "${TOFULL[@]}" $cmd
+	assert_eq "full stdout, $cmd: exit 1" 1 "$RC"
+	assert_match "full stdout, $cmd: write error" "^[^ ]*(ping|traceroute|os): write error$" "$ERR"
+	# shellcheck disable=SC2086
+	run_in p $cmd
+	assert_eq "$cmd: exit 0 with a working stdout" 0 "$RC"
+	assert_no_match "$cmd: no write error with a working stdout" "write error" "$ERR"
+done
+
 log "$CASES cases compared"
 finish
