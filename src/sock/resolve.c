@@ -67,8 +67,11 @@ bool resolve_is_numeric(const char *s)
 	unsigned char buf[16];
 	char tmp[INET6_ADDRSTRLEN + 16];
 	const char *pct = strchr(s, '%');
+	struct in_addr a4;
 
-	if (inet_pton(AF_INET, s, buf) == 1)
+	/* Every form the resolver reads as an IPv4 number (127.1, 0x7f.1,
+	 * 2130706433), as iputils decides it: inet_aton, not inet_pton. */
+	if (inet_aton(s, &a4))
 		return true;
 	if (pct && (size_t)(pct - s) < sizeof(tmp)) {
 		/* fe80::1%eth0: the scope is not part of the address */

@@ -98,6 +98,12 @@ same "ping6 -t 0" "^From ${R6[1]} icmp_seq=1 Time exceeded: Hop limit$" -c 1 -t 
 same "ping6 -s 65527" "^65535 bytes from $T6: icmp_seq=1 " -c 1 -s 65527 -n "$T6"
 REF=$REF_PING ECO=$PING
 
+# IPv4 numbers in the other forms the resolver takes are numeric: no
+# reverse lookup (target.test has a name in p's hosts file).
+for n in 198.18.514 0xc6.0x12.2.2 3323068930; do
+	same "numeric $n" "^64 bytes from $T4: icmp_seq=1 ttl=63 time=X ms$" -c 1 "$n"
+done
+
 # stdout on a full device: iputils says "write error" and exits 1, ping
 # text, quiet or not, ping6, and -V.  (Its flood mode spins on a full
 # stdout; not compared.)
