@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli/ping_opts.h"
 
@@ -63,6 +64,18 @@ static void parse_once(int argc, char **argv, bool privileged)
 	for (int i = 1; i < argc; i++)
 		in_argv |= o.target == argv[i];
 	FUZZ_ASSERT(in_argv);
+	FUZZ_ASSERT(o.noperands >= 1 && o.operands[o.noperands - 1] == o.target);
+	FUZZ_ASSERT(o.timestamp >= -1 && o.timestamp <= 3 && !(o.rroute && o.timestamp >= 0));
+	{
+		char e2[256];
+		int fam = o.family == AF_UNSPEC ? AF_INET : o.family;
+		int rc2 = ping_opts_check_family(&o, fam, e2, sizeof(e2));
+
+		FUZZ_ASSERT(rc2 == PING_OPTS_OK || rc2 == PING_OPTS_EXIT1 ||
+			    rc2 == PING_OPTS_EXIT);
+		if (rc2 == PING_OPTS_OK && o.noperands > 1)
+			FUZZ_ASSERT(fam == AF_INET && o.noperands <= 10);
+	}
 	FUZZ_ASSERT(o.interval_ns >= 0);
 	FUZZ_ASSERT(o.deadline_ns >= 0 && o.linger_ns >= 0);
 	FUZZ_ASSERT(o.patlen <= PING_MAX_PATTERN);

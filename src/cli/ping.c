@@ -90,6 +90,8 @@ static void usage(FILE *f)
 	      "IPv4 options:\n"
 	      "  -4                 use IPv4\n"
 	      "  -b                 allow pinging broadcast\n"
+	      "  -R                 record route\n"
+	      "  -T <timestamp>     define timestamp, can be one of <tsonly|tsandaddr|tsprespec>\n"
 	      "\n"
 	      "IPv6 options:\n"
 	      "  -6                 use IPv6\n"
@@ -318,6 +320,8 @@ static int run_ping(struct ping_run *r)
 		ping_msg(r, "cannot drop privileges: %s", strerror(errno));
 		return 2;
 	}
+	if (ping_ip_options(r) < 0)
+		return 2;
 	if (setup_engine(r, id) < 0)
 		return 2;
 	stats_init(&r->stats);
@@ -329,8 +333,10 @@ static int run_ping(struct ping_run *r)
 			    !o->force_names));
 	if (o->format == PING_FORMAT_TEXT) {
 		setup_text(r, family);
-		/* Its messages (local errors) start as ours do. */
+		/* Its messages (local errors) start as ours do; its header
+		 * counts the IP options. */
 		r->report.cfg.prog = r->prog;
+		r->report.cfg.ip_optlen = ping_ip_optlen(r);
 	} else
 		add_machine_report(r, family);
 
@@ -411,9 +417,16 @@ int cli_ping(int argc, char **argv, int family)
 	}
 	rc = ping_opts_check_family(&r->o, r->dst.ss_family, err, sizeof(err));
 	if (rc != PING_OPTS_OK) {
-		ping_msg(r, "%s", err);
+		if (err[0])
+			ping_msg(r, "%s", err);
+		else
+			usage(stderr);
 		free(r);
 		return rc;
+	}
+	if (ping_resolve_hops(r) < 0) {
+		free(r);
+		return 2;
 	}
 	rc = run_ping(r);
 	free(r);

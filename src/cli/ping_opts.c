@@ -32,6 +32,7 @@ void ping_opts_default(struct ping_opts *o)
 	o->pmtudisc = -1;
 	o->ident = -1;
 	o->preload = 1;
+	o->timestamp = -1;
 }
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -171,7 +172,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:",
+				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rRs:S:t:T:UvVw:W:",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case '4':
@@ -208,6 +209,23 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			o->help = o->help_stdout = true;
 			return PING_OPTS_EXIT;
 		case 'o': o->os = true; break;
+		case 'R':
+			if (o->timestamp >= 0)
+				return fail(err, len, "only one of -T or -R may be used");
+			o->rroute = true;
+			break;
+		case 'T':
+			if (o->rroute)
+				return fail(err, len, "only one of -T or -R may be used");
+			if (!strcmp(optarg, "tsonly"))
+				o->timestamp = PING_TS_TSONLY;
+			else if (!strcmp(optarg, "tsandaddr"))
+				o->timestamp = PING_TS_TSANDADDR;
+			else if (!strcmp(optarg, "tsprespec"))
+				o->timestamp = PING_TS_PRESPEC;
+			else
+				return fail(err, len, "invalid timestamp type: %s", optarg);
+			break;
 		case OPT_JSON: o->format = PING_FORMAT_JSON; break;
 		case OPT_FORMAT:
 			if (!strcmp(optarg, "text"))
@@ -334,7 +352,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			if (optopt == OPT_JSON)
 				return fail(err, len,
 					    "option '--json' doesn't allow an argument");
-			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMpQsStwW", optopt))
+			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMpQsStTwW", optopt))
 				return fail(err, len,
 					    "option requires an argument -- '%c'", optopt);
 			if (optopt)
@@ -347,9 +365,10 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 	}
 	if (optind >= argc)
 		return fail1(err, len, "usage error: Destination address required");
-	if (argc - optind > 1)
-		return PING_OPTS_EXIT;  /* usage */
-	o->target = argv[optind];
+	/* Hops before the target: ping_opts_check_family decides. */
+	o->operands = argv + optind;
+	o->noperands = argc - optind;
+	o->target = argv[argc - 1];
 
 	if (o->flood && o->interval_ns < 0)
 		o->interval_ns = 0;
@@ -368,6 +387,14 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 int ping_opts_check_family(const struct ping_opts *o, int family, char *err,
 			   size_t len)
 {
+	int hops = o->noperands - 1;
+
+	err[0] = '\0';
+	/* As iputils, a usage error (no message) for hops it cannot use. */
+	if (hops > 0 && (family != AF_INET || o->rroute ||
+			 (o->timestamp >= 0 && o->timestamp != PING_TS_PRESPEC) ||
+			 (o->timestamp == PING_TS_PRESPEC && hops > 4) || hops > 9))
+		return PING_OPTS_EXIT;
 	if (family == AF_INET && o->datalen > PING_MAX_DATALEN4)
 		return out_of_range(err, len, o->datalen_arg ? o->datalen_arg : "?",
 				    0, PING_MAX_DATALEN4);

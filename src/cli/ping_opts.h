@@ -34,6 +34,12 @@ struct ping_opts {
 	unsigned preload;       /* -l */
 	uint32_t flowlabel;     /* -F */
 	bool has_flowlabel;
+	bool rroute;            /* -R: IPv4 record route */
+	int timestamp;          /* -T: PING_TS_*, -1 none */
+	char **operands;        /* every operand in argv: the last is the
+	                           target, those before it IPv4 hops (a source
+	                           route, or -T tsprespec's hosts) */
+	int noperands;
 	const char *iface;      /* -I as given */
 	uint8_t pattern[PING_MAX_PATTERN];
 	size_t patlen;
@@ -72,6 +78,9 @@ enum {
 	PING_OPTS_EXIT = 2,     /* print err (if any) and exit 2 */
 };
 
+/* -T: the timestamp option's flag values (RFC 791). */
+enum { PING_TS_TSONLY = 0, PING_TS_TSANDADDR = 1, PING_TS_PRESPEC = 3 };
+
 /* The largest -s: an IP datagram holds 65535 bytes, the IPv4 header (20)
  * counts in them and the IPv6 header does not. */
 #define PING_MAX_DATALEN4 (65535 - 20 - 8)
@@ -91,7 +100,9 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 void ping_opts_default(struct ping_opts *o);
 
 /* The checks that need the destination's family (AF_INET, AF_INET6),
- * once it is resolved: PING_OPTS_OK, or an exit status with err. */
+ * once it is resolved: PING_OPTS_OK, or an exit status with err (an
+ * empty err: print usage), as iputils: hops only for IPv4, at most 9, at
+ * most 4 for -T tsprespec, none with -R or another -T. */
 int ping_opts_check_family(const struct ping_opts *o, int family, char *err,
 			   size_t errlen);
 

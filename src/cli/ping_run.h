@@ -28,6 +28,8 @@ struct ping_run {
 	bool have_src;
 	char canon[1025];
 	const char *device;
+	uint32_t hops[9];       /* IPv4 hops before the target (network order) */
+	size_t nhops;
 	struct sock sock;
 	struct stats stats;
 	struct report_ping report;
@@ -47,6 +49,16 @@ int ping_setup_source(struct ping_run *r, int family);
 /* The socket, with every option the command line asks for.  0, or -1
  * after printing why not. */
 int ping_open_socket(struct ping_run *r, int family);
+/* The hops before the target (IPv4): resolved into r->hops.  0, or -1
+ * after printing why not. */
+int ping_resolve_hops(struct ping_run *r);
+/* -R, -T, hops: the IPv4 options of every probe, set with the rights the
+ * run keeps (after the privileges are dropped), as iputils sets them: the
+ * kernel refuses a source route to a process without CAP_NET_RAW.  0, or
+ * -1 after printing why not. */
+int ping_ip_options(struct ping_run *r);
+/* What -R, -T or hops add to every probe's header: 0 or 40. */
+size_t ping_ip_optlen(const struct ping_run *r);
 /* A message on stderr: "prog: " fmt "\n", after what stdout holds. */
 void ping_msg(const struct ping_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

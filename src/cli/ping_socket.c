@@ -10,6 +10,7 @@
 #include <sys/random.h>
 
 #include "ping_run.h"
+#include "../wire/wire.h"
 
 /* The line a user sees when no socket can be had: what failed and both
  * ways to fix it. */
@@ -105,6 +106,60 @@ int ping_setup_source(struct ping_run *r, int family)
 	return 0;
 }
 
+int ping_resolve_hops(struct ping_run *r)
+{
+	for (int i = 0; i + 1 < r->o.noperands; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sslen;
+		char canon[256], rerr[1200];
+		struct in_addr a;
+
+		if (inet_aton(r->o.operands[i], &a)) {
+			r->hops[r->nhops++] = a.s_addr;
+			continue;
+		}
+		if (resolve_target(r->o.operands[i], AF_INET, &ss, &sslen, canon,
+				   sizeof(canon), rerr, sizeof(rerr))) {
+			ping_msg(r, "%s", rerr);
+			return -1;
+		}
+		r->hops[r->nhops++] = ((struct sockaddr_in *)&ss)->sin_addr.s_addr;
+	}
+	return 0;
+}
+
+size_t ping_ip_optlen(const struct ping_run *r)
+{
+	if (r->dst.ss_family != AF_INET)
+		return 0;
+	return r->o.rroute || r->o.timestamp >= 0 || r->nhops ? WIRE_IP4_OPTS_MAX : 0;
+}
+
+int ping_ip_options(struct ping_run *r)
+{
+	const struct ping_opts *o = &r->o;
+	uint8_t opts[WIRE_IP4_OPTS_MAX];
+	size_t len;
+	int rc;
+
+	if (!ping_ip_optlen(r))
+		return 0;
+	if (o->rroute)
+		len = wire_ip4_opts_rr(opts);
+	else if (o->timestamp >= 0)
+		len = wire_ip4_opts_ts(opts, (uint8_t)o->timestamp, r->hops, r->nhops);
+	else                    /* -r makes the route strict, as iputils */
+		len = wire_ip4_opts_srr(opts, o->dontroute, r->hops, r->nhops);
+	rc = sock_ip_options(&r->sock, opts, len);
+	if (rc < 0) {
+		/* iputils' words, "record route" for a source route too. */
+		ping_msg(r, "%s: %s", o->timestamp >= 0 ? "ts option" : "record route",
+			 strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
 int ping_open_socket(struct ping_run *r, int family)
 {
 	struct ping_opts *o = &r->o;
@@ -112,7 +167,9 @@ int ping_open_socket(struct ping_run *r, int family)
 	struct sock_opts so;
 	const char *what, *warn;
 	int warn_err;
-	bool need_raw = o->ident >= 0;
+	/* A datagram socket shows no IP header, so the options that come
+	 * back could not be printed. */
+	bool need_raw = o->ident >= 0 || ping_ip_optlen(r);
 	int rc;
 
 	rc = sock_open(&r->sock, family, need_raw, &oe);

@@ -78,7 +78,7 @@ void report_ping_header(struct report_ping *r)
 				c->src ? report_numeric(c->src, s, sizeof(s)) : "0.0.0.0",
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu(%zu) bytes of data.\n", c->datalen,
-			c->datalen + 8 + 20);
+			c->datalen + 8 + 20 + c->ip_optlen);
 	}
 }
 

@@ -34,6 +34,7 @@ struct report_ping_cfg {
 	const struct sockaddr *src;     /* with -I: the source address */
 	const char *device;     /* with -I: the interface name */
 	size_t datalen;
+	size_t ip_optlen;       /* IPv4 options in every probe (-R, -T) */
 	int64_t interval_ns;
 	bool numeric;           /* -n */
 	bool quiet;             /* -q */

@@ -239,6 +239,12 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 	return setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
 }
 
+int sock_ip_options(struct sock *s, const void *opts, size_t len)
+{
+	return setsockopt(s->fd, IPPROTO_IP, IP_OPTIONS, opts, (socklen_t)len) < 0 ?
+	       -errno : 0;
+}
+
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len)
 {
 	return connect(s->fd, dst, len) < 0 ? -errno : 0;

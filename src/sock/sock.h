@@ -75,6 +75,11 @@ struct sockaddr_in6;
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 		   uint32_t label);
 
+/* IPv4 options for every probe (IP_OPTIONS; wire_ip4_opts_*).  The
+ * kernel decides what the caller's rights allow: source routes need
+ * CAP_NET_RAW.  Returns 0 or -errno. */
+int sock_ip_options(struct sock *s, const void *opts, size_t len);
+
 /* connect() the socket to dst (ping -C). */
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len);
 

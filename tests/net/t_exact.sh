@@ -16,7 +16,8 @@ PING6=${PING6:-$(dirname "$PING")/ping6}
 need_ping "$PING6"
 
 chain 1
-hosts_file p "$T4 target.test" "$T6 target.test" "${R4[1]} r1.test" "${R6[1]} r1.test"
+hosts_file p "$T4 target.test" "$T6 target.test" "${R4[1]} r1.test" "${R6[1]} r1.test" \
+	"$T4 t4.test"
 # iputils' own ping6 is a link to ping; ours is the binary's ping6 link.
 REF_PING6=$TMPD/ref/ping6
 mkdir -p "$TMPD/ref" && ln -s "$REF_PING" "$REF_PING6" || die "ping6 link"
@@ -28,6 +29,12 @@ mask_dir() {
 	sed -E 's#^[^ :]*/(ping6?: )#\1#'
 }
 
+# mask_ts: the times of an IPv4 timestamp option (-T), as milliseconds
+# since midnight, and their differences.
+mask_ts() {
+	sed -E 's/\t[0-9]+( absolute)?( not-standard)?$/\tN\1\2/'
+}
+
 CASES=0
 # run_pair NAME ARGS...: run "$REF" and "$ECO" (the two pingers, ping or
 # ping6) with ARGS in p; sets REF_OUT REF_ERR REF_RC and OUT ERR RC.
@@ -36,9 +43,9 @@ run_pair() {
 	shift
 	CASES=$((CASES + 1))
 	run_in p "$REF" "$@"
-	REF_OUT=$(printf '%s\n' "$OUT" | mask) REF_ERR=$(printf '%s\n' "$ERR" | mask_dir) REF_RC=$RC
+	REF_OUT=$(printf '%s\n' "$OUT" | mask | mask_ts) REF_ERR=$(printf '%s\n' "$ERR" | mask_dir) REF_RC=$RC
 	run_in p "$ECO" "$@"
-	OUT=$(printf '%s\n' "$OUT" | mask) ERR=$(printf '%s\n' "$ERR" | mask_dir)
+	OUT=$(printf '%s\n' "$OUT" | mask | mask_ts) ERR=$(printf '%s\n' "$ERR" | mask_dir)
 	assert_eq "$name: exit status ($*)" "$REF_RC" "$RC"
 }
 
@@ -102,6 +109,32 @@ REF=$REF_PING ECO=$PING
 # reverse lookup (target.test has a name in p's hosts file).
 for n in 198.18.514 0xc6.0x12.2.2 3323068930; do
 	same "numeric $n" "^64 bytes from $T4: icmp_seq=1 ttl=63 time=X ms$" -c 1 "$n"
+done
+
+# IPv4 options: record route, timestamps; hops before the target are a
+# source route, which the kernel refuses without CAP_NET_RAW (iputils sets
+# it after giving its capability up, and so does echolot).
+same "-R" "^RR: 	$P4$" -R -c 2 -i 0.2 -n "$T4"
+same "-R names" "^	target.test \($T4\)$" -R -c 1 t4.test
+same "-R same route" "	\(same route\)$" -R -c 2 -i 0.2 -n "$T4"
+same "-T tsonly" "^TS: 	N absolute$" -T tsonly -c 1 -n "$T4"
+same "-T tsandaddr" "^TS: 	$P4	N absolute$" -T tsandaddr -c 1 -n "$T4"
+same "-T tsprespec" "^TS: 	${R4[1]}	N absolute$" -T tsprespec -c 1 -n "${R4[1]}" "$T4"
+same "-T tsprespec, none" "^64 bytes from $T4: icmp_seq=1 " -T tsprespec -c 1 -n "$T4"
+same "-R -T" "^ping: only one of -T or -R may be used$" -R -T tsonly -c 1 "$T4"
+same "-T bad" "^ping: invalid timestamp type: x$" -T x -c 1 "$T4"
+same "-R to IPv6: no option" "^64 bytes from $T6: icmp_seq=1 " -R -c 1 -n "$T6"
+same "two IPv4 hosts" "^ping: record route: Operation not permitted$" -c 1 -n "${R4[1]}" "$T4"
+same "two IPv4 hosts, -r" "^ping: record route: Operation not permitted$" -r -c 1 "${R4[1]}" "$T4"
+same "two hosts, bad hop" "^ping: nohost.test: " -c 1 nohost.test "$T4"
+# Usage errors: the same status, and the usage text, which differs on
+# purpose, on stderr.
+for args in "-R ${R4[1]} $T4" "-T tsonly ${R4[1]} $T4" "${R6[1]} $T6" "1 2 3 4 5 6 7 8 9 10 $T4"; do
+	# shellcheck disable=SC2086 # one word per argument
+	run_pair "usage: $args" -c 1 $args
+	assert_eq "usage: $args: exit 2" 2 "$RC"
+	assert_eq "usage: $args: no stdout" "" "$OUT"
+	assert_eq "usage: $args: usage" "$(printf '%s\n' "$REF_ERR" | sed -n 2p)" "$(printf '%s\n' "$ERR" | sed -n 2p)"
 done
 
 # stdout on a full device: iputils says "write error" and exits 1, ping

@@ -45,7 +45,8 @@ static long long field(const struct ping_opts *o, const char *name)
 		F(outstanding, false), F(quiet, false), F(dontroute, false),
 		F(user_latency, false), F(verbose, false), F(precise, false),
 		F(version, false), F(help, false), F(help_stdout, false),
-		F(os, false),
+		F(os, false), F(rroute, false), F(timestamp, true),
+		F(noperands, true),
 #undef F
 	};
 
@@ -266,6 +267,10 @@ static void test_values(void **state)
 		/* IPv6 carries 20 bytes more (no header in its length). */
 		{ { "-s", "65527", "h" }, USER, OK, "", { { "datalen", 65527 } }, "h" },
 		{ { "-6", "-s", "65527", "h" }, USER, OK, "", { { "datalen", 65527 } }, "h" },
+		{ { "-R", "h" }, USER, OK, "", { { "rroute", 1 }, { "timestamp", -1 } }, "h" },
+		{ { "-T", "tsonly", "h" }, USER, OK, "", { { "timestamp", 0 } }, "h" },
+		{ { "-T", "tsandaddr", "h" }, USER, OK, "", { { "timestamp", 1 } }, "h" },
+		{ { "-T", "tsprespec", "a", "h" }, USER, OK, "", { { "timestamp", 3 } }, "h" },
 		{ { "-S", "1", "h" }, USER, OK, "", { { "sndbuf", 1 } }, "h" },
 		{ { "-S", "2147483647", "h" }, USER, OK, "", { { "sndbuf", INT_MAX } },
 		  "h" },
@@ -408,6 +413,13 @@ static void test_bad_values(void **state)
 		  "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
 		{ { "-4", "-6", "-V" }, USER, EXIT,
 		  "only one -4 or -6 option may be specified" },
+		/* -R and -T, as iputils. */
+		{ { "-R", "-T", "tsonly", "h" }, USER, EXIT,
+		  "only one of -T or -R may be used" },
+		{ { "-T", "tsonly", "-R", "h" }, USER, EXIT,
+		  "only one of -T or -R may be used" },
+		{ { "-T", "x", "h" }, USER, EXIT, "invalid timestamp type: x" },
+		{ { "h", "-T" }, USER, EXIT, "option requires an argument -- 'T'" },
 	};
 	(void)state;
 
@@ -422,9 +434,10 @@ static void test_destination(void **state)
 		  "usage error: Destination address required" },
 		{ { "-n", "-q" }, PRIV, EXIT1,
 		  "usage error: Destination address required" },
-		/* Two destinations: usage, no message. */
-		{ { "a", "b" }, USER, EXIT, "" },
-		{ { "-c", "1", "a", "-n", "b" }, USER, EXIT, "" },
+		/* Several operands: the last is the target, the others
+		 * hops (ping_opts_check_family decides whether they may be). */
+		{ { "a", "b" }, USER, OK, "", { { "noperands", 2 } }, "b" },
+		{ { "-c", "1", "a", "-n", "b" }, USER, OK, "", { { "noperands", 2 } }, "b" },
 		/* "--" ends the options. */
 		{ { "-n", "--", "h" }, USER, OK, "", { { "numeric", 1 } }, "h" },
 		{ { "198.18.0.2" }, USER, OK, "", { { "count", 0 } }, "198.18.0.2" },
@@ -433,6 +446,46 @@ static void test_destination(void **state)
 	(void)state;
 
 	run_table(t, ARRAY_LEN(t));
+}
+
+/* Hops before the target, as iputils takes them: IPv4 only, at most 9
+ * (a source route), at most 4 with -T tsprespec, none with -R or another
+ * -T; otherwise usage (no message). */
+static void test_hops(void **state)
+{
+	static const struct {
+		const char *argv[MAXARGS];
+		int family, rc;
+	} t[] = {
+		{ { "a", "h" }, AF_INET, OK },
+		{ { "1", "2", "3", "4", "5", "6", "7", "8", "9", "h" }, AF_INET, OK },
+		{ { "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "h" }, AF_INET, EXIT },
+		{ { "a", "h" }, AF_INET6, EXIT },
+		{ { "h" }, AF_INET6, OK },
+		{ { "-R", "a", "h" }, AF_INET, EXIT },
+		{ { "-T", "tsonly", "a", "h" }, AF_INET, EXIT },
+		{ { "-T", "tsandaddr", "a", "h" }, AF_INET, EXIT },
+		{ { "-T", "tsprespec", "a", "b", "c", "d", "h" }, AF_INET, OK },
+		{ { "-T", "tsprespec", "a", "b", "c", "d", "e", "h" }, AF_INET, EXIT },
+	};
+	(void)state;
+
+	TABLE_BEGIN();
+	for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+		struct ping_opts o;
+		char err[256], name[256];
+		int rc;
+
+		reset_getopt(NULL);
+		join(name, sizeof(name), t[i].argv);
+		CHECK(parse(t[i].argv, false, &o, err, sizeof(err)) == OK, "%s: %s",
+		      name, err);
+		rc = ping_opts_check_family(&o, t[i].family, err, sizeof(err));
+		CHECK(rc == t[i].rc && (rc == OK || !err[0]),
+		      "ping %s (family %d): rc %d want %d, err \"%s\"", name,
+		      t[i].family, rc, t[i].rc, err);
+	}
+	TABLE_END();
 }
 
 /* The checks that wait for the destination's family: -s above 65507 is
@@ -611,6 +664,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bad_values, reset_getopt),
 		cmocka_unit_test_setup(test_destination, reset_getopt),
 		cmocka_unit_test_setup(test_check_family, reset_getopt),
+		cmocka_unit_test_setup(test_hops, reset_getopt),
 		cmocka_unit_test_setup(test_unprivileged, reset_getopt),
 		cmocka_unit_test_setup(test_mark_range, reset_getopt),
 		cmocka_unit_test_setup(test_tos_like_iputils, reset_getopt),
