@@ -379,8 +379,6 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			    MIN_USER_INTERVAL / MSEC);
 	if (o->interval_ns < 0)
 		o->interval_ns = NSEC;
-	if (o->has_flowlabel && o->family == AF_INET)
-		return fail(err, len, "-F is an IPv6 option");
 	return PING_OPTS_OK;
 }
 

@@ -225,10 +225,13 @@ int ping_open_socket(struct ping_run *r, int family)
 	}
 	if (o->has_flowlabel && family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
+		bool leased;
 
-		rc = sock_flowlabel(&r->sock, d6, o->flowlabel);
+		rc = sock_flowlabel(&r->sock, d6, o->flowlabel, &leased);
 		if (rc < 0) {
-			ping_msg(r, "can't send flowinfo: %s", strerror(-rc));
+			/* iputils' two messages, one per step. */
+			ping_msg(r, leased ? "can't send flowinfo: %s" :
+					     "can't set flowlabel: %s", strerror(-rc));
 			return -1;
 		}
 		d6->sin6_flowinfo = htonl(o->flowlabel & 0xfffff);

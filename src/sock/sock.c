@@ -222,10 +222,11 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 }
 
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
-		   uint32_t label)
+		   uint32_t label, bool *leased)
 {
 	struct in6_flowlabel_req req;
 
+	*leased = false;
 	/* A flow label must be leased from the kernel before it is sent. */
 	memset(&req, 0, sizeof(req));
 	req.flr_dst = dst->sin6_addr;
@@ -236,6 +237,7 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &req,
 		       sizeof(req)) < 0)
 		return -errno;
+	*leased = true;
 	return setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
 }
 

@@ -70,10 +70,11 @@ struct sock_opts {
 int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 	       const char **warn, int *warn_err);
 
-/* Lease and use an IPv6 flow label towards dst. */
+/* Lease and use an IPv6 flow label towards dst.  Returns 0 or -errno;
+ * *leased says whether the lease (the first step) was granted. */
 struct sockaddr_in6;
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
-		   uint32_t label);
+		   uint32_t label, bool *leased);
 
 /* IPv4 options for every probe (IP_OPTIONS; wire_ip4_opts_*).  The
  * kernel decides what the caller's rights allow: source routes need

@@ -395,7 +395,8 @@ static void test_bad_values(void **state)
 		  "only one -4 or -6 option may be specified" },
 		{ { "-46", "h" }, USER, EXIT,
 		  "only one -4 or -6 option may be specified" },
-		{ { "-4", "-F", "0x1", "h" }, USER, EXIT, "-F is an IPv6 option" },
+		/* -F with -4 is ignored, as iputils ignores it. */
+		{ { "-4", "-F", "0x1", "h" }, USER, OK, "", { { "has_flowlabel", 1 } }, "h" },
 		{ { "-6", "-F", "0x100000", "h" }, USER, EXIT, NULL },
 		/* Unknown options and missing arguments. */
 		{ { "-Z", "h" }, USER, EXIT, "invalid option -- 'Z'" },
