@@ -1,4 +1,5 @@
 /* `ping`: argv -> config, wire the parts together, run, exit status. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -285,6 +286,45 @@ static void setup_text(struct ping_run *r, int family)
 	}
 }
 
+/* A send refused for want of a scope, after the hint said why: as
+ * iputils, counted as sent, not as an error. */
+static bool explained(const struct ping_run *r, const struct event *ev)
+{
+	return r->scope_hint && ev->type == EV_LOCAL_ERROR &&
+	       ev->icmp_code == EV_LOCAL_FROM_SEND && ev->err == EINVAL;
+}
+
+static void stats_sink(void *ctx, const struct event *ev)
+{
+	struct ping_run *r = ctx;
+
+	if (explained(r, ev)) {
+		if (ev->nsent > r->stats.transmitted)
+			r->stats.transmitted = ev->nsent;
+		return;
+	}
+	stats_on_event(&r->stats, ev);
+}
+
+/* IPv6: the interface names that link-local scopes print as (read now:
+ * the sandbox forbids asking later), and iputils' hint when a datagram
+ * socket is to reach a link-local address without a scope, which the
+ * kernel refuses to send. */
+static void scope_setup(struct ping_run *r)
+{
+	const struct in6_addr *a = &((struct sockaddr_in6 *)&r->dst)->sin6_addr;
+	struct in6_addr parsed;
+
+	sock_ifnames_read(&r->ifnames);
+	if (r->sock.kind == SOCK_KIND_DGRAM && !strchr(r->o.target, '%') &&
+	    inet_pton(AF_INET6, r->o.target, &parsed) == 1 &&
+	    (IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a))) {
+		ping_msg(r, "Warning: IPv6 link-local address on ICMP datagram socket "
+			 "may require ifname or scope-id => use: address%%<ifname|scope-id>");
+		r->scope_hint = true;
+	}
+}
+
 /* The exit status, as iputils gives it. */
 static int outcome(const struct ping_run *r, int err)
 {
@@ -309,6 +349,8 @@ static int run_ping(struct ping_run *r)
 
 	if (ping_setup_source(r, family) < 0 || ping_open_socket(r, family) < 0)
 		return 2;
+	if (family == AF_INET6)
+		scope_setup(r);
 	if (r->sock.kind == SOCK_KIND_RAW) {
 		id = o->ident >= 0 ? (uint16_t)o->ident : ping_random_id();
 		sock_filter_id(&r->sock, id);
@@ -325,7 +367,7 @@ static int run_ping(struct ping_run *r)
 	if (setup_engine(r, id) < 0)
 		return 2;
 	stats_init(&r->stats);
-	engine_add_sink(&r->engine, (struct event_sink){ stats_on_event, &r->stats });
+	engine_add_sink(&r->engine, (struct event_sink){ stats_sink, r });
 	/* iputils prints addresses only with -n, -f, or a numeric target;
 	 * JSON and Atlas output carry addresses only. */
 	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
@@ -337,6 +379,8 @@ static int run_ping(struct ping_run *r)
 		 * counts the IP options. */
 		r->report.cfg.prog = r->prog;
 		r->report.cfg.ip_optlen = ping_ip_optlen(r);
+		r->report.cfg.ifnames = &r->ifnames;
+		r->report.cfg.quiet_send_einval = r->scope_hint;
 	} else
 		add_machine_report(r, family);
 

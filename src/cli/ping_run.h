@@ -28,6 +28,10 @@ struct ping_run {
 	bool have_src;
 	char canon[1025];
 	const char *device;
+	char devbuf[16];        /* -I addr%dev: dev */
+	bool src_given;         /* -I gave an address to send from */
+	struct sock_ifnames ifnames;    /* for link-local scopes */
+	bool scope_hint;        /* the unscoped link-local hint was given */
 	uint32_t hops[9];       /* IPv4 hops before the target (network order) */
 	size_t nhops;
 	struct sock sock;

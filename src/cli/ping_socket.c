@@ -60,10 +60,28 @@ int ping_setup_source(struct ping_run *r, int family)
 
 	if (o->iface) {
 		unsigned char buf[16];
+		char addr[INET6_ADDRSTRLEN + 1] = "";
+		const char *pct = strchr(o->iface, '%');
 
+		/* An IPv6 source may name its interface, as iputils reads
+		 * it: fe80::1%eth0 binds to the address and the device. */
+		if (strchr(o->iface, ':') && pct) {
+			if ((size_t)(pct - o->iface) < sizeof(addr))
+				memcpy(addr, o->iface, (size_t)(pct - o->iface));
+			if (inet_pton(AF_INET6, addr, buf) != 1) {
+				ping_msg(r, "invalid source address: %s", o->iface);
+				return -1;
+			}
+			snprintf(r->devbuf, sizeof(r->devbuf), "%s", pct + 1);
+			if (if_nametoindex(r->devbuf) == 0) {
+				ping_msg(r, "SO_BINDTODEVICE %s: %s", r->devbuf,
+					 strerror(ENODEV));
+				return -1;
+			}
+			r->device = r->devbuf;
+		}
 		if (inet_pton(AF_INET, o->iface, buf) == 1 ||
-		    inet_pton(AF_INET6, o->iface, buf) == 1) {
-			struct addrinfo;
+		    inet_pton(AF_INET6, r->device ? addr : o->iface, buf) == 1) {
 			int fam = inet_pton(AF_INET, o->iface, buf) == 1 ?
 				  AF_INET : AF_INET6;
 
@@ -78,8 +96,16 @@ int ping_setup_source(struct ping_run *r, int family)
 				memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
 			else
 				memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
+			if (r->device)
+				((struct sockaddr_in6 *)&r->src)->sin6_scope_id =
+					if_nametoindex(r->device);
 			r->have_src = true;
+			r->src_given = true;
 			return 0;
+		}
+		if (strchr(o->iface, ':')) {
+			ping_msg(r, "invalid source address: %s", o->iface);
+			return -1;
 		}
 		if (if_nametoindex(o->iface) == 0) {
 			ping_msg(r, "SO_BINDTODEVICE %s: %s", o->iface,
@@ -184,7 +210,7 @@ int ping_open_socket(struct ping_run *r, int family)
 	so.pmtudisc = o->pmtudisc;
 	so.sndbuf = o->sndbuf;
 	so.device = r->device;
-	if ((o->iface && !r->device) || (o->strict_source && r->src.ss_family)) {
+	if (r->src_given || (o->strict_source && r->src.ss_family)) {
 		so.source = (struct sockaddr *)&r->src;
 		so.source_len = family == AF_INET6 ? sizeof(struct sockaddr_in6) :
 						     sizeof(struct sockaddr_in);

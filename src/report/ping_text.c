@@ -19,10 +19,15 @@ static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
 			  socklen_t len)
 {
 	static char buf[INET6_ADDRSTRLEN];
+	const char *text;
 
 	if (r->cfg.namer.pretty)
-		return r->cfg.namer.pretty(r->cfg.namer.ctx, sa, len);
-	return report_numeric(sa, buf, sizeof(buf));
+		text = r->cfg.namer.pretty(r->cfg.namer.ctx, sa, len);
+	else
+		text = report_numeric(sa, buf, sizeof(buf));
+	/* A link-local address with its scope, as iputils (getnameinfo)
+	 * shows it: fe80::1%eth0. */
+	return report_scoped(sa, text, r->cfg.ifnames, r->scoped, sizeof(r->scoped));
 }
 
 /* Reply times in microseconds, rounded to three significant digits the
@@ -67,7 +72,8 @@ void report_ping_header(struct report_ping *r)
 			fprintf(c->out, ", flow 0x%05x, ", c->flowlabel);
 		if (c->device || c->src)
 			fprintf(c->out, "from %s %s: ",
-				c->src ? report_numeric(c->src, s, sizeof(s)) : "::",
+				c->src ? report_scoped(c->src, report_numeric(c->src, s, sizeof(s)),
+						       c->ifnames, r->scoped, sizeof(r->scoped)) : "::",
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu data bytes\n", c->datalen);
 	} else {
@@ -307,6 +313,9 @@ static void on_local_error(struct report_ping *r, const struct event *ev)
 	const struct report_ping_cfg *c = &r->cfg;
 	const char *prog = c->prog ? c->prog : "ping";
 
+	if (c->quiet_send_einval && ev->icmp_code == EV_LOCAL_FROM_SEND &&
+	    ev->err == EINVAL)
+		return;
 	if (c->quiet)
 		return;
 	if (c->flood) {

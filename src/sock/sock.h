@@ -81,6 +81,21 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
  * CAP_NET_RAW.  Returns 0 or -errno. */
 int sock_ip_options(struct sock *s, const void *opts, size_t len);
 
+/* Interface names by index (ifnames.c), read before the sandbox: glibc
+ * needs a socket to ask, which the sandbox forbids.  For printing the
+ * scope of link-local addresses ("fe80::1%eth0"). */
+#define SOCK_IFNAMES_MAX 64
+struct sock_ifnames {
+	unsigned n;
+	struct {
+		unsigned index;
+		char name[16];          /* IF_NAMESIZE */
+	} e[SOCK_IFNAMES_MAX];
+};
+void sock_ifnames_read(struct sock_ifnames *t);
+/* The name of interface index, or NULL (also for t NULL). */
+const char *sock_ifname(const struct sock_ifnames *t, unsigned index);
+
 /* connect() the socket to dst (ping -C). */
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len);
 

@@ -159,6 +159,53 @@ same "-4 -F: ignored" "^64 bytes from $T4: icmp_seq=1 " -4 -F 1 -c 1 -n "$T4"
 same "-F too large" "^ping: flow value is greater than 20 bits: 0x100000$" -6 -F 0x100000 -c 1 "$T6"
 same "-F not a number" "^ping: bad value for flowinfo: zz$" -6 -F zz -c 1 "$T6"
 
+# Link-local destinations (the veth between p and r1): the scope shows in
+# the header and the reply lines, "fe80::1%right", as iputils (getnameinfo)
+# shows it.
+ll_of() {       # ll_of NS DEV: the link-local address on DEV in NS
+	local i a
+	for i in $(seq 20); do
+		a=$(ip -n "$(nsn "$1")" -6 addr show dev "$2" scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+		[ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+LLR=$(ll_of r1 left) || die "no link-local address on r1"
+LLP=$(ll_of p right) || die "no link-local address on p"
+same "link-local %dev" "^64 bytes from $LLR%right: icmp_seq=2 ttl=64 time=X ms$" -c 2 -i 0.2 "$LLR%right"
+same "link-local, -I addr%dev" "^PING $LLR\($LLR\) from $LLP%right right: 56 data bytes$" -c 1 -I "$LLP%right" "$LLR"
+same "link-local, no scope (raw socket)" "^64 bytes from $LLR%right: icmp_seq=1 " -c 1 "$LLR"
+# -I dev: the same replies; the header differs on purpose (iputils shows
+# the source as :: and warns that it might be on another device).
+run_pair "link-local, -I dev" -c 1 -I right "$LLR"
+assert_match "link-local, -I dev: reference" "^64 bytes from $LLR%right: icmp_seq=1 " "$REF_OUT"
+assert_lines "link-local, -I dev: all but the header" "$(printf '%s\n' "$REF_OUT" | sed 1d)" "$(printf '%s\n' "$OUT" | sed 1d)"
+assert_eq "link-local, -I dev: header" "PING $LLR($LLR) from $LLP%right right: 56 data bytes" "$(printf '%s\n' "$OUT" | head -n1)"
+assert_eq "link-local, -I dev: no warning" "" "$ERR"
+# A user on the ICMP datagram socket: without a scope the kernel cannot
+# send; iputils' hint instead of a "sendmsg: Invalid argument" per probe.
+ns_sysctl p "net.ipv4.ping_group_range=0 2147483647"
+REF=$(unprivileged_copy "$REF_PING") ECO=$(unprivileged_copy "$PING")
+nobody_same() {     # nobody_same NAME REGEX ARGS...: as same, as nobody
+	local name=$1 want=$2
+	shift 2
+	CASES=$((CASES + 1))
+	run_as_nobody p "$REF" "$@"
+	REF_OUT=$(printf '%s\n' "$OUT" | mask) REF_ERR=$(printf '%s\n' "$ERR" | mask_dir) REF_RC=$RC
+	run_as_nobody p "$ECO" "$@"
+	OUT=$(printf '%s\n' "$OUT" | mask) ERR=$(printf '%s\n' "$ERR" | mask_dir)
+	assert_eq "$name: exit status" "$REF_RC" "$RC"
+	assert_match "$name: reference shows the scenario" "$want" "$REF_OUT
+$REF_ERR"
+	assert_lines "$name: stdout" "$REF_OUT" "$OUT"
+	assert_lines "$name: stderr" "$REF_ERR" "$ERR"
+}
+nobody_same "user, link-local, no scope" "^ping: Warning: IPv6 link-local address on ICMP datagram socket may require ifname or scope-id => use: address%<ifname\|scope-id>$" \
+	-c 2 -i 0.2 "$LLR"
+nobody_same "user, link-local %dev" "^64 bytes from $LLR%right: icmp_seq=1 " -c 1 "$LLR%right"
+REF=$REF_PING ECO=$PING
+
 # stdout on a full device: iputils says "write error" and exits 1, ping
 # text, quiet or not, ping6, and -V.  (Its flood mode spins on a full
 # stdout; not compared.)

@@ -11,6 +11,7 @@
 #include "unit.h"
 #include "analysis/stats.h"
 #include "report/report.h"
+#include "sock/sock.h"
 
 #define US 1000LL
 #define MS 1000000LL
@@ -847,6 +848,44 @@ static void test_summary_rounding_edge(void **state)
 	TABLE_END();
 }
 
+/* Link-local scopes as getnameinfo() shows them: by name when the table
+ * has one, else by index; in "name (addr)" inside the parentheses. */
+static void test_scoped(void **state)
+{
+	struct sock_ifnames names;
+	struct sockaddr_in6 a = sin6("fe80::1");
+	struct sockaddr_in g = sin4("198.18.0.1");
+	char buf[128];
+	(void)state;
+
+	memset(&names, 0, sizeof(names));
+	names.n = 1;
+	names.e[0].index = 7;
+	strcpy(names.e[0].name, "eth0");
+	/* No scope: as it is. */
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", &names,
+					  buf, sizeof(buf)), "fe80::1");
+	a.sin6_scope_id = 7;
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", &names,
+					  buf, sizeof(buf)), "fe80::1%eth0");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "r1.test (fe80::1)",
+					  &names, buf, sizeof(buf)), "r1.test (fe80::1%eth0)");
+	/* Already scoped (getnameinfo's own text), or an unknown text. */
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1%eth0 (fe80::1)",
+					  &names, buf, sizeof(buf)), "fe80::1%eth0 (fe80::1)");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "?", &names, buf,
+					  sizeof(buf)), "?");
+	/* An index the table does not know; no table at all. */
+	a.sin6_scope_id = 9;
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", &names,
+					  buf, sizeof(buf)), "fe80::1%9");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", NULL,
+					  buf, sizeof(buf)), "fe80::1%9");
+	/* IPv4 has no scope. */
+	assert_string_equal(report_scoped((struct sockaddr *)&g, "198.18.0.1", &names,
+					  buf, sizeof(buf)), "198.18.0.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +898,7 @@ int main(void)
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_truncates_like_iputils),
 		cmocka_unit_test(test_summary_rounding_edge),
+		cmocka_unit_test(test_scoped),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
