@@ -80,6 +80,16 @@ static void parse_once(int argc, char **argv, bool privileged)
 	FUZZ_ASSERT(o.deadline_ns >= 0 && o.linger_ns >= 0);
 	FUZZ_ASSERT(o.patlen <= PING_MAX_PATTERN);
 	FUZZ_ASSERT(o.preload >= 1);
+	/* What the engine's schedule computes (engine_sched.c), and the
+	 * deadline added to a clock: no overflow (issue 11). */
+	{
+		volatile int64_t credit = o.interval_ns * (int64_t)o.preload;
+		volatile int64_t until = o.deadline_ns + o.linger_ns +
+					 ((int64_t)1 << 60);
+
+		(void)credit;
+		(void)until;
+	}
 	FUZZ_ASSERT(o.datalen >= 0 && o.datalen <= PING_MAX_DATALEN6);
 	FUZZ_ASSERT(o.family != AF_INET || o.datalen <= PING_MAX_DATALEN4);
 	FUZZ_ASSERT(o.ttl == -1 || (o.ttl >= 0 && o.ttl <= 255));

@@ -269,6 +269,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->interval_ns, err, len);
 			if (rc > 0)
 				return PING_OPTS_EXIT;
+			o->interval_arg = optarg;
 			if (rc < 0)
 				return fail(err, len, "bad timing interval: %s", optarg);
 			break;
@@ -379,6 +380,12 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			    MIN_USER_INTERVAL / MSEC);
 	if (o->interval_ns < 0)
 		o->interval_ns = NSEC;
+	/* Both in range, but together beyond what the schedule counts. */
+	if (o->interval_ns > PING_MAX_CREDIT_NS / (int64_t)o->preload)
+		return fail(err, len, "bad timing interval: %s (at most %lld seconds "
+			    "with -l %u)", o->interval_arg ? o->interval_arg : "?",
+			    (long long)(PING_MAX_CREDIT_NS / (int64_t)o->preload / NSEC),
+			    o->preload);
 	return PING_OPTS_OK;
 }
 

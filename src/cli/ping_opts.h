@@ -65,6 +65,7 @@ struct ping_opts {
 	bool help;              /* -h, --help */
 	bool help_stdout;       /* --help */
 	const char *datalen_arg;        /* -s as given, for a later complaint */
+	const char *interval_arg;       /* -i as given, the same */
 	bool os;                /* --os: name the remote OS after the summary */
 	enum ping_format format;        /* --format, --json */
 	bool sandbox_selftest;  /* --sandbox-selftest: make a call the sandbox
@@ -80,6 +81,11 @@ enum {
 
 /* -T: the timestamp option's flag values (RFC 791). */
 enum { PING_TS_TSONLY = 0, PING_TS_TSANDADDR = 1, PING_TS_PRESPEC = 3 };
+
+/* -i times -l, the credit the schedule may hold, in nanoseconds: at most
+ * a quarter of what an int64_t holds (73 years), so that the engine's
+ * sums cannot overflow (-l 65536 -i 2000000 did). */
+#define PING_MAX_CREDIT_NS (INT64_MAX / 4)
 
 /* The largest -s: an IP datagram holds 65535 bytes, the IPv4 header (20)
  * counts in them and the IPv6 header does not. */

@@ -272,6 +272,10 @@ static void test_values(void **state)
 		{ { "-T", "tsandaddr", "h" }, USER, OK, "", { { "timestamp", 1 } }, "h" },
 		{ { "-T", "tsprespec", "a", "h" }, USER, OK, "", { { "timestamp", 3 } }, "h" },
 		{ { "-S", "1", "h" }, USER, OK, "", { { "sndbuf", 1 } }, "h" },
+		{ { "-l", "65536", "-i", "35184", "h" }, PRIV, OK, "",
+		  { { "interval_ns", 35184 * NS } }, "h" },
+		{ { "-l", "1", "-i", "2147482", "h" }, PRIV, OK, "",
+		  { { "interval_ns", 2147482 * NS } }, "h" },
 		{ { "-S", "2147483647", "h" }, USER, OK, "", { { "sndbuf", INT_MAX } },
 		  "h" },
 		{ { "-t", "0", "h" }, USER, OK, "", { { "ttl", 0 } }, "h" },
@@ -352,6 +356,12 @@ static void test_bad_values(void **state)
 		{ { "-i", "-1", "h" }, PRIV, EXIT, "bad timing interval: -1" },
 		{ { "-i", "99999999999", "h" }, PRIV, EXIT,
 		  "bad timing interval: 99999999999" },
+		/* Each in range, together beyond the schedule's count (issue
+		 * 11: iv * preload overflowed in the engine). */
+		{ { "-l", "65536", "-i", "2000000", "h" }, PRIV, EXIT,
+		  "bad timing interval: 2000000 (at most 35184 seconds with -l 65536)" },
+		{ { "-i", "2000000", "-l", "65536", "h" }, PRIV, EXIT,
+		  "bad timing interval: 2000000 (at most 35184 seconds with -l 65536)" },
 		{ { "-l", "0", "h" }, PRIV, EXIT1,
 		  "invalid argument: '0': out of range: 1 <= value <= 65536" },
 		{ { "-l", "65537", "h" }, PRIV, EXIT1,
