@@ -18,7 +18,8 @@ case $secs in
 esac
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
-	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts fuzz_ipopts)
+	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts
+		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts)
 
 CC=${CC:-clang}
 OUT=build-fuzz
@@ -30,6 +31,8 @@ WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/ip_opts.c s
 sources() {     # sources HARNESS: the src/ files a harness links
 	case $1 in
 	fuzz_opts) echo src/cli/ping_opts.c ;;
+	fuzz_trace_opts) echo src/cli/trace_opts.c ;;
+	fuzz_os_opts) echo src/cli/os_opts.c ;;
 	fuzz_ipopts) echo "${WIRE_SRC[@]}" src/report/ping_text.c src/report/addr.c \
 		src/report/icmp_text.c src/analysis/stats.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
@@ -38,7 +41,7 @@ sources() {     # sources HARNESS: the src/ files a harness links
 
 max_len() {     # longest input worth trying
 	case $1 in
-	fuzz_opts) echo 512 ;;
+	fuzz_opts | fuzz_trace_opts | fuzz_os_opts) echo 512 ;;
 	*) echo 1500 ;;
 	esac
 }

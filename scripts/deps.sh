@@ -7,7 +7,7 @@ SUDO=
 
 BUILD="gcc make libc6-dev libseccomp-dev libidn2-dev libidn2-0 libcap2-bin"
 TEST="libcmocka-dev clang libclang-rt-dev iputils-ping iproute2 nftables tcpdump python3 \
-procps util-linux valgrind jq hyperfine"
+procps util-linux valgrind jq hyperfine traceroute"
 
 $SUDO apt-get update -q
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $BUILD $TEST

@@ -104,29 +104,6 @@ static const char *method_name(enum probe_method m)
 	return m == PROBE_TCP ? "TCP (-T)" : m == PROBE_ICMP ? "ICMP (-I)" : "UDP";
 }
 
-static void socket_error(const struct trace_opts *o,
-			 const struct probe_sock_err *e)
-{
-	if (e->need_raw && o->method == PROBE_TCP) {
-		fprintf(stderr, "%s: %s probes need a raw socket: %s; "
-			"run as root or give the binary CAP_NET_RAW "
-			"(setcap cap_net_raw+ep)\n",
-			prog, method_name(o->method), strerror(-e->err));
-	} else if (e->need_raw) {
-		fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) or an "
-			"ICMP datagram socket: %s; run as root, give the binary "
-			"CAP_NET_RAW (setcap cap_net_raw+ep), or allow your group in "
-			"sysctl net.ipv4.ping_group_range\n",
-			prog, method_name(o->method), strerror(-e->err));
-	} else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE")) {
-		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(-e->err));
-	} else {
-		fprintf(stderr, "%s: %s: %s\n", prog, e->what ? e->what : "socket",
-			strerror(-e->err));
-	}
-}
-
 /* traceroute shows "name (addr)", and "addr (addr)" when the address has
  * no name; ping's namer gives "addr" alone then. */
 struct trace_namer {
@@ -172,6 +149,80 @@ struct trace_run {
 	struct trace_namer names;
 };
 
+/* What traceroute prints before failing when a socket cannot be set up:
+ * its header, without the newline its message on stderr then starts
+ * with.  The probe length comes from the engine, as in a real run. */
+static void header_before_error(struct trace_run *r)
+{
+	struct trace_cfg tc;
+	struct report_trace_cfg rc;
+	struct trace *t;
+	size_t iphdr = r->dst.ss_family == AF_INET6 ? 40 : 20;
+
+	if (r->o.format != TRACE_FORMAT_TEXT || r->o.report)
+		return;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return;
+	memset(&tc, 0, sizeof(tc));
+	tc.method = r->o.method;
+	tc.first_ttl = 1;
+	tc.max_ttl = 1;
+	tc.nqueries = 1;
+	tc.packet_len = r->o.packet_len >= 0 ? (size_t)r->o.packet_len : iphdr + 40;
+	tc.port = r->o.port;
+	if (trace_init(t, &tc, &r->socks, (struct sockaddr *)&r->dst, r->dstlen) == 0) {
+		memset(&rc, 0, sizeof(rc));
+		rc.out = stdout;
+		rc.host = r->o.target;
+		rc.dst = (struct sockaddr *)&r->dst;
+		rc.dstlen = r->dstlen;
+		rc.max_ttl = r->o.max_ttl;
+		rc.packet_len = trace_packet_len(t);
+		report_trace_init(&r->report, &rc);
+		report_trace_header_start(&r->report);
+		fflush(stdout);
+		trace_free(t);
+	}
+	free(t);
+}
+
+/* A socket that cannot be set up: traceroute's "\nWHAT: REASON" after its
+ * header, exit status 1, as its error() does; but a missing privilege is
+ * named with its fixes (echolot's words), also with status 1. */
+static int open_error(struct trace_run *r, const char *what, int err)
+{
+	const char *m = method_name(r->o.method);
+
+	if (!what) {
+		if (r->o.method == PROBE_TCP)
+			fprintf(stderr, "%s: %s probes need a raw socket: %s; "
+				"run as root or give the binary CAP_NET_RAW "
+				"(setcap cap_net_raw+ep)\n", prog, m, strerror(err));
+		else
+			fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) "
+				"or an ICMP datagram socket: %s; run as root, give the "
+				"binary CAP_NET_RAW (setcap cap_net_raw+ep), or allow "
+				"your group in sysctl net.ipv4.ping_group_range\n",
+				prog, m, strerror(err));
+		return 1;
+	}
+	header_before_error(r);
+	/* Socket options in traceroute's words: "setsockopt IP_TOS". */
+	fprintf(stderr, "%s%s%s: %s\n",
+		r->o.format == TRACE_FORMAT_TEXT && !r->o.report ? "\n" : "",
+		strchr(what, '_') ? "setsockopt " : "", what, strerror(err));
+	return 1;
+}
+
+
+static int bad_host(const struct trace_run *r)
+{
+	fprintf(stderr, "Cannot handle \"host\" cmdline arg `%s' on position 1 "
+		"(argc %d)\n", r->o.target, r->o.target_argi);
+	return -1;
+}
+
 /* The target: -4 / -6 as asked; with neither, IPv4 first as traceroute. */
 static int resolve(struct trace_run *r)
 {
@@ -187,8 +238,9 @@ static int resolve(struct trace_run *r)
 	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
 			    r->canon, sizeof(r->canon), err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		return -1;
+		/* traceroute's two lines: the resolver's, then its parser's. */
+		fprintf(stderr, "%s\n", err);
+		return bad_host(r);
 	}
 	if (r->dst.ss_family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
@@ -197,11 +249,8 @@ static int resolve(struct trace_run *r)
 		if (IN6_IS_ADDR_V4MAPPED(&d6->sin6_addr)) {
 			struct sockaddr_in d4;
 
-			if (r->o.family == AF_INET6) {
-				fprintf(stderr, "%s: %s: Address family for hostname not supported\n",
-					prog, r->o.target);
-				return -1;
-			}
+			if (r->o.family == AF_INET6)
+				return bad_host(r);
 			memset(&d4, 0, sizeof(d4));
 			d4.sin_family = AF_INET;
 			memcpy(&d4.sin_addr, d6->sin6_addr.s6_addr + 12, 4);
@@ -213,27 +262,28 @@ static int resolve(struct trace_run *r)
 	return 0;
 }
 
+/* -s and -i: 0, or the exit status after saying why not, in
+ * traceroute's words. */
 static int setup_source(struct trace_run *r)
 {
 	struct trace_opts *o = &r->o;
 	char canon[256], err[1200];
 
-	if (o->device && if_nametoindex(o->device) == 0) {
-		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(ENODEV));
-		return -1;
+	if (o->source) {
+		if (resolve_target(o->source, AF_UNSPEC, &r->src, &r->srclen, canon,
+				   sizeof(canon), err, sizeof(err))) {
+			fprintf(stderr, "%s\nCannot handle `%s' option with arg `%s' "
+				"(argc %d)\n", err, o->source_as, o->source,
+				o->source_argi);
+			return 2;
+		}
+		if (r->src.ss_family != r->dst.ss_family) {
+			fprintf(stderr, "IP version mismatch in addresses specified\n");
+			return 2;
+		}
 	}
-	if (!o->source)
-		return 0;
-	if (resolve_target(o->source, AF_UNSPEC, &r->src, &r->srclen, canon,
-			   sizeof(canon), err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		return -1;
-	}
-	if (r->src.ss_family != r->dst.ss_family) {
-		fprintf(stderr, "%s: IP version mismatch in addresses specified\n", prog);
-		return -1;
-	}
+	if (o->device && if_nametoindex(o->device) == 0)
+		return open_error(r, "SO_BINDTODEVICE", ENODEV);
 	return 0;
 }
 
@@ -284,8 +334,8 @@ static int run(struct trace_run *r)
 	struct tm tm;
 	int err;
 
-	if (setup_source(r) < 0)
-		return 2;
+	if ((err = setup_source(r)) != 0)
+		return err;
 	memset(&so, 0, sizeof(so));
 	so.dst = (struct sockaddr *)&r->dst;
 	so.dstlen = r->dstlen;
@@ -300,9 +350,10 @@ static int run(struct trace_run *r)
 	so.dontroute = o->dontroute;
 	so.rcvbuf = 1 << 18;
 	if (probe_sock_open(&r->socks, family, o->method, &so, &se) < 0) {
-		socket_error(o, &se);
+		err = open_error(r, se.need_raw ? NULL : se.what ? se.what : "socket",
+				 -se.err);
 		probe_sock_close(&r->socks);
-		return 2;
+		return err;
 	}
 
 	memset(&tc, 0, sizeof(tc));
@@ -438,22 +489,21 @@ int cli_trace(int argc, char **argv, int family)
 	r->o.family = family;
 	rc = trace_opts_parse(argc, argv, &r->o, err, sizeof(err));
 	if (rc != TRACE_OPTS_OK) {
-		if (r->o.version) {
-			cli_version(stdout);
-			free(r);
-			return 0;
-		}
-		if (r->o.help) {
+		rc = 0;
+		if (r->o.version)       /* on stderr, as traceroute */
+			fprintf(stderr, "echolot %s traceroute, compatible with Modern "
+				"traceroute for Linux, version 2.1.2\n", ECHOLOT_VERSION);
+		else if (r->o.help)     /* on stdout, for a pager */
 			usage(stdout);
-			free(r);
-			return 0;
-		}
-		if (err[0])
-			fprintf(stderr, "%s: %s\n", prog, err);
-		else
+		else if (r->o.usage)    /* no arguments: as traceroute */
 			usage(stderr);
+		else {
+			/* traceroute's words, without a program name. */
+			fprintf(stderr, "%s\n", err);
+			rc = 2;
+		}
 		free(r);
-		return 2;
+		return rc;
 	}
 	rc = resolve(r) < 0 ? 2 : run(r);
 	free(r);

@@ -34,6 +34,9 @@ struct report_trace {
 void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cfg);
 /* "traceroute to HOST (ADDR), N hops max, L byte packets" */
 void report_trace_header(struct report_trace *r);
+/* The same without its newline: what traceroute leaves on stdout when
+ * it fails after it (its message on stderr starts the new line). */
+void report_trace_header_start(struct report_trace *r);
 /* A trace sink (ctx is a struct report_trace). */
 void report_trace_on_event(void *ctx, const struct trace_event *ev);
 
