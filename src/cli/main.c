@@ -1,4 +1,5 @@
 /* echolot: one binary, called as ping, ping6, or `echolot COMMAND`. */
+#include <locale.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -53,6 +54,10 @@ int main(int argc, char **argv)
 {
 	const char *self = argc > 0 ? strrchr(argv[0], '/') : NULL;
 	const struct command *c;
+
+	/* The user's character set, for names (UTF-8 or not); only LC_CTYPE:
+	 * numbers are always printed and read the C way. */
+	setlocale(LC_CTYPE, "");
 
 	self = self ? self + 1 : (argc > 0 ? argv[0] : "echolot");
 	c = find(self);

@@ -421,7 +421,9 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 	const struct stats *s = c->stats;
 	const char *comma = "";
 
-	fprintf(c->out, "\n--- %s ping statistics ---\n", c->canon);
+	/* As the header: IPv6 names the destination as typed. */
+	fprintf(c->out, "\n--- %s ping statistics ---\n",
+		c->dst->sa_family == AF_INET6 && c->host ? c->host : c->canon);
 	fprintf(c->out, "%" PRIu64 " packets transmitted, %" PRIu64 " received",
 		s->transmitted, s->received);
 	if (s->duplicates)

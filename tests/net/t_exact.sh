@@ -17,7 +17,7 @@ need_ping "$PING6"
 
 chain 1
 hosts_file p "$T4 target.test" "$T6 target.test" "${R4[1]} r1.test" "${R6[1]} r1.test" \
-	"$T4 t4.test"
+	"$T4 t4.test" "2001:2:0:2::7 xn--bcher-kva.test"
 # iputils' own ping6 is a link to ping; ours is the binary's ping6 link.
 REF_PING6=$TMPD/ref/ping6
 mkdir -p "$TMPD/ref" && ln -s "$REF_PING" "$REF_PING6" || die "ping6 link"
@@ -204,6 +204,29 @@ $REF_ERR"
 nobody_same "user, link-local, no scope" "^ping: Warning: IPv6 link-local address on ICMP datagram socket may require ifname or scope-id => use: address%<ifname\|scope-id>$" \
 	-c 2 -i 0.2 "$LLR"
 nobody_same "user, link-local %dev" "^64 bytes from $LLR%right: icmp_seq=1 " -c 1 "$LLR%right"
+REF=$REF_PING ECO=$PING
+
+# Internationalised names: ACE ("xn--") in the C locale, where a name
+# that is not ASCII cannot even be read; Unicode in a UTF-8 locale.  The
+# target has an address of its own for that name.
+addr t left 2001:2:0:2::7/64
+idn_case() {        # idn_case LOCALE NAME REGEX ARGS...
+	local loc=$1 name=$2 want=$3 rr
+	shift 3
+	CASES=$((CASES + 1))
+	run_in p env LC_ALL="$loc" "$REF_PING" "$@"
+	REF_OUT=$(printf '%s\n' "$OUT" | mask) REF_ERR=$(printf '%s\n' "$ERR" | mask_dir) rr=$RC
+	run_in p env LC_ALL="$loc" "$PING" "$@"
+	assert_eq "$name: exit status" "$rr" "$RC"
+	assert_match "$name: reference shows the scenario" "$want" "$REF_OUT
+$REF_ERR"
+	assert_lines "$name: stdout" "$REF_OUT" "$(printf '%s\n' "$OUT" | mask)"
+	assert_lines "$name: stderr" "$REF_ERR" "$(printf '%s\n' "$ERR" | mask_dir)"
+}
+idn_case C "IDN, C locale" "^64 bytes from xn--bcher-kva.test \(2001:2:0:2::7\): icmp_seq=1 " -6 -c 1 xn--bcher-kva.test
+idn_case C "IDN, C locale, Unicode name" "^ping: bücher.test: Parameter string not correctly encoded$" -6 -c 1 bücher.test
+idn_case C.UTF-8 "IDN, UTF-8 locale" "^64 bytes from bücher.test \(2001:2:0:2::7\): icmp_seq=1 " -6 -c 1 xn--bcher-kva.test
+idn_case C.UTF-8 "IDN, UTF-8 locale, Unicode name" "^PING bücher.test\(bücher.test \(2001:2:0:2::7\)\) " -6 -c 1 bücher.test
 REF=$REF_PING ECO=$PING
 
 # stdout on a full device: iputils says "write error" and exits 1, ping
