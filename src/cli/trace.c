@@ -147,7 +147,18 @@ struct trace_run {
 	struct report_trace_atlas atlas;        /* --format=atlas */
 	struct report_trace_mtr mtr;            /* --report */
 	struct trace_namer names;
+	struct sock_ifnames ifnames;            /* link-local scopes */
 };
+
+/* IPv6: interface names for the scopes of link-local addresses, read
+ * while a socket may still be opened to ask (the sandbox forbids it). */
+static const struct sock_ifnames *scope_names(struct trace_run *r)
+{
+	if (r->dst.ss_family != AF_INET6)
+		return NULL;
+	sock_ifnames_read(&r->ifnames);
+	return &r->ifnames;
+}
 
 /* What traceroute prints before failing when a socket cannot be set up:
  * its header, without the newline its message on stderr then starts
@@ -179,6 +190,7 @@ static void header_before_error(struct trace_run *r)
 		rc.dstlen = r->dstlen;
 		rc.max_ttl = r->o.max_ttl;
 		rc.packet_len = trace_packet_len(t);
+		rc.ifnames = scope_names(r);
 		report_trace_init(&r->report, &rc);
 		report_trace_header_start(&r->report);
 		fflush(stdout);
@@ -412,6 +424,7 @@ static int run(struct trace_run *r)
 	rc.back = o->back;
 	rc.namer.pretty = trace_pretty;
 	rc.namer.ctx = &r->names;
+	rc.ifnames = scope_names(r);
 	report_trace_init(&r->report, &rc);
 	if (o->report) {
 		report_trace_mtr_init(&r->mtr, stdout, o->numeric,

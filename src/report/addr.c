@@ -37,7 +37,7 @@ const char *report_scoped(const struct sockaddr *sa, const char *text,
 	size_t tl, nl;
 
 	if (!sa || sa->sa_family != AF_INET6 || !s6->sin6_scope_id ||
-	    strchr(text, '%') || !report_addr(sa, num, sizeof(num)))
+	    !report_addr(sa, num, sizeof(num)))
 		return text;
 	name = sock_ifname(names, s6->sin6_scope_id);
 	if (name)
@@ -50,10 +50,14 @@ const char *report_scoped(const struct sockaddr *sa, const char *text,
 		snprintf(buf, len, "%s%%%s", num, scope);
 		return buf;
 	}
-	/* "name (addr)": the address in parentheses. */
+	/* "name (addr)": the address in parentheses; and the name too when
+	 * it is the address ("addr (addr)", traceroute's form). */
 	if (tl > nl + 2 && text[tl - 1] == ')' && text[tl - nl - 2] == '(' &&
 	    !memcmp(text + tl - nl - 1, num, nl)) {
-		snprintf(buf, len, "%.*s%%%s)", (int)(tl - 1), text, scope);
+		if (!strncmp(text, num, nl) && !strncmp(text + nl, " (", 2))
+			snprintf(buf, len, "%s%%%s (%s%%%s)", num, scope, num, scope);
+		else
+			snprintf(buf, len, "%.*s%%%s)", (int)(tl - 1), text, scope);
 		return buf;
 	}
 	return text;

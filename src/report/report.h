@@ -88,10 +88,11 @@ int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise);
 const char *report_addr(const struct sockaddr *sa, char *buf, size_t len);
 /* The same, "?" instead of NULL. */
 const char *report_numeric(const struct sockaddr *sa, char *buf, size_t len);
-/* text (sa as "addr" or "name (addr)") with the IPv6 scope of sa shown,
- * "fe80::1%eth0", as getnameinfo() shows it; text itself when sa has no
- * scope or text already shows one.  Interface names come from names (the
- * index when it has none); buf holds the result. */
+/* text (sa as "addr", "name (addr)" or "addr (addr)") with the IPv6
+ * scope of sa shown after each bare address, "fe80::1%eth0", as
+ * getnameinfo() shows it; text itself when sa has no scope.  Interface
+ * names come from names (the index when it has none); buf holds the
+ * result. */
 struct sock_ifnames;
 const char *report_scoped(const struct sockaddr *sa, const char *text,
 			  const struct sock_ifnames *names, char *buf, size_t len);

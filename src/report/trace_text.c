@@ -32,8 +32,11 @@ void report_trace_header_start(struct report_trace *r)
 {
 	char num[INET6_ADDRSTRLEN];
 
+	/* A link-local destination with its scope, as traceroute. */
 	fprintf(r->cfg.out, "traceroute to %s (%s), %u hops max, %zu byte packets",
-		r->cfg.host, report_numeric(r->cfg.dst, num, sizeof(num)),
+		r->cfg.host, report_scoped(r->cfg.dst, report_numeric(r->cfg.dst, num,
+								      sizeof(num)),
+					   r->cfg.ifnames, r->scoped, sizeof(r->scoped)),
 		r->cfg.max_ttl, r->cfg.packet_len);
 }
 
@@ -220,7 +223,8 @@ static void print_probe(struct report_trace *r, const struct trace_probe *p)
 				text = report_numeric(sa, num, sizeof(num));
 			else
 				text = r->cfg.namer.pretty(r->cfg.namer.ctx, sa, p->fromlen);
-			fprintf(f, " %s", text);
+			fprintf(f, " %s", report_scoped(sa, text, r->cfg.ifnames,
+							r->scoped, sizeof(r->scoped)));
 			if (ext[0])
 				fprintf(f, " <%s>", ext);
 			if (back && back != (int)p->ttl)

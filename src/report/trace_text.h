@@ -20,6 +20,7 @@ struct report_trace_cfg {
 	bool extensions;        /* -e */
 	bool back;              /* --back */
 	struct report_namer namer;
+	const struct sock_ifnames *ifnames;     /* link-local scopes */
 };
 
 struct report_trace {
@@ -29,6 +30,7 @@ struct report_trace {
 	struct sockaddr_storage prev;
 	char prev_ext[512];
 	int prev_back;
+	char scoped[RESOLVE_TEXT_MAX + 48];
 };
 
 void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cfg);

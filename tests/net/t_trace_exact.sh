@@ -93,6 +93,25 @@ same "-m 0x2" "^ 2  $T4  X ms  X ms  X ms$" -n -m 0x2 "$T4"
 same "-w MAX only" "^ 2  $T4  X ms  X ms  X ms$" -n -w 1x2 "$T4"
 same "-- then the host" "^traceroute to $T4 " -n -- "$T4"
 
+# Link-local destinations (the veth p - r1): the scope in the header and
+# the hop lines, as traceroute (getnameinfo) shows it; without a scope the
+# kernel cannot connect, and traceroute says so after its header.
+ll_of() {       # ll_of NS DEV: the link-local address on DEV in NS
+	local i a
+	for i in $(seq 20); do
+		a=$(ip -n "$(nsn "$1")" -6 addr show dev "$2" scope link | awk '/inet6/ { sub("/.*", "", $2); print $2; exit }')
+		[ -n "$a" ] && { echo "$a"; return 0; }
+		sleep 0.1
+	done
+	return 1
+}
+LLR=$(ll_of r1 left) || die "no link-local address on r1"
+same "link-local %dev" "^ 1  $LLR%right  X ms" -6 -n "$LLR%right"
+same "link-local %dev, names" "^ 1  $LLR%right \($LLR%right\)  X ms" -6 "$LLR%right"
+same "link-local %dev, -I" "^ 1  $LLR%right  X ms" -6 -I -n "$LLR%right"
+same "link-local, -i dev" "^ 1  $LLR%right  X ms" -6 -n -i right "$LLR"
+same "link-local, no scope" "^connect: Invalid argument$" -6 -n "$LLR"
+
 # -V: traceroute's version line on stderr, exit 0; the words are ours.
 pair "-V" -V -q 0
 assert_eq "-V: exit 0" 0 "$RC"

@@ -870,9 +870,14 @@ static void test_scoped(void **state)
 					  buf, sizeof(buf)), "fe80::1%eth0");
 	assert_string_equal(report_scoped((struct sockaddr *)&a, "r1.test (fe80::1)",
 					  &names, buf, sizeof(buf)), "r1.test (fe80::1%eth0)");
-	/* Already scoped (getnameinfo's own text), or an unknown text. */
+	/* traceroute's "addr (addr)"; getnameinfo's scoped name for an
+	 * address without one; an unknown text. */
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1 (fe80::1)",
+					  &names, buf, sizeof(buf)), "fe80::1%eth0 (fe80::1%eth0)");
 	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1%eth0 (fe80::1)",
-					  &names, buf, sizeof(buf)), "fe80::1%eth0 (fe80::1)");
+					  &names, buf, sizeof(buf)), "fe80::1%eth0 (fe80::1%eth0)");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1%eth0",
+					  &names, buf, sizeof(buf)), "fe80::1%eth0");
 	assert_string_equal(report_scoped((struct sockaddr *)&a, "?", &names, buf,
 					  sizeof(buf)), "?");
 	/* An index the table does not know; no table at all. */
