@@ -34,7 +34,7 @@ sources() {     # sources HARNESS: the src/ files a harness links
 	fuzz_trace_opts) echo src/cli/trace_opts.c ;;
 	fuzz_os_opts) echo src/cli/os_opts.c ;;
 	fuzz_ipopts) echo "${WIRE_SRC[@]}" src/report/ping_text.c src/report/addr.c \
-		src/report/icmp_text.c src/analysis/stats.c ;;
+		src/report/icmp_text.c src/analysis/stats.c src/sock/ifnames.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac
 }
