@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "cli/ping_opts.h"
 
@@ -51,7 +52,8 @@ static void parse_once(int argc, char **argv, bool privileged)
 	memset(err, 0x55, sizeof(err));
 	rc = ping_opts_parse(argc, copy, privileged, &o, err, sizeof(err));
 
-	FUZZ_ASSERT(rc == PING_OPTS_OK || rc == PING_OPTS_EXIT);
+	FUZZ_ASSERT(rc == PING_OPTS_OK || rc == PING_OPTS_EXIT1 ||
+		    rc == PING_OPTS_EXIT);
 	FUZZ_ASSERT(memchr(err, '\0', sizeof(err)) != NULL);
 	if (rc != PING_OPTS_OK)
 		return;
@@ -62,11 +64,34 @@ static void parse_once(int argc, char **argv, bool privileged)
 	for (int i = 1; i < argc; i++)
 		in_argv |= o.target == argv[i];
 	FUZZ_ASSERT(in_argv);
+	FUZZ_ASSERT(o.noperands >= 1 && o.operands[o.noperands - 1] == o.target);
+	FUZZ_ASSERT(o.timestamp >= -1 && o.timestamp <= 3 && !(o.rroute && o.timestamp >= 0));
+	{
+		char e2[256];
+		int fam = o.family == AF_UNSPEC ? AF_INET : o.family;
+		int rc2 = ping_opts_check_family(&o, fam, e2, sizeof(e2));
+
+		FUZZ_ASSERT(rc2 == PING_OPTS_OK || rc2 == PING_OPTS_EXIT1 ||
+			    rc2 == PING_OPTS_EXIT);
+		if (rc2 == PING_OPTS_OK && o.noperands > 1)
+			FUZZ_ASSERT(fam == AF_INET && o.noperands <= 10);
+	}
 	FUZZ_ASSERT(o.interval_ns >= 0);
 	FUZZ_ASSERT(o.deadline_ns >= 0 && o.linger_ns >= 0);
 	FUZZ_ASSERT(o.patlen <= PING_MAX_PATTERN);
 	FUZZ_ASSERT(o.preload >= 1);
-	FUZZ_ASSERT(o.datalen >= 0 && o.datalen <= 65535 - 20 - 8);
+	/* What the engine's schedule computes (engine_sched.c), and the
+	 * deadline added to a clock: no overflow (issue 11). */
+	{
+		volatile int64_t credit = o.interval_ns * (int64_t)o.preload;
+		volatile int64_t until = o.deadline_ns + o.linger_ns +
+					 ((int64_t)1 << 60);
+
+		(void)credit;
+		(void)until;
+	}
+	FUZZ_ASSERT(o.datalen >= 0 && o.datalen <= PING_MAX_DATALEN6);
+	FUZZ_ASSERT(o.family != AF_INET || o.datalen <= PING_MAX_DATALEN4);
 	FUZZ_ASSERT(o.ttl == -1 || (o.ttl >= 0 && o.ttl <= 255));
 	FUZZ_ASSERT(o.tos == -1 || (o.tos >= 0 && o.tos <= 255));
 	FUZZ_ASSERT(o.flowlabel <= 0xfffff);

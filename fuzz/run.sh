@@ -18,14 +18,15 @@ case $secs in
 esac
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
-	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts fuzz_mtr_opts)
+	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts
+		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts fuzz_mtr_opts)
 
 CC=${CC:-clang}
 OUT=build-fuzz
 CFLAGS=(-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer
 	-Wall -Wextra -Werror -Wshadow -Isrc
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
-WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/l4.c src/wire/os_frame.c src/wire/os_wire.c)
+WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/ip_opts.c src/wire/l4.c src/wire/os_frame.c src/wire/os_wire.c)
 
 sources() {     # sources HARNESS: the src/ files a harness links
 	case $1 in
@@ -33,13 +34,17 @@ sources() {     # sources HARNESS: the src/ files a harness links
 	fuzz_mtr_opts) echo src/cli/mtr_opts.c src/report/mtr_fields.c \
 		src/analysis/mtr_stats.c src/analysis/fp.c src/analysis/fp_table.c \
 		src/analysis/hist.c "${WIRE_SRC[@]}" ;;
+	fuzz_trace_opts) echo src/cli/trace_opts.c ;;
+	fuzz_os_opts) echo src/cli/os_opts.c ;;
+	fuzz_ipopts) echo "${WIRE_SRC[@]}" src/report/ping_text.c src/report/addr.c \
+		src/report/icmp_text.c src/analysis/stats.c src/sock/ifnames.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac
 }
 
 max_len() {     # longest input worth trying
 	case $1 in
-	fuzz_opts | fuzz_mtr_opts) echo 512 ;;
+	fuzz_opts | fuzz_trace_opts | fuzz_os_opts | fuzz_mtr_opts) echo 512 ;;
 	*) echo 1500 ;;
 	esac
 }

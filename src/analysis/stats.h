@@ -26,6 +26,17 @@ struct stats {
 	/* The smoothed RTT iputils prints as ewma: rtt += sample - rtt/8,
 	 * kept x8. */
 	int64_t ewma8_ns;
+	/* Each time rounded to whole microseconds, as its reply line shows
+	 * it, summed: the text summary's figures come from these. */
+	uint64_t sum_us;
+	double sum2_us;
+};
+
+/* min/avg/max/mdev in whole microseconds by one rule: every time rounded
+ * to the microsecond (as its reply line shows it), then iputils' integer
+ * arithmetic (avg and mdev truncated).  min <= avg <= max always. */
+struct stats_us {
+	int64_t min, avg, max, mdev;
 };
 
 void stats_init(struct stats *s);
@@ -37,5 +48,7 @@ void stats_on_event(void *ctx, const struct event *ev);
 double stats_loss_percent(const struct stats *s);
 /* Population standard deviation, as iputils' mdev. */
 double stats_mdev_ns(const struct stats *s);
+/* The summary's figures (struct stats_us); all 0 without times. */
+void stats_us(const struct stats *s, struct stats_us *out);
 
 #endif

@@ -26,7 +26,13 @@ struct cli_version_run {
 	bool need_raw;          /* the options need a raw socket (ping -e) */
 	int names;              /* 1: names printed (names profile), 0: not
 	                           (numeric), -1: the destination decides */
+	bool facts_only;        /* no first line: the caller printed its own */
 };
 void cli_version_run(FILE *f, const struct cli_version_run *v);
+
+/* After a command: if anything it wrote to stdout failed (a full disk;
+ * not a closed pipe), say "prog: write error" and give 1, as iputils
+ * does; else rc. */
+int cli_output_status(const char *prog, int rc);
 
 #endif

@@ -28,7 +28,6 @@
  * fresh socket after a timeout (datagram socket), so a late answer to
  * one step is never taken for the answer to the next. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +37,7 @@
 #include "cli.h"
 #include "../wire/timeconv.h"
 #include "os.h"
+#include "os_opts.h"
 #include "../analysis/fp.h"
 #include "../analysis/fp_active.h"
 #include "../engine/engine.h"
@@ -50,15 +50,6 @@
 #include "../sock/sock.h"
 
 
-struct os_opts {
-	int family;
-	bool numeric;
-	bool ttl_only;
-	int64_t deadline_ns;
-	const char *target;
-	const char *read_path;  /* --read: a capture instead of probes */
-	bool json;              /* --json, --format=json: NDJSON on stdout */
-};
 
 struct os_run {
 	struct os_opts o;
@@ -113,119 +104,6 @@ static void usage(FILE *f)
 	      "  -h, --help         print help and exit\n"
 	      "\n"
 	      "For more details see echolot(8).\n", f);
-}
-
-static int parse_opts(int argc, char **argv, struct os_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "ttl-only", no_argument, NULL, 'T' },
-		{ "read", required_argument, NULL, 'R' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	o->deadline_ns = 10 * NSEC;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46nw:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case '4':
-		case '6':
-			if (o->family == AF_INET6 && c == '4') {
-				fprintf(stderr, "os: only one -4 or -6 option may be specified\n");
-				return -1;
-			}
-			if (o->family == AF_INET && c == '6') {
-				fprintf(stderr, "os: only one -4 or -6 option may be specified\n");
-				return -1;
-			}
-			o->family = c == '4' ? AF_INET : AF_INET6;
-			break;
-		case 'n':
-			o->numeric = true;
-			break;
-		case 'w': {
-			char *end;
-			double v;
-
-			errno = 0;
-			v = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !(v > 0) || v > 3600) {
-				fprintf(stderr, "os: invalid deadline: '%s' "
-					"(seconds, more than 0 and at most 3600)\n", optarg);
-				return -1;
-			}
-			o->deadline_ns = (int64_t)(v * NSEC);
-			break;
-		}
-		case 'T':
-			o->ttl_only = true;
-			break;
-		case 'R':
-			o->read_path = optarg;
-			break;
-		case 'J':
-			o->json = true;
-			break;
-		case 'F':
-			/* The last --format / --json counts, as in ping. */
-			if (!strcmp(optarg, "json")) {
-				o->json = true;
-			} else if (!strcmp(optarg, "text")) {
-				o->json = false;
-			} else {
-				fprintf(stderr, "os: invalid --format argument: '%s' "
-					"(text or json)\n", optarg);
-				return -1;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case ':':
-			/* A long option's optopt is its val: name it instead. */
-			if (!strncmp(argv[optind - 1], "--", 2))
-				fprintf(stderr, "os: option '%s' requires an argument\n",
-					argv[optind - 1]);
-			else
-				fprintf(stderr, "os: option requires an argument -- '%c'\n",
-					optopt);
-			usage(stderr);
-			return -1;
-		default:
-			if (optopt)
-				fprintf(stderr, "os: invalid option -- '%c'\n", optopt);
-			else
-				fprintf(stderr, "os: unrecognized option '%s'\n",
-					argv[optind - 1]);
-			usage(stderr);
-			return -1;
-		}
-	}
-	if (o->json && o->read_path) {
-		fprintf(stderr, "os: --json (--format=json) does not go with --read: "
-			"a capture is reported as text only\n");
-		return -1;
-	}
-	if (optind >= argc && o->read_path) {
-		o->target = NULL;
-		return 0;
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "os: usage error: Destination address required\n");
-		usage(stderr);
-		return -1;
-	}
-	if (optind + 1 < argc) {
-		fprintf(stderr, "os: one destination only: '%s' is extra\n",
-			argv[optind + 1]);
-		return -1;
-	}
-	o->target = argv[optind];
-	return 0;
 }
 
 /* ------------------------------------------------------------------ run */
@@ -448,8 +326,8 @@ static int run_os(struct os_run *r)
 int cli_os(int argc, char **argv, int family)
 {
 	struct os_run *r;
-	char rerr[1200];
-	int rc, err;
+	char rerr[1200], err[512];
+	int rc, e;
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -457,10 +335,18 @@ int cli_os(int argc, char **argv, int family)
 		return 2;
 	}
 	r->o.family = family;
-	rc = parse_opts(argc, argv, &r->o);
-	if (rc != 0) {
+	rc = os_opts_parse(argc, argv, &r->o, err, sizeof(err));
+	if (rc != OS_OPTS_OK) {
+		if (r->o.help) {
+			usage(stdout);
+			rc = 0;
+		} else {
+			fprintf(stderr, "os: %s\n", err);
+			if (r->o.usage)
+				usage(stderr);
+		}
 		free(r);
-		return rc > 0 ? 0 : 2;
+		return rc;
 	}
 	if (r->o.read_path) {
 		rc = cli_os_read(r->o.read_path, r->o.family, r->o.numeric,
@@ -474,14 +360,14 @@ int cli_os(int argc, char **argv, int family)
 	r->open_rc[0] = r->open_rc[1] = -1;
 	if (open_probes(r) < 0)
 		goto out;
-	err = sock_drop_privileges();
-	if (err < 0) {
-		fprintf(stderr, "os: cannot drop privileges: %s\n", strerror(-err));
+	e = sock_drop_privileges();
+	if (e < 0) {
+		fprintf(stderr, "os: cannot drop privileges: %s\n", strerror(-e));
 		goto out;
 	}
-	err = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
-			     r->canon, sizeof(r->canon), rerr, sizeof(rerr));
-	if (err) {
+	e = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
+			   r->canon, sizeof(r->canon), rerr, sizeof(rerr));
+	if (e) {
 		fprintf(stderr, "os: %s\n", rerr);
 		goto out;
 	}

@@ -1,4 +1,5 @@
 /* `ping`: argv -> config, wire the parts together, run, exit status. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -92,10 +93,12 @@ static void usage(FILE *f)
 	      "IPv4 options:\n"
 	      "  -4                 use IPv4\n"
 	      "  -b                 allow pinging broadcast\n"
+	      "  -R                 record route\n"
+	      "  -T <timestamp>     define timestamp, can be one of <tsonly|tsandaddr|tsprespec>\n"
 	      "\n"
 	      "IPv6 options:\n"
 	      "  -6                 use IPv6\n"
-	      "  -F <flowlabel>     define flow label (hex), default is none\n"
+	      "  -F <flowlabel>     define flow label, default is none\n"
 	      "\n"
 	      "For more details see echolot(8).\n", f);
 }
@@ -195,12 +198,12 @@ static int new_engine(struct ping_run *r)
 	/* Room for every probe that may be in flight, preload included. */
 	ec.inflight = 2u * r->o.preload;
 	if (getrandom(ec.tag_key, sizeof(ec.tag_key), 0) != sizeof(ec.tag_key)) {
-		fprintf(stderr, "ping: getrandom: %s\n", strerror(errno));
+		ping_msg(r, "getrandom: %s", strerror(errno));
 		return -1;
 	}
 	r->engine = engine_new(&ec);
 	if (!r->engine) {
-		fprintf(stderr, "ping: out of memory\n");
+		ping_msg(r, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -224,7 +227,7 @@ static int add_icmp(struct ping_run *r)
 	si = engine_add_sock(r->engine, &r->sock, ENGINE_SOCK_TX, &probe_echo,
 			     &r->echo);
 	if (si < 0)
-		fprintf(stderr, "ping: %s\n", strerror(-si));
+		ping_msg(r, "%s", strerror(-si));
 	return si;
 }
 
@@ -240,7 +243,7 @@ static int add_tcp(struct ping_run *r)
 	r->tcp.ps = &r->tcp_socks;
 	si = engine_adopt(r->engine, &probe_tcp, &r->tcp, &r->tcp_socks);
 	if (si < 0)
-		fprintf(stderr, "ping: %s\n", strerror(-si));
+		ping_msg(r, "%s", strerror(-si));
 	return si;
 }
 
@@ -254,7 +257,7 @@ static int setup_plan(struct ping_run *r, int si)
 	ti = engine_add_target(r->engine, (struct sockaddr *)&r->dst, r->dstlen,
 			       (unsigned)si);
 	if (ti < 0) {
-		fprintf(stderr, "ping: %s\n", strerror((int)-ti));
+		ping_msg(r, "%s", strerror((int)-ti));
 		return -1;
 	}
 	memset(pc, 0, sizeof(*pc));
@@ -338,11 +341,50 @@ static void setup_text(struct ping_run *r, int family)
 	}
 }
 
+/* A send refused for want of a scope, after the hint said why: as
+ * iputils, counted as sent, not as an error. */
+static bool explained(const struct ping_run *r, const struct event *ev)
+{
+	return r->scope_hint && ev->type == EV_LOCAL_ERROR &&
+	       ev->icmp_code == EV_LOCAL_FROM_SEND && ev->err == EINVAL;
+}
+
+static void stats_sink(void *ctx, const struct event *ev)
+{
+	struct ping_run *r = ctx;
+
+	if (explained(r, ev)) {
+		if (ev->nsent > r->stats.transmitted)
+			r->stats.transmitted = ev->nsent;
+		return;
+	}
+	stats_on_event(&r->stats, ev);
+}
+
+/* IPv6: the interface names that link-local scopes print as (read now:
+ * the sandbox forbids asking later), and iputils' hint when a datagram
+ * socket is to reach a link-local address without a scope, which the
+ * kernel refuses to send. */
+static void scope_setup(struct ping_run *r)
+{
+	const struct in6_addr *a = &((struct sockaddr_in6 *)&r->dst)->sin6_addr;
+	struct in6_addr parsed;
+
+	sock_ifnames_read(&r->ifnames);
+	if (r->sock.kind == SOCK_KIND_DGRAM && !strchr(r->o.target, '%') &&
+	    inet_pton(AF_INET6, r->o.target, &parsed) == 1 &&
+	    (IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a))) {
+		ping_msg(r, "Warning: IPv6 link-local address on ICMP datagram socket "
+			 "may require ifname or scope-id => use: address%%<ifname|scope-id>");
+		r->scope_hint = true;
+	}
+}
+
 /* The exit status, as iputils gives it. */
 static int outcome(const struct ping_run *r, int err)
 {
 	if (err < 0) {
-		fprintf(stderr, "ping: %s\n", strerror(-err));
+		ping_msg(r, "%s", strerror(-err));
 		return 2;
 	}
 	if (r->stats.received == 0)
@@ -364,19 +406,30 @@ static int run_steps(struct ping_run *r)
 	 * resolved (ping_prepare): the engine takes them over. */
 	if (new_engine(r) < 0)
 		return 2;
+	if (r->dst.ss_family == AF_INET6)
+		scope_setup(r);
+	/* -R, -T, hops: set with the rights the run keeps, as iputils. */
+	if (ping_ip_options(r) < 0)
+		return 2;
 	si = o->tcp_port ? add_tcp(r) : add_icmp(r);
 	if (si < 0 || setup_plan(r, si) < 0)
 		return 2;
 	stats_init(&r->stats);
-	engine_add_sink(r->engine, (struct event_sink){ stats_on_event, &r->stats });
+	engine_add_sink(r->engine, (struct event_sink){ stats_sink, r });
 	/* iputils prints addresses only with -n, -f, or a numeric target;
 	 * JSON and Atlas output carry addresses only. */
 	resolve_cache_init(&r->names, o->format != PING_FORMAT_TEXT ||
 			   ((o->numeric || o->flood || resolve_is_numeric(o->target)) &&
 			    !o->force_names));
-	if (o->format == PING_FORMAT_TEXT)
+	if (o->format == PING_FORMAT_TEXT) {
 		setup_text(r, family);
-	else
+		/* Its messages (local errors) start as ours do; its header
+		 * counts the IP options. */
+		r->report.cfg.prog = r->prog;
+		r->report.cfg.ip_optlen = ping_ip_optlen(r);
+		r->report.cfg.ifnames = &r->ifnames;
+		r->report.cfg.quiet_send_einval = r->scope_hint;
+	} else
 		add_machine_report(r, family);
 
 	/* The target's reverse name is asked for now, before the first
@@ -391,14 +444,14 @@ static int run_steps(struct ping_run *r)
 	 * look names up if it prints names). */
 	err = sandbox_enter(!r->names.numeric);
 	if (err < 0) {
-		fprintf(stderr, "ping: seccomp: %s\n", strerror(-err));
+		ping_msg(r, "seccomp: %s", strerror(-err));
 		return 2;
 	}
 	if (o->sandbox_selftest && sandbox_available()) {
 		/* The tests' proof that a forbidden call is refused: this
 		 * process must die of SIGSYS here. */
-		fprintf(stderr, "ping: sandbox selftest %s: the call returned %d\n",
-			o->sandbox_selftest, sandbox_selftest(o->sandbox_selftest));
+		ping_msg(r, "sandbox selftest %s: the call returned %d",
+			 o->sandbox_selftest, sandbox_selftest(o->sandbox_selftest));
 		return 3;
 	}
 	err = engine_run_ping(r->engine, &r->plan, &sig);
@@ -424,7 +477,7 @@ int cli_ping(int argc, char **argv, int family)
 
 	r = calloc(1, sizeof(*r));
 	if (!r) {
-		fprintf(stderr, "ping: out of memory\n");
+		fprintf(stderr, "%s: out of memory\n", argc > 0 ? argv[0] : "ping");
 		return 2;
 	}
 	/* Nothing open yet: what run_ping frees must say so. */
@@ -432,15 +485,17 @@ int cli_ping(int argc, char **argv, int family)
 	r->tcp_socks.tx.fd = r->tcp_socks.icmp.fd = r->tcp_socks.hold_fd = -1;
 	r->tcp_spare.tx.fd = r->tcp_spare.icmp.fd = r->tcp_spare.hold_fd = -1;
 	r->names.req_fd = r->names.ans_fd = -1;
+	r->prog = argc > 0 && argv[0] ? argv[0] : "ping";
 	ping_opts_default(&r->o);
 	r->o.family = family;
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
 	if (rc != PING_OPTS_OK) {
 		if (r->o.help) {
-			usage(stderr);
-			rc = 2;
+			/* -h as iputils; --help the GNU way, for a pager. */
+			usage(r->o.help_stdout ? stdout : stderr);
+			rc = r->o.help_stdout ? 0 : 2;
 		} else if (err[0]) {
-			fprintf(stderr, "ping: %s\n", err);
+			ping_msg(r, "%s", err);
 			if (!strncmp(err, "invalid option", 14) ||
 			    !strncmp(err, "option requires", 15) ||
 			    !strncmp(err, "unrecognized", 12))
@@ -449,7 +504,7 @@ int cli_ping(int argc, char **argv, int family)
 			usage(stderr);
 		}
 		free(r);
-		return 2;
+		return rc;
 	}
 	if (r->o.version) {
 		ping_version(stdout, &r->o);
@@ -458,7 +513,9 @@ int cli_ping(int argc, char **argv, int family)
 	}
 	/* Sockets first, then privileges dropped, then the name
 	 * (ping_socket.c). */
-	rc = ping_prepare(r) < 0 ? 2 : run_ping(r);
+	rc = ping_prepare(r);
+	if (rc == 0)
+		rc = run_ping(r);
 	ping_close_sockets(r);
 	free(r);
 	return rc;

@@ -18,7 +18,6 @@
 /* The shortest interval an unprivileged user may ask for (iputils). */
 #define MIN_USER_INTERVAL (2 * MSEC)
 #define MAX_USER_PRELOAD 3
-#define MAX_DATALEN (65535 - 20 - 8)
 
 void ping_opts_default(struct ping_opts *o)
 {
@@ -33,6 +32,7 @@ void ping_opts_default(struct ping_opts *o)
 	o->pmtudisc = -1;
 	o->ident = -1;
 	o->preload = 1;
+	o->timestamp = -1;
 }
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -45,6 +45,25 @@ static int fail(char *err, size_t len, const char *fmt, ...)
 	return PING_OPTS_EXIT;
 }
 
+/* A number iputils' integer parser refuses: exit status 1, not 2. */
+static int fail1(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return PING_OPTS_EXIT1;
+}
+
+static int out_of_range(char *err, size_t len, const char *s, long long min,
+			long long max)
+{
+	return fail1(err, len,
+		     "invalid argument: '%s': out of range: %lld <= value <= %lld",
+		     s, min, max);
+}
+
 /* An integer in [min, max], with iputils' three kinds of complaint. */
 static int parse_int(const char *s, long long min, long long max,
 		     long long *out, char *err, size_t len)
@@ -55,14 +74,12 @@ static int parse_int(const char *s, long long min, long long max,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || *end)
-		return fail(err, len, "invalid argument: '%s'", s);
+		return fail1(err, len, "invalid argument: '%s'", s);
 	if (errno == ERANGE)
-		return fail(err, len, "invalid argument: '%s': %s", s,
-			    strerror(ERANGE));
+		return fail1(err, len, "invalid argument: '%s': %s", s,
+			     strerror(ERANGE));
 	if (v < min || v > max)
-		return fail(err, len,
-			    "invalid argument: '%s': out of range: %lld <= value <= %lld",
-			    s, min, max);
+		return out_of_range(err, len, s, min, max);
 	*out = v;
 	return 0;
 }
@@ -77,7 +94,7 @@ static int parse_seconds(const char *s, double max, int64_t *ns, char *err,
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || *end || !isfinite(v))
-		return fail(err, len, "invalid argument: '%s'", s);
+		return fail1(err, len, "invalid argument: '%s'", s);
 	if (v < 0 || v > max)
 		return -1;      /* the caller words it */
 	*ns = (int64_t)(v * 1e9 + 0.5);
@@ -132,7 +149,7 @@ static int parse_tos(const char *s, int *tos, char *err, size_t len)
 }
 
 /* Long options without a short form. */
-enum { OPT_JSON = 256, OPT_FORMAT, OPT_TCP };
+enum { OPT_JSON = 256, OPT_FORMAT, OPT_HELP, OPT_TCP };
 
 static const struct option longopts[] = {
 	{ "os", no_argument, NULL, 'o' },
@@ -140,7 +157,7 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "tcp", required_argument, NULL, OPT_TCP },
 	{ "sandbox-selftest", optional_argument, NULL, 'X' },
-	{ "help", no_argument, NULL, 'h' },
+	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -156,7 +173,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rs:S:t:UvVw:W:",
+				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rRs:S:t:T:UvVw:W:",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case '4':
@@ -184,9 +201,32 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		case 'r': o->dontroute = true; break;
 		case 'U': o->user_latency = true; break;
 		case 'v': o->verbose = true; break;
-		case 'V': o->version = true; break;
+		case 'V':
+			/* At once, as iputils: what follows is not looked at. */
+			o->version = true;
+			return PING_OPTS_OK;
 		case 'h': o->help = true; return PING_OPTS_EXIT;
+		case OPT_HELP:
+			o->help = o->help_stdout = true;
+			return PING_OPTS_EXIT;
 		case 'o': o->os = true; break;
+		case 'R':
+			if (o->timestamp >= 0)
+				return fail(err, len, "only one of -T or -R may be used");
+			o->rroute = true;
+			break;
+		case 'T':
+			if (o->rroute)
+				return fail(err, len, "only one of -T or -R may be used");
+			if (!strcmp(optarg, "tsonly"))
+				o->timestamp = PING_TS_TSONLY;
+			else if (!strcmp(optarg, "tsandaddr"))
+				o->timestamp = PING_TS_TSANDADDR;
+			else if (!strcmp(optarg, "tsprespec"))
+				o->timestamp = PING_TS_PRESPEC;
+			else
+				return fail(err, len, "invalid timestamp type: %s", optarg);
+			break;
 		case OPT_JSON: o->format = PING_FORMAT_JSON; break;
 		case OPT_TCP:
 			if ((rc = parse_int(optarg, 1, 65535, &v, err, len)))
@@ -230,9 +270,12 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 		}
 		case 'i':
 			/* iputils keeps intervals in int milliseconds. */
+			/* Strict where iputils warns: status 2, as its other
+			 * -i complaints. */
 			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->interval_ns, err, len);
 			if (rc > 0)
-				return rc;
+				return PING_OPTS_EXIT;
+			o->interval_arg = optarg;
 			if (rc < 0)
 				return fail(err, len, "bad timing interval: %s", optarg);
 			break;
@@ -274,9 +317,14 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 				return rc;
 			break;
 		case 's':
-			if ((rc = parse_int(optarg, 0, MAX_DATALEN, &v, err, len)))
+			/* The IPv4 limit is checked once the family is known
+			 * (ping_opts_check_family), unless it already is. */
+			if ((rc = parse_int(optarg, 0, o->family == AF_INET ?
+					    PING_MAX_DATALEN4 : PING_MAX_DATALEN6,
+					    &v, err, len)))
 				return rc;
 			o->datalen = (long)v;
+			o->datalen_arg = optarg;
 			break;
 		case 'S':
 			if ((rc = parse_int(optarg, 1, INT_MAX, &v, err, len)))
@@ -284,11 +332,10 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			o->sndbuf = (int)v;
 			break;
 		case 't':
+			/* 0: an IPv6 hop limit may be 0; the kernel refuses an
+			 * IPv4 TTL of 0, and ping says so as iputils. */
 			if ((rc = parse_int(optarg, 0, 255, &v, err, len)))
 				return rc;
-			if (v == 0)     /* the kernel refuses it; say so as iputils */
-				return fail(err, len,
-					    "cannot set unicast time-to-live: Invalid argument");
 			o->ttl = (int)v;
 			break;
 		case 'w':
@@ -296,14 +343,12 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			if (rc > 0)
 				return rc;
 			if (rc < 0)
-				return fail(err, len,
-					    "invalid argument: '%s': out of range: 0 <= value <= %d",
-					    optarg, INT_MAX);
+				return out_of_range(err, len, optarg, 0, INT_MAX);
 			break;
 		case 'W':
 			rc = parse_seconds(optarg, INT_MAX / 1000 - 1, &o->linger_ns, err, len);
 			if (rc > 0)
-				return rc;
+				return PING_OPTS_EXIT;
 			if (rc < 0)
 				return fail(err, len, "bad linger time: %s", optarg);
 			break;
@@ -317,7 +362,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			if (optopt == OPT_JSON)
 				return fail(err, len,
 					    "option '--json' doesn't allow an argument");
-			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMpQsStwW", optopt))
+			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMpQsStTwW", optopt))
 				return fail(err, len,
 					    "option requires an argument -- '%c'", optopt);
 			if (optopt)
@@ -328,13 +373,12 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			return PING_OPTS_EXIT;
 		}
 	}
-	if (o->version)
-		return PING_OPTS_OK;
 	if (optind >= argc)
-		return fail(err, len, "usage error: Destination address required");
-	if (argc - optind > 1)
-		return PING_OPTS_EXIT;  /* usage */
-	o->target = argv[optind];
+		return fail1(err, len, "usage error: Destination address required");
+	/* Hops before the target: ping_opts_check_family decides. */
+	o->operands = argv + optind;
+	o->noperands = argc - optind;
+	o->target = argv[argc - 1];
 
 	if (o->flood && o->interval_ns < 0)
 		o->interval_ns = 0;
@@ -345,7 +389,28 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			    MIN_USER_INTERVAL / MSEC);
 	if (o->interval_ns < 0)
 		o->interval_ns = NSEC;
-	if (o->has_flowlabel && o->family == AF_INET)
-		return fail(err, len, "-F is an IPv6 option");
+	/* Both in range, but together beyond what the schedule counts. */
+	if (o->interval_ns > PING_MAX_CREDIT_NS / (int64_t)o->preload)
+		return fail(err, len, "bad timing interval: %s (at most %lld seconds "
+			    "with -l %u)", o->interval_arg ? o->interval_arg : "?",
+			    (long long)(PING_MAX_CREDIT_NS / (int64_t)o->preload / NSEC),
+			    o->preload);
+	return PING_OPTS_OK;
+}
+
+int ping_opts_check_family(const struct ping_opts *o, int family, char *err,
+			   size_t len)
+{
+	int hops = o->noperands - 1;
+
+	err[0] = '\0';
+	/* As iputils, a usage error (no message) for hops it cannot use. */
+	if (hops > 0 && (family != AF_INET || o->rroute ||
+			 (o->timestamp >= 0 && o->timestamp != PING_TS_PRESPEC) ||
+			 (o->timestamp == PING_TS_PRESPEC && hops > 4) || hops > 9))
+		return PING_OPTS_EXIT;
+	if (family == AF_INET && o->datalen > PING_MAX_DATALEN4)
+		return out_of_range(err, len, o->datalen_arg ? o->datalen_arg : "?",
+				    0, PING_MAX_DATALEN4);
 	return PING_OPTS_OK;
 }

@@ -34,6 +34,12 @@ struct ping_opts {
 	unsigned preload;       /* -l */
 	uint32_t flowlabel;     /* -F */
 	bool has_flowlabel;
+	bool rroute;            /* -R: IPv4 record route */
+	int timestamp;          /* -T: PING_TS_*, -1 none */
+	char **operands;        /* every operand in argv: the last is the
+	                           target, those before it IPv4 hops (a source
+	                           route, or -T tsprespec's hosts) */
+	int noperands;
 	const char *iface;      /* -I as given */
 	uint8_t pattern[PING_MAX_PATTERN];
 	size_t patlen;
@@ -56,7 +62,10 @@ struct ping_opts {
 	bool verbose;           /* -v */
 	bool precise;           /* -3 */
 	bool version;           /* -V */
-	bool help;              /* -h */
+	bool help;              /* -h, --help */
+	bool help_stdout;       /* --help */
+	const char *datalen_arg;        /* -s as given, for a later complaint */
+	const char *interval_arg;       /* -i as given, the same */
 	bool os;                /* --os: name the remote OS after the summary */
 	int tcp_port;           /* --tcp PORT: TCP SYN probes, 0: ICMP echo */
 	enum ping_format format;        /* --format, --json */
@@ -67,16 +76,42 @@ struct ping_opts {
 
 enum {
 	PING_OPTS_OK = 0,
+	PING_OPTS_EXIT1 = 1,    /* print err and exit 1: what iputils' number
+	                           parser refuses, or no destination */
 	PING_OPTS_EXIT = 2,     /* print err (if any) and exit 2 */
 };
 
+/* -T: the timestamp option's flag values (RFC 791). */
+enum { PING_TS_TSONLY = 0, PING_TS_TSANDADDR = 1, PING_TS_PRESPEC = 3 };
+
+/* -i times -l, the credit the schedule may hold, in nanoseconds: at most
+ * a quarter of what an int64_t holds (73 years), so that the engine's
+ * sums cannot overflow (-l 65536 -i 2000000 did). */
+#define PING_MAX_CREDIT_NS (INT64_MAX / 4)
+
+/* The largest -s: an IP datagram holds 65535 bytes, the IPv4 header (20)
+ * counts in them and the IPv6 header does not. */
+#define PING_MAX_DATALEN4 (65535 - 20 - 8)
+#define PING_MAX_DATALEN6 (65535 - 8)
+
 /* Parse argv.  privileged: the caller is root (limits on interval, flood
- * and preload do not apply).  On failure returns PING_OPTS_EXIT with the
- * message (without "ping: ") in err; an empty err means "print usage". */
+ * and preload do not apply).  On failure returns PING_OPTS_EXIT1 or
+ * PING_OPTS_EXIT, the exit status, with the message (without "ping: ") in
+ * err; an empty err means "print usage".  -V ends the parse where it
+ * stands (o->version, PING_OPTS_OK), as iputils: options after it are not
+ * looked at.  o->help: -h (usage on stderr, exit 2) or, with
+ * o->help_stdout, --help (usage on stdout, exit 0). */
 int ping_opts_parse(int argc, char **argv, bool privileged,
 		    struct ping_opts *o, char *err, size_t errlen);
 
 /* Defaults, as iputils has them. */
 void ping_opts_default(struct ping_opts *o);
+
+/* The checks that need the destination's family (AF_INET, AF_INET6),
+ * once it is resolved: PING_OPTS_OK, or an exit status with err (an
+ * empty err: print usage), as iputils: hops only for IPv4, at most 9, at
+ * most 4 for -T tsprespec, none with -R or another -T. */
+int ping_opts_check_family(const struct ping_opts *o, int family, char *err,
+			   size_t errlen);
 
 #endif

@@ -33,6 +33,8 @@ struct ping_presock {
 };
 
 struct ping_run {
+	const char *prog;       /* argv[0] as typed: every message starts
+	                           with it, as iputils' do */
 	struct ping_opts o;
 	struct sockaddr_storage dst, src;
 	socklen_t dstlen;
@@ -40,6 +42,11 @@ struct ping_run {
 	bool iface_addr;        /* -I gave an address (src), not a device */
 	char canon[1025];
 	const char *device;
+	char devbuf[16];        /* -I addr%dev: dev */
+	struct sock_ifnames ifnames;    /* for link-local scopes */
+	bool scope_hint;        /* the unscoped link-local hint was given */
+	uint32_t hops[9];       /* IPv4 hops before the target (network order) */
+	size_t nhops;
 	struct sock sock;
 	struct sock spare;      /* IPv6's until the name decides (ping_prepare) */
 	struct ping_presock pre[2];     /* IPv4 (or the only one), IPv6 */
@@ -68,11 +75,22 @@ struct ping_run {
  * destination, in the order least privilege wants: the sockets opened
  * (for both families when the name decides) while privileged, every
  * privilege dropped, then the name resolved and what depends on it done
- * (route source, -B, -F, -C).  0, or -1 after printing why not. */
+ * (route source, -B, -F, -C, the hops of a source route).  0, or the
+ * exit status after printing why not. */
 int ping_prepare(struct ping_run *r);
 void ping_close_sockets(struct ping_run *r);
 /* -V: what a run with these options would do (cli_version_run). */
 void ping_version(FILE *f, const struct ping_opts *o);
+/* -R, -T, hops: the IPv4 options of every probe, set with the rights the
+ * run keeps (after the privileges are dropped), as iputils sets them: the
+ * kernel refuses a source route to a process without CAP_NET_RAW.  0, or
+ * -1 after printing why not. */
+int ping_ip_options(struct ping_run *r);
+/* What -R, -T or hops add to every probe's header: 0 or 40. */
+size_t ping_ip_optlen(const struct ping_run *r);
+/* A message on stderr: "prog: " fmt "\n", after what stdout holds. */
+void ping_msg(const struct ping_run *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* An ICMP identifier for a raw socket. */
 uint16_t ping_random_id(void);
 

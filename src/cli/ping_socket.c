@@ -1,5 +1,6 @@
 /* `ping`: the source address (-I) and the socket with its options. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -10,22 +11,37 @@
 
 #include "cli.h"
 #include "ping_run.h"
+#include "../wire/wire.h"
 
 /* The line a user sees when no socket can be had: what failed and both
  * ways to fix it. */
-static void no_socket(const struct sock_open_err *e, bool need_raw)
+static void no_socket(const char *prog, const struct sock_open_err *e,
+		      bool need_raw)
 {
 	if (need_raw)
 		fprintf(stderr,
-			"ping: cannot open a raw socket (needed for the options given): %s; "
+			"%s: cannot open a raw socket (needed for the options given): %s; "
 			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or run as root\n",
-			strerror(e->raw_errno));
+			prog, strerror(e->raw_errno));
 	else
 		fprintf(stderr,
-			"ping: cannot open an ICMP socket: raw: %s, datagram: %s; "
+			"%s: cannot open an ICMP socket: raw: %s, datagram: %s; "
 			"give the binary CAP_NET_RAW (setcap cap_net_raw+ep) or allow "
 			"your group in sysctl net.ipv4.ping_group_range\n",
-			strerror(e->raw_errno), strerror(e->dgram_errno));
+			prog, strerror(e->raw_errno), strerror(e->dgram_errno));
+}
+
+void ping_msg(const struct ping_run *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	/* As glibc's error(): what stdout holds goes first. */
+	fflush(stdout);
+	fprintf(stderr, "%s: ", r->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 uint16_t ping_random_id(void)
@@ -46,14 +62,38 @@ static int parse_iface(struct ping_run *r)
 	unsigned char buf[16];
 	int fam;
 
+	char addr[INET6_ADDRSTRLEN + 1] = "";
+	const char *pct;
+
 	if (!o->iface)
 		return 0;
+	pct = strchr(o->iface, '%');
+	/* An IPv6 source may name its interface, as iputils reads it:
+	 * fe80::1%eth0 binds to the address and the device. */
+	if (strchr(o->iface, ':') && pct) {
+		if ((size_t)(pct - o->iface) < sizeof(addr))
+			memcpy(addr, o->iface, (size_t)(pct - o->iface));
+		if (inet_pton(AF_INET6, addr, buf) != 1) {
+			ping_msg(r, "invalid source address: %s", o->iface);
+			return -1;
+		}
+		snprintf(r->devbuf, sizeof(r->devbuf), "%s", pct + 1);
+		if (if_nametoindex(r->devbuf) == 0) {
+			ping_msg(r, "SO_BINDTODEVICE %s: %s", r->devbuf, strerror(ENODEV));
+			return -1;
+		}
+		r->device = r->devbuf;
+	}
 	fam = inet_pton(AF_INET, o->iface, buf) == 1 ? AF_INET :
-	      inet_pton(AF_INET6, o->iface, buf) == 1 ? AF_INET6 : AF_UNSPEC;
+	      inet_pton(AF_INET6, r->device ? addr : o->iface, buf) == 1 ? AF_INET6 :
+	      AF_UNSPEC;
 	if (fam == AF_UNSPEC) {
+		if (strchr(o->iface, ':')) {
+			ping_msg(r, "invalid source address: %s", o->iface);
+			return -1;
+		}
 		if (if_nametoindex(o->iface) == 0) {
-			fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", o->iface,
-				strerror(ENODEV));
+			ping_msg(r, "SO_BINDTODEVICE %s: %s", o->iface, strerror(ENODEV));
 			return -1;
 		}
 		r->device = o->iface;
@@ -65,6 +105,8 @@ static int parse_iface(struct ping_run *r)
 		memcpy(&((struct sockaddr_in *)&r->src)->sin_addr, buf, 4);
 	else
 		memcpy(&((struct sockaddr_in6 *)&r->src)->sin6_addr, buf, 16);
+	if (fam == AF_INET6 && r->device)
+		((struct sockaddr_in6 *)&r->src)->sin6_scope_id = if_nametoindex(r->device);
 	r->have_src = r->iface_addr = true;
 	return 0;
 }
@@ -79,7 +121,7 @@ static int route_source(struct ping_run *r, int family)
 
 	if (r->iface_addr) {
 		if (r->src.ss_family != family) {
-			fprintf(stderr, "ping: %s: address family does not match the destination\n",
+			ping_msg(r, "%s: address family does not match the destination",
 				o->iface);
 			return -1;
 		}
@@ -88,12 +130,12 @@ static int route_source(struct ping_run *r, int family)
 	rc = sock_route_source(family, (struct sockaddr *)&r->dst, r->dstlen,
 			       r->device, &r->src);
 	if (rc == -EACCES && family == AF_INET && !o->broadcast) {
-		fprintf(stderr, "ping: Do you want to ping broadcast? Then -b. "
-			"If not, check your local firewall rules\n");
+		ping_msg(r, "Do you want to ping broadcast? Then -b. "
+			 "If not, check your local firewall rules");
 		return -1;
 	}
 	if (rc == -ENETUNREACH || rc == -EHOSTUNREACH) {
-		fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+		ping_msg(r, "connect: %s", strerror(-rc));
 		return -1;
 	}
 	/* Only -I names the source in the header. */
@@ -105,12 +147,83 @@ static int route_source(struct ping_run *r, int family)
 static void option_failed(struct ping_run *r, const char *what, int rc)
 {
 	if (!strcmp(what, "SO_BINDTODEVICE"))
-		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", r->device,
+		ping_msg(r, "SO_BINDTODEVICE %s: %s", r->device,
 			strerror(-rc));
 	else if (!strcmp(what, "bind"))
-		fprintf(stderr, "ping: bind: %s\n", strerror(-rc));
+		ping_msg(r, "bind: %s", strerror(-rc));
+	else if (!strcmp(what, "IP_TTL"))       /* -t 0 on IPv4 */
+		ping_msg(r, "cannot set unicast time-to-live: %s", strerror(-rc));
+	else if (!strcmp(what, "IP_MULTICAST_TTL"))
+		ping_msg(r, "cannot set multicast time-to-live: %s", strerror(-rc));
 	else
-		fprintf(stderr, "ping: %s: %s\n", what, strerror(-rc));
+		ping_msg(r, "%s: %s", what, strerror(-rc));
+}
+
+/* Options only a raw socket honours: -e, and IPv4's -R, -T and hops (a
+ * datagram socket shows no IP header, so the options that come back
+ * could not be printed). */
+static bool need_raw(const struct ping_run *r, int family)
+{
+	const struct ping_opts *o = &r->o;
+
+	return o->ident >= 0 || (family == AF_INET &&
+				 (o->rroute || o->timestamp >= 0 || o->noperands > 1));
+}
+
+/* The hops before the target (IPv4), after the privileges are gone: a
+ * name among them is looked up as the target is. */
+static int resolve_hops(struct ping_run *r)
+{
+	for (int i = 0; i + 1 < r->o.noperands; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sslen;
+		char canon[256], rerr[1200];
+		struct in_addr a;
+
+		if (inet_aton(r->o.operands[i], &a)) {
+			r->hops[r->nhops++] = a.s_addr;
+			continue;
+		}
+		if (resolve_target(r->o.operands[i], AF_INET, &ss, &sslen, canon,
+				   sizeof(canon), rerr, sizeof(rerr))) {
+			ping_msg(r, "%s", rerr);
+			return -1;
+		}
+		r->hops[r->nhops++] = ((struct sockaddr_in *)&ss)->sin_addr.s_addr;
+	}
+	return 0;
+}
+
+size_t ping_ip_optlen(const struct ping_run *r)
+{
+	if (r->dst.ss_family != AF_INET)
+		return 0;
+	return r->o.rroute || r->o.timestamp >= 0 || r->nhops ? WIRE_IP4_OPTS_MAX : 0;
+}
+
+int ping_ip_options(struct ping_run *r)
+{
+	const struct ping_opts *o = &r->o;
+	uint8_t opts[WIRE_IP4_OPTS_MAX];
+	size_t len;
+	int rc;
+
+	if (!ping_ip_optlen(r))
+		return 0;
+	if (o->rroute)
+		len = wire_ip4_opts_rr(opts);
+	else if (o->timestamp >= 0)
+		len = wire_ip4_opts_ts(opts, (uint8_t)o->timestamp, r->hops, r->nhops);
+	else                    /* -r makes the route strict, as iputils */
+		len = wire_ip4_opts_srr(opts, o->dontroute, r->hops, r->nhops);
+	rc = sock_ip_options(&r->sock, opts, len);
+	if (rc < 0) {
+		/* iputils' words, "record route" for a source route too. */
+		ping_msg(r, "%s: %s", o->timestamp >= 0 ? "ts option" : "record route",
+			 strerror(-rc));
+		return -1;
+	}
+	return 0;
 }
 
 /* Open a socket of family with every option that does not depend on the
@@ -124,7 +237,7 @@ static void open_one(struct ping_run *r, struct sock *s, int family,
 	struct sock_opts so;
 
 	memset(pre, 0, sizeof(*pre));
-	if (sock_open(s, family, o->ident >= 0, &pre->oe) < 0) {
+	if (sock_open(s, family, need_raw(r, family), &pre->oe) < 0) {
 		pre->no_socket = true;
 		return;
 	}
@@ -177,17 +290,18 @@ static void tcp_opts(const struct ping_run *r, struct probe_sock_opts *so)
 	so->dontroute = o->dontroute;
 }
 
-static void tcp_error(const struct probe_sock_err *e, const char *device)
+static void tcp_error(const struct ping_run *r, const struct probe_sock_err *e,
+		      const char *device)
 {
 	if (e->need_raw)
-		fprintf(stderr, "ping: TCP probes need a raw socket: %s; run as root "
-			"or give the binary CAP_NET_RAW (setcap cap_net_raw+ep)\n",
+		ping_msg(r, "TCP probes need a raw socket: %s; run as root "
+			 "or give the binary CAP_NET_RAW (setcap cap_net_raw+ep)",
 			strerror(-e->err));
 	else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE"))
-		fprintf(stderr, "ping: SO_BINDTODEVICE %s: %s\n", device,
+		ping_msg(r, "SO_BINDTODEVICE %s: %s", device,
 			strerror(-e->err));
 	else
-		fprintf(stderr, "ping: %s: %s\n", e->what ? e->what : "socket",
+		ping_msg(r, "%s: %s", e->what ? e->what : "socket",
 			strerror(-e->err));
 }
 
@@ -212,7 +326,7 @@ static int open_tcp(struct ping_run *r)
 	if (n == 1)
 		r->tcp_rc[1] = r->tcp_rc[0], r->tcp_err[1] = r->tcp_err[0];
 	if (r->tcp_rc[0] < 0 && r->tcp_rc[1] < 0) {
-		tcp_error(&r->tcp_err[0], r->device);
+		tcp_error(r, &r->tcp_err[0], r->device);
 		return -1;
 	}
 	return 0;
@@ -235,14 +349,14 @@ static int pick_tcp(struct ping_run *r, int family)
 		probe_sock_close(&r->tcp_spare);
 	}
 	if (r->tcp_rc[i] < 0) {
-		tcp_error(&r->tcp_err[i], r->device);
+		tcp_error(r, &r->tcp_err[i], r->device);
 		return -1;
 	}
 	if (route_source(r, family) < 0)
 		return -1;
 	tcp_opts(r, &so);
 	if (probe_sock_bind(&r->tcp_socks, &so, &se) < 0) {
-		tcp_error(&se, r->device);
+		tcp_error(r, &se, r->device);
 		return -1;
 	}
 	return 0;
@@ -265,7 +379,7 @@ static int open_sockets(struct ping_run *r)
 	}
 	/* Neither family has a socket: no name can help. */
 	if (r->pre[0].no_socket && r->pre[1].no_socket) {
-		no_socket(&r->pre[0].oe, r->o.ident >= 0);
+		no_socket(r->prog, &r->pre[0].oe, need_raw(r, AF_INET));
 		return -1;
 	}
 	return 0;
@@ -286,13 +400,13 @@ static int pick_socket(struct ping_run *r, int family)
 		sock_close(&r->spare);
 	}
 	if (pre->warn && !strcmp(pre->warn, "SO_MARK"))
-		fprintf(stderr, "ping: WARNING: failed to set mark: %lld: %s\n",
+		ping_msg(r, "WARNING: failed to set mark: %lld: %s",
 			(long long)r->o.mark, strerror(-pre->warn_err));
 	else if (pre->warn)
-		fprintf(stderr, "ping: WARNING: %s: %s\n", pre->warn,
+		ping_msg(r, "WARNING: %s: %s", pre->warn,
 			strerror(-pre->warn_err));
 	if (pre->no_socket) {
-		no_socket(&pre->oe, r->o.ident >= 0);
+		no_socket(r->prog, &pre->oe, need_raw(r, family));
 		return -1;
 	}
 	if (pre->err < 0) {
@@ -324,9 +438,13 @@ static int finish_socket(struct ping_run *r, int family)
 	if (o->has_flowlabel && family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
 
-		rc = sock_flowlabel(&r->sock, d6, o->flowlabel);
+		bool leased;
+
+		rc = sock_flowlabel(&r->sock, d6, o->flowlabel, &leased);
 		if (rc < 0) {
-			fprintf(stderr, "ping: can't send flowinfo: %s\n", strerror(-rc));
+			/* iputils' two messages, one per step. */
+			ping_msg(r, leased ? "can't send flowinfo: %s" :
+					     "can't set flowlabel: %s", strerror(-rc));
 			return -1;
 		}
 		d6->sin6_flowinfo = htonl(o->flowlabel & 0xfffff);
@@ -334,7 +452,7 @@ static int finish_socket(struct ping_run *r, int family)
 	if (o->do_connect) {
 		rc = sock_connect(&r->sock, (struct sockaddr *)&r->dst, r->dstlen);
 		if (rc < 0) {
-			fprintf(stderr, "ping: connect: %s\n", strerror(-rc));
+			ping_msg(r, "connect: %s", strerror(-rc));
 			return -1;
 		}
 	}
@@ -349,27 +467,35 @@ int ping_prepare(struct ping_run *r)
 	/* 1. While privileged: the sockets, with every option that does
 	 *    not depend on the destination. */
 	if (parse_iface(r) < 0 || open_sockets(r) < 0)
-		return -1;
+		return 2;
 	/* 2. Every privilege goes before any name is looked up: no line of
 	 *    /etc/hosts, no DNS answer and no libidn2 is ever read by a
 	 *    process that holds one (iputils' order too). */
 	rc = sock_drop_privileges();
 	if (rc < 0) {
-		fprintf(stderr, "ping: cannot drop privileges: %s\n", strerror(-rc));
-		return -1;
+		ping_msg(r, "cannot drop privileges: %s", strerror(-rc));
+		return 2;
 	}
 	/* 3. The name, then what depends on it. */
 	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
 			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
 	if (rc) {
-		fprintf(stderr, "ping: %s\n", rerr);
-		return -1;
+		ping_msg(r, "%s", rerr);
+		return 2;
+	}
+	rc = ping_opts_check_family(&r->o, r->dst.ss_family, rerr, sizeof(rerr));
+	if (rc != PING_OPTS_OK) {
+		if (rerr[0])
+			ping_msg(r, "%s", rerr);
+		return rc;
 	}
 	if (r->o.tcp_port)
-		return pick_tcp(r, r->dst.ss_family);
+		return pick_tcp(r, r->dst.ss_family) < 0 ? 2 : 0;
+	if (r->dst.ss_family == AF_INET && resolve_hops(r) < 0)
+		return 2;
 	if (pick_socket(r, r->dst.ss_family) < 0 ||
 	    finish_socket(r, r->dst.ss_family) < 0)
-		return -1;
+		return 2;
 	if (r->sock.kind == SOCK_KIND_RAW) {
 		r->id = r->o.ident >= 0 ? (uint16_t)r->o.ident : ping_random_id();
 		sock_filter_id(&r->sock, r->id);
@@ -389,7 +515,7 @@ void ping_close_sockets(struct ping_run *r)
 
 void ping_version(FILE *f, const struct ping_opts *o)
 {
-	struct cli_version_run v = { "ping", CLI_SOCK_PING, o->ident >= 0, -1 };
+	struct cli_version_run v = { "ping", CLI_SOCK_PING, o->ident >= 0, -1, false };
 
 	/* As run_ping chooses: addresses only with -n, -f, a numeric
 	 * destination (-H overrides these) or a machine format. */

@@ -104,29 +104,6 @@ static const char *method_name(enum probe_method m)
 	return m == PROBE_TCP ? "TCP (-T)" : m == PROBE_ICMP ? "ICMP (-I)" : "UDP";
 }
 
-static void socket_error(const struct trace_opts *o,
-			 const struct probe_sock_err *e)
-{
-	if (e->need_raw && o->method == PROBE_TCP) {
-		fprintf(stderr, "%s: %s probes need a raw socket: %s; "
-			"run as root or give the binary CAP_NET_RAW "
-			"(setcap cap_net_raw+ep)\n",
-			prog, method_name(o->method), strerror(-e->err));
-	} else if (e->need_raw) {
-		fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) or an "
-			"ICMP datagram socket: %s; run as root, give the binary "
-			"CAP_NET_RAW (setcap cap_net_raw+ep), or allow your group in "
-			"sysctl net.ipv4.ping_group_range\n",
-			prog, method_name(o->method), strerror(-e->err));
-	} else if (e->what && !strcmp(e->what, "SO_BINDTODEVICE")) {
-		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(-e->err));
-	} else {
-		fprintf(stderr, "%s: %s: %s\n", prog, e->what ? e->what : "socket",
-			strerror(-e->err));
-	}
-}
-
 /* traceroute shows "name (addr)", and "addr (addr)" when the address has
  * no name; ping's namer gives "addr" alone then. */
 struct trace_namer {
@@ -175,7 +152,95 @@ struct trace_run {
 	struct report_trace_atlas atlas;        /* --format=atlas */
 	struct report_trace_mtr mtr;            /* --report */
 	struct trace_namer names;
+	struct sock_ifnames ifnames;            /* link-local scopes */
 };
+
+/* IPv6: interface names for the scopes of link-local addresses, read
+ * while a socket may still be opened to ask (the sandbox forbids it). */
+static const struct sock_ifnames *scope_names(struct trace_run *r)
+{
+	if (r->dst.ss_family != AF_INET6)
+		return NULL;
+	sock_ifnames_read(&r->ifnames);
+	return &r->ifnames;
+}
+
+/* What traceroute prints before failing when a socket cannot be set up:
+ * its header, without the newline its message on stderr then starts
+ * with.  The probe length comes from the engine, as in a real run. */
+static void header_before_error(struct trace_run *r)
+{
+	struct trace_cfg tc;
+	struct report_trace_cfg rc;
+	struct trace *t;
+	size_t iphdr = r->dst.ss_family == AF_INET6 ? 40 : 20;
+
+	if (r->o.format != TRACE_FORMAT_TEXT || r->o.report)
+		return;
+	memset(&tc, 0, sizeof(tc));
+	tc.method = r->o.method;
+	tc.first_ttl = 1;
+	tc.max_ttl = 1;
+	tc.nqueries = 1;
+	tc.packet_len = r->o.packet_len >= 0 ? (size_t)r->o.packet_len : iphdr + 40;
+	tc.port = r->o.port;
+	if (trace_new(&t, &tc, (struct sockaddr *)&r->dst, r->dstlen) < 0)
+		return;
+	memset(&rc, 0, sizeof(rc));
+	rc.out = stdout;
+	rc.host = r->o.target;
+	rc.dst = (struct sockaddr *)&r->dst;
+	rc.dstlen = r->dstlen;
+	rc.max_ttl = r->o.max_ttl;
+	rc.packet_len = trace_packet_len(t);
+	rc.ifnames = scope_names(r);
+	report_trace_init(&r->report, &rc);
+	report_trace_header_start(&r->report);
+	fflush(stdout);
+	trace_free(t);
+}
+
+/* A socket that cannot be set up: traceroute's "\nWHAT: REASON" after its
+ * header, exit status 1, as its error() does; but a missing privilege is
+ * named with its fixes (echolot's words), also with status 1. */
+static int open_error(struct trace_run *r, const char *what, int err)
+{
+	const char *m = method_name(r->o.method);
+
+	if (!what) {
+		if (r->o.method == PROBE_TCP)
+			fprintf(stderr, "%s: %s probes need a raw socket: %s; "
+				"run as root or give the binary CAP_NET_RAW "
+				"(setcap cap_net_raw+ep)\n", prog, m, strerror(err));
+		else
+			fprintf(stderr, "%s: %s probes need a raw socket (CAP_NET_RAW) "
+				"or an ICMP datagram socket: %s; run as root, give the "
+				"binary CAP_NET_RAW (setcap cap_net_raw+ep), or allow "
+				"your group in sysctl net.ipv4.ping_group_range\n",
+				prog, m, strerror(err));
+		return 1;
+	}
+	header_before_error(r);
+	/* Socket options in traceroute's words: "setsockopt IP_TOS". */
+	fprintf(stderr, "%s%s%s: %s\n",
+		r->o.format == TRACE_FORMAT_TEXT && !r->o.report ? "\n" : "",
+		strchr(what, '_') ? "setsockopt " : "", what, strerror(err));
+	return 1;
+}
+
+static int sock_failed(struct trace_run *r, const struct probe_sock_err *e)
+{
+	int err = e->err < 0 ? -e->err : e->err;
+
+	return open_error(r, e->need_raw ? NULL : e->what ? e->what : "socket", err);
+}
+
+static int bad_host(const struct trace_run *r)
+{
+	fprintf(stderr, "Cannot handle \"host\" cmdline arg `%s' on position 1 "
+		"(argc %d)\n", r->o.target, r->o.target_argi);
+	return -1;
+}
 
 /* The target: -4 / -6 as asked; with neither, IPv4 first as traceroute. */
 static int resolve(struct trace_run *r)
@@ -192,8 +257,9 @@ static int resolve(struct trace_run *r)
 	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
 			    r->canon, sizeof(r->canon), err, sizeof(err));
 	if (rc) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		return -1;
+		/* traceroute's two lines: the resolver's, then its parser's. */
+		fprintf(stderr, "%s\n", err);
+		return bad_host(r);
 	}
 	if (r->dst.ss_family == AF_INET6) {
 		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
@@ -202,11 +268,8 @@ static int resolve(struct trace_run *r)
 		if (IN6_IS_ADDR_V4MAPPED(&d6->sin6_addr)) {
 			struct sockaddr_in d4;
 
-			if (r->o.family == AF_INET6) {
-				fprintf(stderr, "%s: %s: Address family for hostname not supported\n",
-					prog, r->o.target);
-				return -1;
-			}
+			if (r->o.family == AF_INET6)
+				return bad_host(r);
 			memset(&d4, 0, sizeof(d4));
 			d4.sin_family = AF_INET;
 			memcpy(&d4.sin_addr, d6->sin6_addr.s6_addr + 12, 4);
@@ -218,22 +281,28 @@ static int resolve(struct trace_run *r)
 	return 0;
 }
 
+/* -s and -i, after the name: 0, or the exit status after saying why
+ * not, in traceroute's words. */
 static int setup_source(struct trace_run *r)
 {
 	struct trace_opts *o = &r->o;
 	char canon[256], err[1200];
 
-	if (!o->source)
-		return 0;
-	if (resolve_target(o->source, AF_UNSPEC, &r->src, &r->srclen, canon,
-			   sizeof(canon), err, sizeof(err))) {
-		fprintf(stderr, "%s: %s\n", prog, err);
-		return -1;
+	if (o->source) {
+		if (resolve_target(o->source, AF_UNSPEC, &r->src, &r->srclen, canon,
+				   sizeof(canon), err, sizeof(err))) {
+			fprintf(stderr, "%s\nCannot handle `%s' option with arg `%s' "
+				"(argc %d)\n", err, o->source_as, o->source,
+				o->source_argi);
+			return 2;
+		}
+		if (r->src.ss_family != r->dst.ss_family) {
+			fprintf(stderr, "IP version mismatch in addresses specified\n");
+			return 2;
+		}
 	}
-	if (r->src.ss_family != r->dst.ss_family) {
-		fprintf(stderr, "%s: IP version mismatch in addresses specified\n", prog);
-		return -1;
-	}
+	if (o->device && if_nametoindex(o->device) == 0)
+		return open_error(r, "SO_BINDTODEVICE", ENODEV);
 	return 0;
 }
 
@@ -339,6 +408,7 @@ static int run(struct trace_run *r)
 	rc.back = o->back;
 	rc.namer.pretty = trace_pretty;
 	rc.namer.ctx = &r->names;
+	rc.ifnames = scope_names(r);
 	report_trace_init(&r->report, &rc);
 	if (o->report) {
 		report_trace_mtr_init(&r->mtr, stdout, o->numeric, rc.namer);
@@ -417,7 +487,7 @@ static void sock_opts(const struct trace_run *r, struct probe_sock_opts *so)
 }
 
 /* r->socks: IPv4's (or the only family's), r->spare: IPv6's. */
-static int open_socks(struct trace_run *r)
+static void open_socks(struct trace_run *r)
 {
 	struct trace_opts *o = &r->o;
 	struct probe_sock_opts so;
@@ -425,30 +495,24 @@ static int open_socks(struct trace_run *r)
 	int fam[2] = { AF_INET, AF_INET6 };
 	int n = o->family == AF_UNSPEC ? 2 : 1;
 
-	if (o->device && if_nametoindex(o->device) == 0) {
-		fprintf(stderr, "%s: SO_BINDTODEVICE %s: %s\n", prog, o->device,
-			strerror(ENODEV));
-		return -1;
-	}
 	if (n == 1)
 		fam[0] = o->family;
 	sock_opts(r, &so);
-	r->spare.tx.fd = r->spare.icmp.fd = r->spare.hold_fd = -1;
+	/* What fails is said after the name (pick_socks): traceroute prints
+	 * its header first, and only the family the name has counts. */
+	r->sock_rc[1] = -EAFNOSUPPORT;
 	for (int i = 0; i < n; i++) {
 		r->sock_rc[i] = probe_sock_open(ps[i], fam[i], o->method, &so,
 						&r->sock_err[i]);
 		if (r->sock_rc[i] < 0)
 			probe_sock_close(ps[i]);
 	}
-	if (r->sock_rc[0] < 0 && (n == 1 || r->sock_rc[1] < 0)) {
-		socket_error(o, &r->sock_err[0]);
-		return -1;
-	}
-	return 0;
+	if (n == 1)
+		r->sock_err[1] = r->sock_err[0];
 }
 
 /* The resolved family's sockets become r->socks, bound; the other
- * family's are closed. */
+ * family's are closed.  0, or the exit status after saying why not. */
 static int pick_socks(struct trace_run *r)
 {
 	struct probe_sock_opts so;
@@ -463,34 +527,31 @@ static int pick_socks(struct trace_run *r)
 	} else {
 		probe_sock_close(&r->spare);
 	}
-	if (r->sock_rc[i] < 0) {
-		socket_error(&r->o, &r->sock_err[i]);
-		return -1;
-	}
+	if (r->sock_rc[i] < 0)
+		return sock_failed(r, &r->sock_err[i]);
 	sock_opts(r, &so);
-	if (probe_sock_bind(&r->socks, &so, &se) < 0) {
-		socket_error(&r->o, &se);
-		return -1;
-	}
+	if (probe_sock_bind(&r->socks, &so, &se) < 0)
+		return sock_failed(r, &se);
 	return 0;
 }
 
+/* Sockets first, every privilege dropped, then the names (the target,
+ * -s).  0, or the exit status after saying why not. */
 static int prepare(struct trace_run *r)
 {
 	int rc;
 
-	r->socks.tx.fd = r->socks.icmp.fd = r->socks.hold_fd = -1;
-	if (open_socks(r) < 0)
-		return -1;
+	open_socks(r);
 	rc = sock_drop_privileges();
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot drop privileges: %s\n", prog,
 			strerror(-rc));
-		return -1;
+		return 2;
 	}
-	if (resolve(r) < 0 || setup_source(r) < 0)
-		return -1;
-	return pick_socks(r);
+	if (resolve(r) < 0)
+		return 2;
+	rc = setup_source(r);
+	return rc ? rc : pick_socks(r);
 }
 
 int cli_trace(int argc, char **argv, int family)
@@ -511,35 +572,42 @@ int cli_trace(int argc, char **argv, int family)
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return 2;
 	}
+	r->socks.tx.fd = r->socks.icmp.fd = r->socks.hold_fd = -1;
+	r->spare.tx.fd = r->spare.icmp.fd = r->spare.hold_fd = -1;
 	trace_opts_default(&r->o);
 	r->o.family = family;
 	rc = trace_opts_parse(argc, argv, &r->o, err, sizeof(err));
 	if (rc != TRACE_OPTS_OK) {
+		rc = 0;
 		if (r->o.version) {
+			/* traceroute's line, on stderr as traceroute's; then
+			 * what a run would do, read from the process. */
 			struct cli_version_run v = {
 				prog, r->o.method == PROBE_TCP ? CLI_SOCK_TCP :
 				r->o.method == PROBE_ICMP ? CLI_SOCK_ICMP : CLI_SOCK_UDP,
 				false,
 				r->o.numeric || r->o.format != TRACE_FORMAT_TEXT ? 0 : 1,
+				true,
 			};
 
-			cli_version_run(stdout, &v);
-			free(r);
-			return 0;
-		}
-		if (r->o.help) {
+			fprintf(stderr, "echolot %s traceroute, compatible with Modern "
+				"traceroute for Linux, version 2.1.2\n", ECHOLOT_VERSION);
+			cli_version_run(stderr, &v);
+		} else if (r->o.help) {         /* on stdout, for a pager */
 			usage(stdout);
-			free(r);
-			return 0;
-		}
-		if (err[0])
-			fprintf(stderr, "%s: %s\n", prog, err);
-		else
+		} else if (r->o.usage) {        /* no arguments: as traceroute */
 			usage(stderr);
+		} else {
+			/* traceroute's words, without a program name. */
+			fprintf(stderr, "%s\n", err);
+			rc = 2;
+		}
 		free(r);
-		return 2;
+		return rc;
 	}
-	rc = prepare(r) < 0 ? 2 : run(r);
+	rc = prepare(r);
+	if (rc == 0)
+		rc = run(r);
 	probe_sock_close(&r->socks);
 	probe_sock_close(&r->spare);
 	free(r);

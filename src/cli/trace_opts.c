@@ -1,7 +1,10 @@
-/* traceroute's options, checked as traceroute 2.1.x checks them. */
+/* traceroute's options, read and checked as traceroute 2.1.x reads them
+ * (its CLIF parser): the same messages, naming the argv index ("argc")
+ * where the trouble is.  A small parser of its own rather than getopt:
+ * getopt permutes argv, and the indices would not be those typed. */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,7 +36,86 @@ void trace_opts_default(struct trace_opts *o)
 	o->interval = 1.0;
 }
 
-/* A whole number in [min, max]; false if s is not one. */
+enum opt_id {
+	O_4 = 1, O_6, O_ICMP, O_TCP, O_UDP, O_NUMERIC, O_EXT, O_DONTROUTE,
+	O_DONTFRAG, O_VERSION, O_HELP, O_BACK, O_MTU, O_JSON, O_REPORT,
+	/* with an argument */
+	O_FIRST, O_MAXHOPS, O_QUERIES, O_SIM, O_WAIT, O_SENDWAIT, O_PORT,
+	O_SOURCE, O_DEVICE, O_TOS, O_CYCLES, O_SPORT, O_FORMAT, O_INTERVAL,
+};
+
+struct opt {
+	char c;                 /* short form, or 0 */
+	const char *name;       /* long form, or NULL */
+	const char *arg;        /* the argument's name in messages; NULL: none */
+	enum opt_id id;
+	bool abbrev;            /* the long form may be shortened (CLIF_ABBREV) */
+};
+
+static const struct opt opts[] = {
+	{ '4', NULL, NULL, O_4, false },
+	{ '6', NULL, NULL, O_6, false },
+	{ 'I', "icmp", NULL, O_ICMP, false },
+	{ 'T', "tcp", NULL, O_TCP, false },
+	{ 'U', "udp", NULL, O_UDP, false },
+	{ 'n', NULL, NULL, O_NUMERIC, false },
+	{ 'e', "extensions", NULL, O_EXT, true },
+	{ 'r', NULL, NULL, O_DONTROUTE, false },
+	{ 'F', "dont-fragment", NULL, O_DONTFRAG, true },
+	{ 'V', "version", NULL, O_VERSION, false },
+	{ 0, "help", NULL, O_HELP, false },
+	{ 0, "back", NULL, O_BACK, false },
+	{ 0, "mtu", NULL, O_MTU, false },
+	{ 0, "json", NULL, O_JSON, false },
+	{ 0, "report", NULL, O_REPORT, false },
+	{ 'f', "first", "first_ttl", O_FIRST, false },
+	{ 'm', "max-hops", "max_ttl", O_MAXHOPS, false },
+	{ 'q', "queries", "nqueries", O_QUERIES, false },
+	{ 'N', "sim-queries", "squeries", O_SIM, false },
+	{ 'w', "wait", "MAX,HERE,NEAR", O_WAIT, false },
+	{ 'z', "sendwait", "sendwait", O_SENDWAIT, false },
+	{ 'p', "port", "port", O_PORT, false },
+	{ 's', "source", "src_addr", O_SOURCE, false },
+	{ 'i', "interface", "device", O_DEVICE, false },
+	{ 't', "tos", "tos", O_TOS, false },
+	{ 'c', "report-cycles", "count", O_CYCLES, false },
+	{ 0, "sport", "num", O_SPORT, false },
+	{ 0, "format", "FMT", O_FORMAT, false },
+	{ 0, "interval", "secs", O_INTERVAL, false },
+};
+
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return TRACE_OPTS_EXIT;
+}
+
+/* An unsigned number as traceroute reads one (strtoul, any base, "-1"
+ * wrapping round): false if s is not one.  Saturates at UINT_MAX, which
+ * the range checks then refuse with traceroute's words. */
+static bool parse_uint(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 0);
+	if (end == s || *end)
+		return false;
+	*out = v > 0xffffffffUL ? 0xffffffffU : (unsigned)v;
+	return true;
+}
+
+/* A whole number in [min, max], base 10 or 0x/0 prefixed. */
 static bool parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;
@@ -47,284 +129,316 @@ static bool parse_long(const char *s, long min, long max, long *out)
 	return true;
 }
 
+/* A number of seconds: any a double reads as; the bounds come later,
+ * with traceroute's words for what it refuses. */
 static bool parse_double(const char *s, double *out)
 {
 	char *end;
-	double v;
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v))
-		return false;
-	*out = v;
-	return true;
+	*out = strtod(s, &end);
+	return end != s && !*end;
 }
 
-/* -w MAX[,HERE[,NEAR]] (traceroute 2.1 also takes "MAX/HERE/NEAR"). */
+/* -w MAX[,HERE[,NEAR]], as traceroute 2.1 reads it: the factors not
+ * given are 0 (off), and any one character separates the numbers. */
 static bool parse_wait(const char *s, struct trace_opts *o)
 {
-	double v[3] = { o->wait_max, o->wait_here, o->wait_near };
-	char buf[128], *tok, *save = NULL;
-	int i = 0;
+	double v[3] = { 0, 0, 0 };
+	const char *p = s;
+	char *end;
 
-	if (strlen(s) >= sizeof(buf))
-		return false;
-	strcpy(buf, s);
-	for (tok = strtok_r(buf, ",/", &save); tok;
-	     tok = strtok_r(NULL, ",/", &save)) {
-		if (i >= 3 || !parse_double(tok, &v[i]))
+	for (int i = 0; i < 3; i++) {
+		v[i] = strtod(p, &end);
+		if (end == p)
 			return false;
-		i++;
+		if (!*end)
+			break;
+		if (i == 2)
+			return false;
+		p = end + 1;
 	}
-	if (i == 0)
-		return false;
 	o->wait_max = v[0];
 	o->wait_here = v[1];
 	o->wait_near = v[2];
 	return true;
 }
 
-enum { OPT_BACK = 256, OPT_SPORT, OPT_JSON, OPT_FORMAT, OPT_REPORT,
-       OPT_INTERVAL, OPT_MTU };
+static const struct opt *find_short(char c)
+{
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].c == c)
+			return &opts[i];
+	return NULL;
+}
+
+static const struct opt *find_long(const char *name, size_t n)
+{
+	for (size_t i = 0; i < NOPTS; i++) {
+		const char *l = opts[i].name;
+
+		if (!l)
+			continue;
+		if (strlen(l) == n && !strncmp(l, name, n))
+			return &opts[i];
+		if (opts[i].abbrev && n < strlen(l) && !strncmp(l, name, n))
+			return &opts[i];
+	}
+	return NULL;
+}
+
+/* One option with its argument (NULL for a flag).  as: the option as
+ * typed ("-m", "--max-hops"); argi: where its argument is in argv. */
+static int apply(struct trace_opts *o, const struct opt *op, const char *as,
+		 const char *arg, int argi, char *err, size_t len)
+{
+	long v;
+	unsigned u;
+
+	switch (op->id) {
+	case O_4: o->family = AF_INET; break;
+	case O_6: o->family = AF_INET6; break;
+	case O_ICMP: o->method = PROBE_ICMP; break;
+	case O_TCP: o->method = PROBE_TCP; break;
+	case O_UDP:
+		/* traceroute -U: UDP to one port, 53 unless -p. */
+		o->method = PROBE_UDP;
+		if (o->port < 0)
+			o->port = 53;
+		break;
+	case O_NUMERIC: o->numeric = true; break;
+	case O_EXT: o->extensions = true; break;
+	case O_DONTROUTE: o->dontroute = true; break;
+	case O_DONTFRAG: o->dontfrag = true; break;
+	case O_BACK: o->back = true; break;
+	case O_MTU: o->mtu = true; break;
+	case O_JSON: o->format = TRACE_FORMAT_JSON; break;
+	case O_REPORT: o->report = true; break;
+	case O_VERSION:
+		o->version = true;
+		return TRACE_OPTS_EXIT;
+	case O_HELP:
+		o->help = true;
+		return TRACE_OPTS_EXIT;
+	case O_FIRST:
+	case O_MAXHOPS:
+	case O_QUERIES:
+	case O_SIM:
+		if (!parse_uint(arg, &u))
+			goto bad;
+		if (op->id == O_FIRST)
+			o->first_ttl = u;
+		else if (op->id == O_MAXHOPS)
+			o->max_ttl = u;
+		else if (op->id == O_QUERIES)
+			o->nqueries = u;
+		else    /* 0 runs as 1; more than every probe, as every probe */
+			o->sim = u == 0 ? 1 : u > TRACE_MAX_SIM ? TRACE_MAX_SIM : u;
+		break;
+	case O_CYCLES:
+		if (!parse_long(arg, 1, 1000000, &v))
+			goto bad;
+		o->count = (unsigned)v;
+		break;
+	case O_WAIT:
+		if (!parse_wait(arg, o))
+			goto bad;
+		break;
+	case O_SENDWAIT:
+		if (!parse_double(arg, &o->sendwait))
+			goto bad;
+		break;
+	case O_INTERVAL:
+		if (!parse_double(arg, &o->interval) || !(o->interval >= 0) ||
+		    o->interval > TRACE_MAX_SECONDS)
+			goto bad;
+		break;
+	case O_PORT:
+		if (!parse_long(arg, 0, 65535, &v))
+			goto bad;
+		o->port = (int)v;
+		break;
+	case O_SPORT:
+		if (!parse_long(arg, 1, 65535, &v))
+			goto bad;
+		o->sport = (int)v;
+		break;
+	case O_TOS:
+		if (!parse_long(arg, 0, 255, &v))
+			goto bad;
+		o->tos = (int)v;
+		break;
+	case O_SOURCE:
+		o->source = arg;
+		o->source_argi = argi;
+		snprintf(o->source_as, sizeof(o->source_as), "%s", as);
+		break;
+	case O_DEVICE:
+		o->device = arg;
+		break;
+	case O_FORMAT:
+		/* The last --format / --json counts, as for ping. */
+		if (!strcmp(arg, "text"))
+			o->format = TRACE_FORMAT_TEXT;
+		else if (!strcmp(arg, "json"))
+			o->format = TRACE_FORMAT_JSON;
+		else if (!strcmp(arg, "atlas"))
+			o->format = TRACE_FORMAT_ATLAS;
+		else    /* echolot's own option: its own words */
+			return fail(err, len, "invalid --format argument: '%s' "
+				    "(text, json or atlas)", arg);
+		break;
+	}
+	return TRACE_OPTS_OK;
+bad:
+	return fail(err, len, "Cannot handle `%s' option with arg `%s' (argc %d)",
+		    as, arg, argi);
+}
+
+/* An operand: the host (position 1), the packet length (2), or extra. */
+static int operand(struct trace_opts *o, const char *a, int i, int *pos,
+		   char *err, size_t len)
+{
+	long v;
+
+	++*pos;
+	if (*pos == 1) {
+		o->target = a;
+		o->target_argi = i;
+	} else if (*pos == 2) {
+		if (!parse_long(a, -2147483647L - 1, 2147483647L, &v))
+			return fail(err, len, "Cannot handle \"packetlen\" cmdline arg "
+				    "`%s' on position %d (argc %d)", a, *pos, i);
+		o->packet_len = v < 0 ? -1 : v;        /* negative: the default */
+	} else {
+		return fail(err, len, "Extra arg `%s' (position %d, argc %d)", a,
+			    *pos, i);
+	}
+	return TRACE_OPTS_OK;
+}
+
+/* --name, --name=value or --name value. */
+static int long_option(struct trace_opts *o, int argc, char **argv, int *i,
+		       char *err, size_t len)
+{
+	const char *a = argv[*i], *name = a + 2, *eq = strchr(name, '=');
+	size_t n = eq ? (size_t)(eq - name) : strlen(name);
+	const struct opt *op = find_long(name, n);
+	char as[40];
+	int rc;
+
+	if (!op && eq)
+		return fail(err, len, "Bad option `%s' (with arg `%s') (argc %d)", a,
+			    eq + 1, *i);
+	if (!op || (eq && !op->arg)) {
+		if (eq)
+			return fail(err, len, "Bad option `%s' (with arg `%s') (argc %d)",
+				    a, eq + 1, *i);
+		return fail(err, len, "Bad option `%s' (argc %d)", a, *i);
+	}
+	snprintf(as, sizeof(as), "--%s", op->name);
+	if (!op->arg)
+		return apply(o, op, as, NULL, *i, err, len);
+	if (eq)
+		return apply(o, op, as, eq + 1, *i, err, len);
+	/* traceroute wants --name=value; the value as the next argument is
+	 * taken too, as getopt takes it. */
+	if (*i + 1 >= argc)
+		return fail(err, len, "Option `%s' (argc %d) requires an argument: "
+			    "`%s=%s'", as, *i, as, op->arg);
+	rc = apply(o, op, as, argv[*i + 1], *i + 1, err, len);
+	++*i;
+	return rc;
+}
+
+/* -abc, -m5, -m 5. */
+static int short_options(struct trace_opts *o, int argc, char **argv, int *i,
+			 char *err, size_t len)
+{
+	const char *a = argv[*i];
+
+	for (size_t j = 1; a[j]; j++) {
+		const struct opt *op = find_short(a[j]);
+		char as[3] = { '-', a[j], '\0' };
+		int rc;
+
+		if (!op)
+			return fail(err, len, "Bad option `-%c' (argc %d)", a[j], *i);
+		if (!op->arg) {
+			rc = apply(o, op, as, NULL, *i, err, len);
+			if (rc != TRACE_OPTS_OK)
+				return rc;
+			continue;
+		}
+		if (a[j + 1])
+			return apply(o, op, as, a + j + 1, *i, err, len);
+		if (*i + 1 >= argc)
+			return fail(err, len, "Option `%s' (argc %d) requires an argument: "
+				    "`%s %s'", as, *i, as, op->arg);
+		++*i;
+		return apply(o, op, as, argv[*i], *i, err, len);
+	}
+	return TRACE_OPTS_OK;
+}
+
+/* The checks of traceroute 2.1.x after the command line, in its order,
+ * and echolot's bounds. */
+static int check(struct trace_opts *o, char *err, size_t len)
+{
+	if (o->first_ttl == 0 || o->first_ttl > o->max_ttl)
+		return fail(err, len, "first hop out of range");
+	if (o->max_ttl > MAX_HOPS)
+		return fail(err, len, "max hops cannot be more than %d", MAX_HOPS);
+	if (o->nqueries == 0 || o->nqueries > MAX_QUERIES)
+		return fail(err, len, "no more than %d probes per hop", MAX_QUERIES);
+	/* Negative, as traceroute; and (echolot) what is no time at all:
+	 * not a number, or beyond a day, or factors beyond TRACE_MAX_FACTOR. */
+	if (!(o->wait_max >= 0 && o->wait_here >= 0 && o->wait_near >= 0) ||
+	    o->wait_max > TRACE_MAX_SECONDS || o->wait_here > TRACE_MAX_FACTOR ||
+	    o->wait_near > TRACE_MAX_FACTOR)
+		return fail(err, len, "bad wait specifications `%g,%g,%g' used",
+			    o->wait_max, o->wait_here, o->wait_near);
+	if (o->packet_len > MAX_PACKET_LEN)
+		return fail(err, len, "too big packetlen %ld specified", o->packet_len);
+	if (!(o->sendwait >= 0) || (o->sendwait >= 10 ?
+				     o->sendwait / 1000 : o->sendwait) > TRACE_MAX_SECONDS)
+		return fail(err, len, "bad sendtime `%g' specified", o->sendwait);
+	if (o->report && o->format != TRACE_FORMAT_TEXT)
+		return fail(err, len, "--report is a text table: not with --format");
+	return TRACE_OPTS_OK;
+}
 
 int trace_opts_parse(int argc, char **argv, struct trace_opts *o,
 		     char *err, size_t errlen)
 {
-	static const struct option lopts[] = {
-		{ "icmp", no_argument, NULL, 'I' },
-		{ "tcp", no_argument, NULL, 'T' },
-		{ "udp", no_argument, NULL, 'U' },
-		{ "first", required_argument, NULL, 'f' },
-		{ "max-hops", required_argument, NULL, 'm' },
-		{ "queries", required_argument, NULL, 'q' },
-		{ "sim-queries", required_argument, NULL, 'N' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "sendwait", required_argument, NULL, 'z' },
-		{ "port", required_argument, NULL, 'p' },
-		{ "source", required_argument, NULL, 's' },
-		{ "interface", required_argument, NULL, 'i' },
-		{ "tos", required_argument, NULL, 't' },
-		{ "extensions", no_argument, NULL, 'e' },
-		{ "dont-fragment", no_argument, NULL, 'F' },
-		{ "back", no_argument, NULL, OPT_BACK },
-		{ "mtu", no_argument, NULL, OPT_MTU },
-		{ "sport", required_argument, NULL, OPT_SPORT },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "report", no_argument, NULL, OPT_REPORT },
-		{ "report-cycles", required_argument, NULL, 'c' },
-		{ "interval", required_argument, NULL, OPT_INTERVAL },
-		{ "version", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, li = -1;
-	long v;
+	bool only_operands = false;
+	int pos = 0, rc;
 
 	err[0] = '\0';
-	optind = 0;     /* a fresh scan: the unit tests parse many times */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":46ITUnerFVhf:m:q:N:w:z:p:s:i:t:c:",
-				lopts, &li)) != -1) {
-		const char *arg = optarg;
-		char name[32];
+	if (argc <= 1) {
+		/* traceroute alone: its help, and success. */
+		o->usage = true;
+		return TRACE_OPTS_EXIT;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
 
-		if (li >= 0)
-			snprintf(name, sizeof(name), "--%s", lopts[li].name);
+		rc = TRACE_OPTS_OK;
+		if (!only_operands && !strcmp(a, "--"))
+			only_operands = true;
+		else if (!only_operands && a[0] == '-' && a[1] == '-')
+			rc = long_option(o, argc, argv, &i, err, errlen);
+		else if (!only_operands && a[0] == '-' && a[1])
+			rc = short_options(o, argc, argv, &i, err, errlen);
 		else
-			snprintf(name, sizeof(name), "-%c", c);
-		li = -1;
-
-		switch (c) {
-		case '4':
-			o->family = AF_INET;
-			break;
-		case '6':
-			o->family = AF_INET6;
-			break;
-		case 'I':
-			o->method = PROBE_ICMP;
-			break;
-		case 'T':
-			o->method = PROBE_TCP;
-			break;
-		case 'U':
-			/* traceroute -U: UDP to one port, 53 unless -p. */
-			o->method = PROBE_UDP;
-			if (o->port < 0)
-				o->port = 53;
-			break;
-		case 'n':
-			o->numeric = true;
-			break;
-		case 'e':
-			o->extensions = true;
-			break;
-		case 'r':
-			o->dontroute = true;
-			break;
-		case 'F':
-			o->dontfrag = true;
-			break;
-		case 'V':
-			o->version = true;
-			return TRACE_OPTS_EXIT;
-		case 'h':
-			o->help = true;
-			return TRACE_OPTS_EXIT;
-		case OPT_BACK:
-			o->back = true;
-			break;
-		case OPT_MTU:
-			o->mtu = true;
-			break;
-		case OPT_JSON:
-			o->format = TRACE_FORMAT_JSON;
-			break;
-		case OPT_FORMAT:
-			/* The last --format / --json counts, as for ping. */
-			if (!strcmp(arg, "text")) {
-				o->format = TRACE_FORMAT_TEXT;
-			} else if (!strcmp(arg, "json")) {
-				o->format = TRACE_FORMAT_JSON;
-			} else if (!strcmp(arg, "atlas")) {
-				o->format = TRACE_FORMAT_ATLAS;
-			} else {
-				snprintf(err, errlen, "invalid --format argument: '%s' "
-					 "(text, json or atlas)", arg);
-				return TRACE_OPTS_EXIT;
-			}
-			break;
-		case OPT_REPORT:
-			o->report = true;
-			break;
-		case 'c':
-			if (!parse_long(arg, 1, 1000000, &v))
-				goto bad_arg;
-			o->count = (unsigned)v;
-			break;
-		case OPT_INTERVAL:
-			if (!parse_double(arg, &o->interval) || o->interval < 0)
-				goto bad_arg;
-			break;
-		case 'f':
-		case 'm':
-		case 'q':
-		case 'N':
-			if (!parse_long(arg, 0, 1000000, &v))
-				goto bad_arg;
-			if (c == 'f')
-				o->first_ttl = (unsigned)v;
-			else if (c == 'm')
-				o->max_ttl = (unsigned)v;
-			else if (c == 'q')
-				o->nqueries = (unsigned)v;
-			else
-				o->sim = v ? (unsigned)v : 1;
-			break;
-		case 'w':
-			if (!parse_wait(arg, o))
-				goto bad_arg;
-			break;
-		case 'z':
-			if (!parse_double(arg, &o->sendwait))
-				goto bad_arg;
-			break;
-		case 'p':
-			if (!parse_long(arg, 0, 65535, &v))
-				goto bad_arg;
-			o->port = (int)v;
-			break;
-		case OPT_SPORT:
-			if (!parse_long(arg, 1, 65535, &v))
-				goto bad_arg;
-			o->sport = (int)v;
-			break;
-		case 't':
-			if (!parse_long(arg, 0, 255, &v))
-				goto bad_arg;
-			o->tos = (int)v;
-			break;
-		case 's':
-			o->source = arg;
-			break;
-		case 'i':
-			o->device = arg;
-			break;
-		case ':':
-			if (optopt == OPT_FORMAT)
-				snprintf(err, errlen,
-					 "option '--format' requires an argument");
-			else
-				snprintf(err, errlen,
-					 "option requires an argument -- '%s'",
-					 argv[optind - 1]);
-			return TRACE_OPTS_EXIT;
-		default:
-			if (optopt == OPT_JSON)
-				snprintf(err, errlen,
-					 "option '--json' doesn't allow an argument");
-			else if (optopt && optopt < 256)
-				snprintf(err, errlen, "Bad option `-%c'", optopt);
-			else
-				snprintf(err, errlen, "Bad option `%s'",
-					 argv[optind - 1]);
-			return TRACE_OPTS_EXIT;
-		}
-		continue;
-bad_arg:
-		snprintf(err, errlen, "Cannot handle `%s' option with arg `%s'",
-			 name, arg);
-		return TRACE_OPTS_EXIT;
+			rc = operand(o, a, i, &pos, err, errlen);
+		if (rc != TRACE_OPTS_OK)
+			return rc;
 	}
-	if (optind >= argc)
-		return TRACE_OPTS_EXIT;         /* usage */
-	o->target = argv[optind++];
-	if (optind < argc) {
-		if (!parse_long(argv[optind], 0, 1000000000, &v)) {
-			snprintf(err, errlen,
-				 "Cannot handle \"packetlen\" cmdline arg `%s'",
-				 argv[optind]);
-			return TRACE_OPTS_EXIT;
-		}
-		o->packet_len = v;
-		optind++;
-	}
-	if (optind < argc) {
-		snprintf(err, errlen, "Extra arg `%s'", argv[optind]);
-		return TRACE_OPTS_EXIT;
-	}
-
-	/* The checks and the words of traceroute 2.1.x. */
-	if (o->max_ttl > MAX_HOPS) {
-		snprintf(err, errlen, "max hops cannot be more than %d", MAX_HOPS);
-		return TRACE_OPTS_EXIT;
-	}
-	if (o->first_ttl == 0 || o->first_ttl > o->max_ttl) {
-		snprintf(err, errlen, "first hop out of range");
-		return TRACE_OPTS_EXIT;
-	}
-	if (o->nqueries == 0 || o->nqueries > MAX_QUERIES) {
-		snprintf(err, errlen, "no more than %d probes per hop", MAX_QUERIES);
-		return TRACE_OPTS_EXIT;
-	}
-	if (o->wait_max < 0 || o->wait_here < 0 || o->wait_near < 0) {
-		snprintf(err, errlen, "bad wait specifications `%g,%g,%g' used",
-			 o->wait_max, o->wait_here, o->wait_near);
-		return TRACE_OPTS_EXIT;
-	}
-	if (o->packet_len > MAX_PACKET_LEN) {
-		snprintf(err, errlen, "too big packetlen %ld specified", o->packet_len);
-		return TRACE_OPTS_EXIT;
-	}
-	if (o->sendwait < 0) {
-		snprintf(err, errlen, "bad sendtime `%g' specified", o->sendwait);
-		return TRACE_OPTS_EXIT;
-	}
-	if (o->report && o->format != TRACE_FORMAT_TEXT) {
-		snprintf(err, errlen, "--report is a text table: not with --format");
-		return TRACE_OPTS_EXIT;
-	}
+	if (!o->target)
+		return fail(err, errlen, "Specify \"host\" missing argument.");
+	rc = check(o, err, errlen);
+	if (rc != TRACE_OPTS_OK)
+		return rc;
 	if (o->mtu) {
 		/* As traceroute: don't fragment, one probe at a time, and
 		 * 65000 bytes unless a length was given. */

@@ -124,7 +124,9 @@ void cli_version_run(FILE *f, const struct cli_version_run *v)
 	char ce[256], cp[256], nnp[16], mode[16];
 	bool raw;
 
-	if (v->prog)
+	if (v->facts_only)
+		;
+	else if (v->prog)
 		fprintf(f, "%s from echolot %s (%s)\n", v->prog, ECHOLOT_VERSION,
 			v->sockets == CLI_SOCK_PING ?
 			"iputils 20221126 compatible" :
@@ -190,7 +192,7 @@ void cli_version_run(FILE *f, const struct cli_version_run *v)
 
 void cli_version(FILE *f)
 {
-	struct cli_version_run v = { NULL, CLI_SOCK_PING, false, -1 };
+	struct cli_version_run v = { NULL, CLI_SOCK_PING, false, -1, false };
 
 	cli_version_run(f, &v);
 }

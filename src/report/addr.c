@@ -1,9 +1,11 @@
 /* Addresses and ICMP errors as every reporter writes them. */
 #include <arpa/inet.h>
 #include <stdio.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include "report.h"
+#include "../sock/sock.h"
 
 const char *report_addr(const struct sockaddr *sa, char *buf, size_t len)
 {
@@ -24,6 +26,41 @@ const char *report_numeric(const struct sockaddr *sa, char *buf, size_t len)
 	if (!report_addr(sa, buf, len))
 		snprintf(buf, len, "?");
 	return buf;
+}
+
+const char *report_scoped(const struct sockaddr *sa, const char *text,
+			  const struct sock_ifnames *names, char *buf, size_t len)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+	char num[INET6_ADDRSTRLEN], scope[24];
+	const char *name;
+	size_t tl, nl;
+
+	if (!sa || sa->sa_family != AF_INET6 || !s6->sin6_scope_id ||
+	    !report_addr(sa, num, sizeof(num)))
+		return text;
+	name = sock_ifname(names, s6->sin6_scope_id);
+	if (name)
+		snprintf(scope, sizeof(scope), "%s", name);
+	else
+		snprintf(scope, sizeof(scope), "%u", (unsigned)s6->sin6_scope_id);
+	tl = strlen(text);
+	nl = strlen(num);
+	if (!strcmp(text, num)) {
+		snprintf(buf, len, "%s%%%s", num, scope);
+		return buf;
+	}
+	/* "name (addr)": the address in parentheses; and the name too when
+	 * it is the address ("addr (addr)", traceroute's form). */
+	if (tl > nl + 2 && text[tl - 1] == ')' && text[tl - nl - 2] == '(' &&
+	    !memcmp(text + tl - nl - 1, num, nl)) {
+		if (!strncmp(text, num, nl) && !strncmp(text + nl, " (", 2))
+			snprintf(buf, len, "%s%%%s (%s%%%s)", num, scope, num, scope);
+		else
+			snprintf(buf, len, "%.*s%%%s)", (int)(tl - 1), text, scope);
+		return buf;
+	}
+	return text;
 }
 
 int report_error_text(char *buf, size_t len, const struct event *ev)

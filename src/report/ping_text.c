@@ -19,10 +19,15 @@ static const char *pretty(struct report_ping *r, const struct sockaddr *sa,
 			  socklen_t len)
 {
 	static char buf[INET6_ADDRSTRLEN];
+	const char *text;
 
 	if (r->cfg.namer.pretty)
-		return r->cfg.namer.pretty(r->cfg.namer.ctx, sa, len);
-	return report_numeric(sa, buf, sizeof(buf));
+		text = r->cfg.namer.pretty(r->cfg.namer.ctx, sa, len);
+	else
+		text = report_numeric(sa, buf, sizeof(buf));
+	/* A link-local address with its scope, as iputils (getnameinfo)
+	 * shows it: fe80::1%eth0. */
+	return report_scoped(sa, text, r->cfg.ifnames, r->scoped, sizeof(r->scoped));
 }
 
 /* Reply times in microseconds, rounded to three significant digits the
@@ -72,7 +77,8 @@ void report_ping_header(struct report_ping *r)
 			fprintf(c->out, ", flow 0x%05x, ", c->flowlabel);
 		if (c->device || c->src)
 			fprintf(c->out, "from %s %s: ",
-				c->src ? report_numeric(c->src, s, sizeof(s)) : "::",
+				c->src ? report_scoped(c->src, report_numeric(c->src, s, sizeof(s)),
+						       c->ifnames, r->scoped, sizeof(r->scoped)) : "::",
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu data bytes\n", c->datalen);
 	} else {
@@ -83,7 +89,7 @@ void report_ping_header(struct report_ping *r)
 				c->src ? report_numeric(c->src, s, sizeof(s)) : "0.0.0.0",
 				c->device ? c->device : "");
 		fprintf(c->out, "%zu(%zu) bytes of data.\n", c->datalen,
-			c->datalen + 8 + 20);
+			c->datalen + 8 + 20 + c->ip_optlen);
 	}
 }
 
@@ -94,12 +100,12 @@ static void stamp(struct report_ping *r, const struct event *ev)
 			(long)(ev->when.tv_nsec / 1000));
 }
 
+/* Through stdio and flushed at once, one write as before, so that a
+ * failure sets the stream's error flag the end of the run checks. */
 static void flood_char(struct report_ping *r, const char *s, size_t n)
 {
+	fwrite(s, 1, n, r->cfg.out);
 	fflush(r->cfg.out);
-	if (write(fileno(r->cfg.out), s, n) < 0) {
-		/* Nothing to do: a closed terminal ends nothing. */
-	}
 }
 
 static void opt_addr(struct report_ping *r, const uint8_t *p)
@@ -328,23 +334,28 @@ static void on_error(struct report_ping *r, const struct event *ev)
 static void on_local_error(struct report_ping *r, const struct event *ev)
 {
 	const struct report_ping_cfg *c = &r->cfg;
+	const char *prog = c->prog ? c->prog : "ping";
 
+	if (c->quiet_send_einval && ev->icmp_code == EV_LOCAL_FROM_SEND &&
+	    ev->err == EINVAL)
+		return;
 	if (c->quiet)
 		return;
 	if (c->flood) {
 		flood_char(r, "E", 1);
 		return;
 	}
+	fflush(c->out);
 	if (ev->icmp_code == EV_LOCAL_FROM_QUEUE) {
 		if (ev->err == EMSGSIZE)
 			fprintf(stderr, ev->family == AF_INET6 ?
-				"ping: local error: message too long, mtu: %u\n" :
-				"ping: local error: message too long, mtu=%u\n",
-				ev->icmp_info);
+				"%s: local error: message too long, mtu: %u\n" :
+				"%s: local error: message too long, mtu=%u\n",
+				prog, ev->icmp_info);
 		else
-			fprintf(stderr, "ping: local error: %s\n", strerror(ev->err));
+			fprintf(stderr, "%s: local error: %s\n", prog, strerror(ev->err));
 	} else {
-		fprintf(stderr, "ping: sendmsg: %s\n", strerror(ev->err));
+		fprintf(stderr, "%s: sendmsg: %s\n", prog, strerror(ev->err));
 	}
 }
 
@@ -380,9 +391,15 @@ static void status_line(struct report_ping *r)
 	fprintf(stderr, "\r%" PRIu64 "/%" PRIu64 " packets, %ld%% loss",
 		s->received, s->transmitted, loss);
 	if (s->nrtt) {
-		fprintf(stderr, ", min/avg/ewma/max = %.3f/%.3f/%.3f/%.3f ms",
-			(double)s->min_ns / 1e6, s->mean_ns / 1e6,
-			(double)s->ewma8_ns / 8e6, (double)s->max_ns / 1e6);
+		struct stats_us u;
+		int64_t ewma = s->ewma8_ns / 8000;
+
+		stats_us(s, &u);
+		fprintf(stderr, ", min/avg/ewma/max = %" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 "/%" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 " ms",
+			u.min / 1000, u.min % 1000, u.avg / 1000, u.avg % 1000,
+			ewma / 1000, ewma % 1000, u.max / 1000, u.max % 1000);
 	}
 	fputc('\n', stderr);
 }
@@ -456,7 +473,9 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 	const struct stats *s = c->stats;
 	const char *comma = "";
 
-	fprintf(c->out, "\n--- %s ping statistics ---\n", c->canon);
+	/* As the header: IPv6 names the destination as typed. */
+	fprintf(c->out, "\n--- %s ping statistics ---\n",
+		c->dst->sa_family == AF_INET6 && c->host ? c->host : c->canon);
 	fprintf(c->out, "%" PRIu64 " packets transmitted, %" PRIu64 " received",
 		s->transmitted, s->received);
 	if (s->duplicates)
@@ -471,17 +490,15 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 	}
 	fputc('\n', c->out);
 	if (s->received && s->nrtt) {
-		/* min and max as the reply lines showed them (rounded);
-		 * avg and mdev truncated, as iputils computes them. */
-		fprintf(c->out, "rtt min/avg/max/mdev = ");
-		ms3(c->out, (double)(s->min_ns + 500));
-		fputc('/', c->out);
-		ms3(c->out, s->mean_ns);
-		fputc('/', c->out);
-		ms3(c->out, (double)(s->max_ns + 500));
-		fputc('/', c->out);
-		ms3(c->out, stats_mdev_ns(s));
-		fprintf(c->out, " ms");
+		struct stats_us u;
+
+		/* One rule for the four (stats_us): min <= avg <= max. */
+		stats_us(s, &u);
+		fprintf(c->out, "rtt min/avg/max/mdev = %" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 "/%" PRId64 ".%03" PRId64
+			"/%" PRId64 ".%03" PRId64 " ms",
+			u.min / 1000, u.min % 1000, u.avg / 1000, u.avg % 1000,
+			u.max / 1000, u.max % 1000, u.mdev / 1000, u.mdev % 1000);
 		comma = ", ";
 	}
 	if (s->pipesize > 1) {

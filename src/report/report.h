@@ -10,6 +10,9 @@
 #include "../analysis/stats.h"
 #include "../engine/event.h"
 
+/* The longest text a namer gives ("name (address)"). */
+#define RESOLVE_TEXT_MAX 320
+
 /* Turns an address into the text a reporter prints; supplied by the cli so
  * that name lookups (and their cache) stay out of this layer. */
 struct report_namer {
@@ -26,14 +29,18 @@ struct report_namer {
 
 struct report_ping_cfg {
 	FILE *out;
+	const char *prog;       /* starts the lines on stderr; NULL: "ping" */
 	const char *host;       /* as the user named it */
 	const char *canon;      /* the name the header shows */
 	const struct sockaddr *dst;
 	socklen_t dstlen;
 	const struct sockaddr *src;     /* with -I: the source address */
 	const char *device;     /* with -I: the interface name */
+	const struct sock_ifnames *ifnames;     /* scopes of link-local
+	                                           addresses; NULL: numbers */
 	size_t datalen;
 	int tcp_port;           /* --tcp: SYN probes to this port, 0: ICMP */
+	size_t ip_optlen;       /* IPv4 options in every probe (-R, -T) */
 	int64_t interval_ns;
 	bool numeric;           /* -n */
 	bool quiet;             /* -q */
@@ -41,6 +48,8 @@ struct report_ping_cfg {
 	bool audible;           /* -a */
 	bool timestamps;        /* -D */
 	bool verbose;           /* -v */
+	bool quiet_send_einval; /* a send refused with EINVAL is not shown:
+	                           the cli gave the reason once (iputils) */
 	bool adaptive;          /* -A */
 	bool ipg;               /* print ipg/ewma in the summary */
 	unsigned preload;
@@ -55,6 +64,7 @@ struct report_ping_cfg {
 
 struct report_ping {
 	struct report_ping_cfg cfg;
+	char scoped[RESOLVE_TEXT_MAX + 24];     /* pretty() with a scope */
 	uint8_t old_rr[40];     /* the last record route shown */
 	size_t old_rrlen;
 	int64_t elapsed_ns;     /* set by the cli before EV_END */
@@ -79,6 +89,14 @@ int report_fmt_rtt(char *buf, size_t len, int64_t rtt_ns, bool precise);
 const char *report_addr(const struct sockaddr *sa, char *buf, size_t len);
 /* The same, "?" instead of NULL. */
 const char *report_numeric(const struct sockaddr *sa, char *buf, size_t len);
+/* text (sa as "addr", "name (addr)" or "addr (addr)") with the IPv6
+ * scope of sa shown after each bare address, "fe80::1%eth0", as
+ * getnameinfo() shows it; text itself when sa has no scope.  Interface
+ * names come from names (the index when it has none); buf holds the
+ * result. */
+struct sock_ifnames;
+const char *report_scoped(const struct sockaddr *sa, const char *text,
+			  const struct sock_ifnames *names, char *buf, size_t len);
 /* The text of an EV_ERROR event's ICMP error (report_icmp_text with the
  * redirect's gateway filled in). */
 int report_error_text(char *buf, size_t len, const struct event *ev);

@@ -25,12 +25,21 @@ void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cf
 
 void report_trace_header(struct report_trace *r)
 {
+	report_trace_header_start(r);
+	fputc('\n', r->cfg.out);
+	fflush(r->cfg.out);
+}
+
+void report_trace_header_start(struct report_trace *r)
+{
 	char num[INET6_ADDRSTRLEN];
 
-	fprintf(r->cfg.out, "traceroute to %s (%s), %u hops max, %zu byte packets\n",
-		r->cfg.host, report_numeric(r->cfg.dst, num, sizeof(num)),
+	/* A link-local destination with its scope, as traceroute. */
+	fprintf(r->cfg.out, "traceroute to %s (%s), %u hops max, %zu byte packets",
+		r->cfg.host, report_scoped(r->cfg.dst, report_numeric(r->cfg.dst, num,
+								      sizeof(num)),
+					   r->cfg.ifnames, r->scoped, sizeof(r->scoped)),
 		r->cfg.max_ttl, r->cfg.packet_len);
-	fflush(r->cfg.out);
 }
 
 static const char *unreach4(uint8_t code)
@@ -192,11 +201,14 @@ static void print_probe(struct report_trace *r, const struct event *p)
 			const struct sockaddr *sa = p->from;
 			char num[INET6_ADDRSTRLEN];
 
+			const char *text;
+
 			if (r->cfg.numeric || !r->cfg.namer.pretty)
-				fprintf(f, " %s", report_numeric(sa, num, sizeof(num)));
+				text = report_numeric(sa, num, sizeof(num));
 			else
-				fprintf(f, " %s", r->cfg.namer.pretty(r->cfg.namer.ctx,
-								      sa, p->fromlen));
+				text = r->cfg.namer.pretty(r->cfg.namer.ctx, sa, p->fromlen);
+			fprintf(f, " %s", report_scoped(sa, text, r->cfg.ifnames,
+							r->scoped, sizeof(r->scoped)));
 			if (ext[0])
 				fprintf(f, " <%s>", ext);
 			if (back && back != (int)p->hop)

@@ -20,6 +20,7 @@ struct report_trace_cfg {
 	bool extensions;        /* -e */
 	bool back;              /* --back */
 	struct report_namer namer;
+	const struct sock_ifnames *ifnames;     /* link-local scopes */
 };
 
 struct report_trace {
@@ -29,11 +30,15 @@ struct report_trace {
 	struct sockaddr_storage prev;
 	char prev_ext[512];
 	int prev_back;
+	char scoped[RESOLVE_TEXT_MAX + 48];
 };
 
 void report_trace_init(struct report_trace *r, const struct report_trace_cfg *cfg);
 /* "traceroute to HOST (ADDR), N hops max, L byte packets" */
 void report_trace_header(struct report_trace *r);
+/* The same without its newline: what traceroute leaves on stdout when
+ * it fails after it (its message on stderr starts the new line). */
+void report_trace_header_start(struct report_trace *r);
 /* A trace sink (ctx is a struct report_trace). */
 void report_trace_on_event(void *ctx, const struct event *ev);
 

@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <dlfcn.h>
+#include <langinfo.h>
 
 #include "resolve.h"
 
@@ -39,14 +40,24 @@ static bool idn_open(struct idn *d)
 	return true;
 }
 
+/* Does the user's locale (LC_CTYPE, set by main) write UTF-8?  Names are
+ * shown in Unicode, and taken in it, only then, as iputils does: in the C
+ * locale they stay ACE ("xn--..."). */
+static bool utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && !strcmp(cs, "UTF-8");
+}
+
 /* Replace an ACE name ("xn--...") in buf by its Unicode form, if it has
- * one; leave it as it is otherwise. */
+ * one and the locale can show it; leave it as it is otherwise. */
 static void idn_unicode(char *buf, size_t len)
 {
 	struct idn idn;
 	char *uni = NULL;
 
-	if (!idn_open(&idn))
+	if (!utf8_locale() || !idn_open(&idn))
 		return;
 	if (idn.to_unicode(buf, &uni, 0) == IDN2_OK && uni && strlen(uni) < len)
 		memcpy(buf, uni, strlen(uni) + 1);
@@ -67,8 +78,11 @@ bool resolve_is_numeric(const char *s)
 	unsigned char buf[16];
 	char tmp[INET6_ADDRSTRLEN + 16];
 	const char *pct = strchr(s, '%');
+	struct in_addr a4;
 
-	if (inet_pton(AF_INET, s, buf) == 1)
+	/* Every form the resolver reads as an IPv4 number (127.1, 0x7f.1,
+	 * 2130706433), as iputils decides it: inet_aton, not inet_pton. */
+	if (inet_aton(s, &a4))
 		return true;
 	if (pct && (size_t)(pct - s) < sizeof(tmp)) {
 		/* fe80::1%eth0: the scope is not part of the address */
@@ -88,6 +102,12 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 	const char *lookup = name;
 	int rc;
 
+	if (!is_ascii(name) && !utf8_locale()) {
+		/* Bytes that are not characters of the locale, as glibc's
+		 * AI_IDN (iputils) says. */
+		snprintf(err, errlen, "%s: %s", name, gai_strerror(EAI_IDN_ENCODE));
+		return EAI_IDN_ENCODE;
+	}
 	if (!is_ascii(name)) {
 		struct idn idn;
 		char *a = NULL;

@@ -15,7 +15,8 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 		   socklen_t *outlen, char *canon, size_t canonlen,
 		   char *err, size_t errlen);
 
-/* Is s a numeric address of any family? */
+/* Is s a numeric address of any family (IPv4 in any form inet_aton
+ * takes, IPv6 with or without a scope)? */
 bool resolve_is_numeric(const char *s);
 
 #define RESOLVE_CACHE_SIZE 64

@@ -221,10 +221,11 @@ int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 }
 
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
-		   uint32_t label)
+		   uint32_t label, bool *leased)
 {
 	struct in6_flowlabel_req req;
 
+	*leased = false;
 	/* A flow label must be leased from the kernel before it is sent. */
 	memset(&req, 0, sizeof(req));
 	req.flr_dst = dst->sin6_addr;
@@ -235,12 +236,19 @@ int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
 	if (setsockopt(s->fd, IPPROTO_IPV6, IPV6_FLOWLABEL_MGR, &req,
 		       sizeof(req)) < 0)
 		return -errno;
+	*leased = true;
 	return sock_setint(s->fd, IPPROTO_IPV6, IPV6_FLOWINFO_SEND, 1);
 }
 
 int sock_bind(struct sock *s, const struct sockaddr *src, socklen_t len)
 {
 	return bind(s->fd, src, len) < 0 ? -errno : 0;
+}
+
+int sock_ip_options(struct sock *s, const void *opts, size_t len)
+{
+	return setsockopt(s->fd, IPPROTO_IP, IP_OPTIONS, opts, (socklen_t)len) < 0 ?
+	       -errno : 0;
 }
 
 int sock_connect(struct sock *s, const struct sockaddr *dst, socklen_t len)

@@ -70,10 +70,31 @@ struct sock_opts {
 int sock_apply(struct sock *s, const struct sock_opts *o, const char **what,
 	       const char **warn, int *warn_err);
 
-/* Lease and use an IPv6 flow label towards dst. */
+/* Lease and use an IPv6 flow label towards dst.  Returns 0 or -errno;
+ * *leased says whether the lease (the first step) was granted. */
 struct sockaddr_in6;
 int sock_flowlabel(struct sock *s, const struct sockaddr_in6 *dst,
-		   uint32_t label);
+		   uint32_t label, bool *leased);
+
+/* IPv4 options for every probe (IP_OPTIONS; wire_ip4_opts_*).  The
+ * kernel decides what the caller's rights allow: source routes need
+ * CAP_NET_RAW.  Returns 0 or -errno. */
+int sock_ip_options(struct sock *s, const void *opts, size_t len);
+
+/* Interface names by index (ifnames.c), read before the sandbox: glibc
+ * needs a socket to ask, which the sandbox forbids.  For printing the
+ * scope of link-local addresses ("fe80::1%eth0"). */
+#define SOCK_IFNAMES_MAX 64
+struct sock_ifnames {
+	unsigned n;
+	struct {
+		unsigned index;
+		char name[16];          /* IF_NAMESIZE */
+	} e[SOCK_IFNAMES_MAX];
+};
+void sock_ifnames_read(struct sock_ifnames *t);
+/* The name of interface index, or NULL (also for t NULL). */
+const char *sock_ifname(const struct sock_ifnames *t, unsigned index);
 
 /* bind() the socket to src (ping -B, once the route's source is known). */
 int sock_bind(struct sock *s, const struct sockaddr *src, socklen_t len);

@@ -70,6 +70,26 @@ enum {
 	WIRE_IPOPT_SSRR = 137,
 };
 
+/* The timestamp option's flags (its low four bits). */
+enum {
+	WIRE_IPOPT_TS_TSONLY = 0,       /* stamps only */
+	WIRE_IPOPT_TS_TSANDADDR = 1,    /* each router's address and stamp */
+	WIRE_IPOPT_TS_PRESPEC = 3,      /* stamps of the hosts named */
+};
+
+/* The room for options in an IPv4 header. */
+#define WIRE_IP4_OPTS_MAX 40
+
+/* IPv4 options for IP_OPTIONS (ip_opts.c), written into buf; each returns
+ * the length to set.  rr: record route, nine slots.  ts: flag as above;
+ * addrs (network order, at most 4) only for PRESPEC.  srr: loose (or
+ * strict) source route through addrs (network order, at most 9). */
+size_t wire_ip4_opts_rr(uint8_t buf[WIRE_IP4_OPTS_MAX]);
+size_t wire_ip4_opts_ts(uint8_t buf[WIRE_IP4_OPTS_MAX], uint8_t flag,
+			const uint32_t *addrs, size_t n);
+size_t wire_ip4_opts_srr(uint8_t buf[WIRE_IP4_OPTS_MAX], bool strict,
+			 const uint32_t *addrs, size_t n);
+
 /* Walk IPv4 options: the option at *off into *o and *off past it.
  * Returns 1 for an option, 0 at the end (EOL, or no bytes left), -EINVAL
  * for one whose length is below 2 or runs past the header. */

@@ -469,11 +469,11 @@ while IFS='|' read -r args msg; do
 	assert_eq "'$args': nothing on stdout" "" "$OUT"
 	assert_eq "'$args': message" "$msg" "$ERR"
 done <<'EOF'
---format=xml 198.18.4.2|traceroute: invalid --format argument: 'xml' (text, json or atlas)
---format= 198.18.4.2|traceroute: invalid --format argument: '' (text, json or atlas)
---json=1 198.18.4.2|traceroute: option '--json' doesn't allow an argument
-198.18.4.2 --format|traceroute: option '--format' requires an argument
---json -q 11 198.18.4.2|traceroute: no more than 10 probes per hop
+--format=xml 198.18.4.2|invalid --format argument: 'xml' (text, json or atlas)
+--format= 198.18.4.2|invalid --format argument: '' (text, json or atlas)
+--json=1 198.18.4.2|Bad option `--json=1' (with arg `1') (argc 1)
+198.18.4.2 --format|Option `--format' (argc 2) requires an argument: `--format=FMT'
+--json -q 11 198.18.4.2|no more than 10 probes per hop
 EOF
 run_in p "$TR" --json no-such-host.invalid
 assert_eq "--json, a name that does not resolve: exit 2" 2 "$RC"

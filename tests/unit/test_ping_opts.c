@@ -20,6 +20,7 @@
 #define USER false
 #define OK PING_OPTS_OK
 #define EXIT PING_OPTS_EXIT
+#define EXIT1 PING_OPTS_EXIT1
 #define MAXARGS 12
 
 /* A field of struct ping_opts by name, as a number, for the tables. */
@@ -43,7 +44,9 @@ static long long field(const struct ping_opts *o, const char *name)
 		F(force_names, false), F(no_mcast_loop, false), F(numeric, false),
 		F(outstanding, false), F(quiet, false), F(dontroute, false),
 		F(user_latency, false), F(verbose, false), F(precise, false),
-		F(version, false), F(help, false), F(os, false),
+		F(version, false), F(help, false), F(help_stdout, false),
+		F(os, false), F(rroute, false), F(timestamp, true),
+		F(noperands, true),
 #undef F
 	};
 
@@ -261,9 +264,21 @@ static void test_values(void **state)
 		{ { "-s", "0", "h" }, USER, OK, "", { { "datalen", 0 } }, "h" },
 		{ { "-s", "1472", "h" }, USER, OK, "", { { "datalen", 1472 } }, "h" },
 		{ { "-s", "65507", "h" }, USER, OK, "", { { "datalen", 65507 } }, "h" },
+		/* IPv6 carries 20 bytes more (no header in its length). */
+		{ { "-s", "65527", "h" }, USER, OK, "", { { "datalen", 65527 } }, "h" },
+		{ { "-6", "-s", "65527", "h" }, USER, OK, "", { { "datalen", 65527 } }, "h" },
+		{ { "-R", "h" }, USER, OK, "", { { "rroute", 1 }, { "timestamp", -1 } }, "h" },
+		{ { "-T", "tsonly", "h" }, USER, OK, "", { { "timestamp", 0 } }, "h" },
+		{ { "-T", "tsandaddr", "h" }, USER, OK, "", { { "timestamp", 1 } }, "h" },
+		{ { "-T", "tsprespec", "a", "h" }, USER, OK, "", { { "timestamp", 3 } }, "h" },
 		{ { "-S", "1", "h" }, USER, OK, "", { { "sndbuf", 1 } }, "h" },
+		{ { "-l", "65536", "-i", "35184", "h" }, PRIV, OK, "",
+		  { { "interval_ns", 35184 * NS } }, "h" },
+		{ { "-l", "1", "-i", "2147482", "h" }, PRIV, OK, "",
+		  { { "interval_ns", 2147482 * NS } }, "h" },
 		{ { "-S", "2147483647", "h" }, USER, OK, "", { { "sndbuf", INT_MAX } },
 		  "h" },
+		{ { "-t", "0", "h" }, USER, OK, "", { { "ttl", 0 } }, "h" },
 		{ { "-t", "1", "h" }, USER, OK, "", { { "ttl", 1 } }, "h" },
 		{ { "-t", "255", "h" }, USER, OK, "", { { "ttl", 255 } }, "h" },
 		{ { "-w", "0", "h" }, USER, OK, "", { { "deadline_ns", 0 } }, "h" },
@@ -323,30 +338,36 @@ static void test_pattern_bytes(void **state)
 static void test_bad_values(void **state)
 {
 	static const struct opt_case t[] = {
-		{ { "-c", "0", "h" }, USER, EXIT,
+		{ { "-c", "0", "h" }, USER, EXIT1,
 		  "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
-		{ { "-c", "-5", "h" }, USER, EXIT,
+		{ { "-c", "-5", "h" }, USER, EXIT1,
 		  "invalid argument: '-5': out of range: 1 <= value <= 9223372036854775807" },
-		{ { "-c", "x", "h" }, USER, EXIT, "invalid argument: 'x'" },
-		{ { "-c", "1x", "h" }, USER, EXIT, "invalid argument: '1x'" },
-		{ { "-c", "1.5", "h" }, USER, EXIT, "invalid argument: '1.5'" },
-		{ { "-c", "", "h" }, USER, EXIT, "invalid argument: ''" },
-		{ { "-c", "99999999999999999999", "h" }, USER, EXIT,
+		{ { "-c", "x", "h" }, USER, EXIT1, "invalid argument: 'x'" },
+		{ { "-c", "1x", "h" }, USER, EXIT1, "invalid argument: '1x'" },
+		{ { "-c", "1.5", "h" }, USER, EXIT1, "invalid argument: '1.5'" },
+		{ { "-c", "", "h" }, USER, EXIT1, "invalid argument: ''" },
+		{ { "-c", "99999999999999999999", "h" }, USER, EXIT1,
 		  "invalid argument: '99999999999999999999': Numerical result out of range" },
-		{ { "-e", "-1", "h" }, USER, EXIT,
+		{ { "-e", "-1", "h" }, USER, EXIT1,
 		  "invalid argument: '-1': out of range: 0 <= value <= 65535" },
-		{ { "-e", "65536", "h" }, USER, EXIT,
+		{ { "-e", "65536", "h" }, USER, EXIT1,
 		  "invalid argument: '65536': out of range: 0 <= value <= 65535" },
 		{ { "-i", "x", "h" }, PRIV, EXIT, NULL },
 		{ { "-i", "-1", "h" }, PRIV, EXIT, "bad timing interval: -1" },
 		{ { "-i", "99999999999", "h" }, PRIV, EXIT,
 		  "bad timing interval: 99999999999" },
-		{ { "-l", "0", "h" }, PRIV, EXIT,
+		/* Each in range, together beyond the schedule's count (issue
+		 * 11: iv * preload overflowed in the engine). */
+		{ { "-l", "65536", "-i", "2000000", "h" }, PRIV, EXIT,
+		  "bad timing interval: 2000000 (at most 35184 seconds with -l 65536)" },
+		{ { "-i", "2000000", "-l", "65536", "h" }, PRIV, EXIT,
+		  "bad timing interval: 2000000 (at most 35184 seconds with -l 65536)" },
+		{ { "-l", "0", "h" }, PRIV, EXIT1,
 		  "invalid argument: '0': out of range: 1 <= value <= 65536" },
-		{ { "-l", "65537", "h" }, PRIV, EXIT,
+		{ { "-l", "65537", "h" }, PRIV, EXIT1,
 		  "invalid argument: '65537': out of range: 1 <= value <= 65536" },
-		{ { "-m", "x", "h" }, USER, EXIT, "invalid argument: 'x'" },
-		{ { "-m", "4294967296", "h" }, USER, EXIT,
+		{ { "-m", "x", "h" }, USER, EXIT1, "invalid argument: 'x'" },
+		{ { "-m", "4294967296", "h" }, USER, EXIT1,
 		  "invalid argument: '4294967296': out of range: 0 <= value <= 4294967295" },
 		{ { "-M", "foo", "h" }, USER, EXIT, "invalid -M argument: foo" },
 		{ { "-M", "", "h" }, USER, EXIT, "invalid -M argument: " },
@@ -360,20 +381,22 @@ static void test_bad_values(void **state)
 		  "the decimal value of TOS bits must be in range 0-255: 300" },
 		{ { "-Q", "256", "h" }, USER, EXIT,
 		  "the decimal value of TOS bits must be in range 0-255: 256" },
-		{ { "-s", "-1", "h" }, USER, EXIT, NULL },
-		{ { "-s", "x", "h" }, USER, EXIT, "invalid argument: 'x'" },
-		{ { "-S", "0", "h" }, USER, EXIT,
+		{ { "-s", "-1", "h" }, USER, EXIT1, NULL },
+		{ { "-s", "65528", "h" }, USER, EXIT1,
+		  "invalid argument: '65528': out of range: 0 <= value <= 65527" },
+		{ { "-4", "-s", "65508", "h" }, USER, EXIT1,
+		  "invalid argument: '65508': out of range: 0 <= value <= 65507" },
+		{ { "-s", "x", "h" }, USER, EXIT1, "invalid argument: 'x'" },
+		{ { "-S", "0", "h" }, USER, EXIT1,
 		  "invalid argument: '0': out of range: 1 <= value <= 2147483647" },
-		/* As iputils 20221126: the range says 0..255, and 0 is then
-		 * refused as the kernel refuses it. */
-		{ { "-t", "256", "h" }, USER, EXIT,
+		/* As iputils 20221126: 0..255 (the kernel then refuses an
+		 * IPv4 TTL of 0; an IPv6 hop limit of 0 is fine). */
+		{ { "-t", "256", "h" }, USER, EXIT1,
 		  "invalid argument: '256': out of range: 0 <= value <= 255" },
-		{ { "-t", "0", "h" }, USER, EXIT,
-		  "cannot set unicast time-to-live: Invalid argument" },
-		{ { "-t", "0x10", "h" }, USER, EXIT, "invalid argument: '0x10'" },
-		{ { "-w", "-1", "h" }, USER, EXIT,
+		{ { "-t", "0x10", "h" }, USER, EXIT1, "invalid argument: '0x10'" },
+		{ { "-w", "-1", "h" }, USER, EXIT1,
 		  "invalid argument: '-1': out of range: 0 <= value <= 2147483647" },
-		{ { "-w", "x", "h" }, USER, EXIT, "invalid argument: 'x'" },
+		{ { "-w", "x", "h" }, USER, EXIT1, "invalid argument: 'x'" },
 		{ { "-W", "-1", "h" }, USER, EXIT, "bad linger time: -1" },
 		{ { "-W", "-0.5", "h" }, USER, EXIT, "bad linger time: -0.5" },
 		{ { "-4", "-6", "h" }, USER, EXIT,
@@ -382,7 +405,8 @@ static void test_bad_values(void **state)
 		  "only one -4 or -6 option may be specified" },
 		{ { "-46", "h" }, USER, EXIT,
 		  "only one -4 or -6 option may be specified" },
-		{ { "-4", "-F", "0x1", "h" }, USER, EXIT, "-F is an IPv6 option" },
+		/* -F with -4 is ignored, as iputils ignores it. */
+		{ { "-4", "-F", "0x1", "h" }, USER, OK, "", { { "has_flowlabel", 1 } }, "h" },
 		{ { "-6", "-F", "0x100000", "h" }, USER, EXIT, NULL },
 		/* Unknown options and missing arguments. */
 		{ { "-Z", "h" }, USER, EXIT, "invalid option -- 'Z'" },
@@ -390,8 +414,23 @@ static void test_bad_values(void **state)
 		{ { "h", "-c" }, USER, EXIT, "option requires an argument -- 'c'" },
 		{ { "h", "-W" }, USER, EXIT, "option requires an argument -- 'W'" },
 		/* -h: usage (an empty message). */
-		{ { "-h" }, USER, EXIT, "", { { "help", 1 } } },
-		{ { "--help" }, USER, EXIT, "", { { "help", 1 } } },
+		{ { "-h" }, USER, EXIT, "", { { "help", 1 }, { "help_stdout", 0 } } },
+		{ { "--help" }, USER, EXIT, "", { { "help", 1 }, { "help_stdout", 1 } } },
+		/* -V at once, as iputils: what comes before it is checked,
+		 * what comes after is not. */
+		{ { "-V", "-4", "-6" }, USER, OK, "", { { "version", 1 } } },
+		{ { "-V", "-c", "0" }, USER, OK, "", { { "version", 1 } } },
+		{ { "-c", "0", "-V" }, USER, EXIT1,
+		  "invalid argument: '0': out of range: 1 <= value <= 9223372036854775807" },
+		{ { "-4", "-6", "-V" }, USER, EXIT,
+		  "only one -4 or -6 option may be specified" },
+		/* -R and -T, as iputils. */
+		{ { "-R", "-T", "tsonly", "h" }, USER, EXIT,
+		  "only one of -T or -R may be used" },
+		{ { "-T", "tsonly", "-R", "h" }, USER, EXIT,
+		  "only one of -T or -R may be used" },
+		{ { "-T", "x", "h" }, USER, EXIT, "invalid timestamp type: x" },
+		{ { "h", "-T" }, USER, EXIT, "option requires an argument -- 'T'" },
 	};
 	(void)state;
 
@@ -401,14 +440,15 @@ static void test_bad_values(void **state)
 static void test_destination(void **state)
 {
 	static const struct opt_case t[] = {
-		{ { NULL }, USER, EXIT, "usage error: Destination address required" },
-		{ { "-c", "1" }, USER, EXIT,
+		{ { NULL }, USER, EXIT1, "usage error: Destination address required" },
+		{ { "-c", "1" }, USER, EXIT1,
 		  "usage error: Destination address required" },
-		{ { "-n", "-q" }, PRIV, EXIT,
+		{ { "-n", "-q" }, PRIV, EXIT1,
 		  "usage error: Destination address required" },
-		/* Two destinations: usage, no message. */
-		{ { "a", "b" }, USER, EXIT, "" },
-		{ { "-c", "1", "a", "-n", "b" }, USER, EXIT, "" },
+		/* Several operands: the last is the target, the others
+		 * hops (ping_opts_check_family decides whether they may be). */
+		{ { "a", "b" }, USER, OK, "", { { "noperands", 2 } }, "b" },
+		{ { "-c", "1", "a", "-n", "b" }, USER, OK, "", { { "noperands", 2 } }, "b" },
 		/* "--" ends the options. */
 		{ { "-n", "--", "h" }, USER, OK, "", { { "numeric", 1 } }, "h" },
 		{ { "198.18.0.2" }, USER, OK, "", { { "count", 0 } }, "198.18.0.2" },
@@ -417,6 +457,82 @@ static void test_destination(void **state)
 	(void)state;
 
 	run_table(t, ARRAY_LEN(t));
+}
+
+/* Hops before the target, as iputils takes them: IPv4 only, at most 9
+ * (a source route), at most 4 with -T tsprespec, none with -R or another
+ * -T; otherwise usage (no message). */
+static void test_hops(void **state)
+{
+	static const struct {
+		const char *argv[MAXARGS];
+		int family, rc;
+	} t[] = {
+		{ { "a", "h" }, AF_INET, OK },
+		{ { "1", "2", "3", "4", "5", "6", "7", "8", "9", "h" }, AF_INET, OK },
+		{ { "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "h" }, AF_INET, EXIT },
+		{ { "a", "h" }, AF_INET6, EXIT },
+		{ { "h" }, AF_INET6, OK },
+		{ { "-R", "a", "h" }, AF_INET, EXIT },
+		{ { "-T", "tsonly", "a", "h" }, AF_INET, EXIT },
+		{ { "-T", "tsandaddr", "a", "h" }, AF_INET, EXIT },
+		{ { "-T", "tsprespec", "a", "b", "c", "d", "h" }, AF_INET, OK },
+		{ { "-T", "tsprespec", "a", "b", "c", "d", "e", "h" }, AF_INET, EXIT },
+	};
+	(void)state;
+
+	TABLE_BEGIN();
+	for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+		struct ping_opts o;
+		char err[256], name[256];
+		int rc;
+
+		reset_getopt(NULL);
+		join(name, sizeof(name), t[i].argv);
+		CHECK(parse(t[i].argv, false, &o, err, sizeof(err)) == OK, "%s: %s",
+		      name, err);
+		rc = ping_opts_check_family(&o, t[i].family, err, sizeof(err));
+		CHECK(rc == t[i].rc && (rc == OK || !err[0]),
+		      "ping %s (family %d): rc %d want %d, err \"%s\"", name,
+		      t[i].family, rc, t[i].rc, err);
+	}
+	TABLE_END();
+}
+
+/* The checks that wait for the destination's family: -s above 65507 is
+ * an IPv6 size only. */
+static void test_check_family(void **state)
+{
+	static const struct {
+		const char *s;
+		int family, rc;
+		const char *err;
+	} t[] = {
+		{ "65507", AF_INET, OK, "" },
+		{ "65508", AF_INET, EXIT1,
+		  "invalid argument: '65508': out of range: 0 <= value <= 65507" },
+		{ "+65527", AF_INET, EXIT1,
+		  "invalid argument: '+65527': out of range: 0 <= value <= 65507" },
+		{ "65527", AF_INET6, OK, "" },
+	};
+	(void)state;
+
+	TABLE_BEGIN();
+	for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+		const char *args[] = { "-s", t[i].s, "h", NULL };
+		struct ping_opts o;
+		char err[256] = "";
+		int rc;
+
+		reset_getopt(NULL);
+		CHECK(parse(args, false, &o, err, sizeof(err)) == OK, "-s %s: %s",
+		      t[i].s, err);
+		err[0] = '\0';
+		rc = ping_opts_check_family(&o, t[i].family, err, sizeof(err));
+		CHECK(rc == t[i].rc && !strcmp(err, t[i].err),
+		      "-s %s family %d: rc %d err \"%s\"", t[i].s, t[i].family, rc, err);
+	}
+	TABLE_END();
 }
 
 static void test_unprivileged(void **state)
@@ -558,6 +674,8 @@ int main(void)
 		cmocka_unit_test_setup(test_pattern_bytes, reset_getopt),
 		cmocka_unit_test_setup(test_bad_values, reset_getopt),
 		cmocka_unit_test_setup(test_destination, reset_getopt),
+		cmocka_unit_test_setup(test_check_family, reset_getopt),
+		cmocka_unit_test_setup(test_hops, reset_getopt),
 		cmocka_unit_test_setup(test_unprivileged, reset_getopt),
 		cmocka_unit_test_setup(test_mark_range, reset_getopt),
 		cmocka_unit_test_setup(test_tos_like_iputils, reset_getopt),

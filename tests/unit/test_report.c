@@ -3,6 +3,7 @@
  * Output goes to an open_memstream FILE (or a tmpfile for flood mode,
  * which writes to the descriptor). */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include "unit.h"
 #include "analysis/stats.h"
 #include "report/report.h"
+#include "sock/sock.h"
 
 #define US 1000LL
 #define MS 1000000LL
@@ -748,6 +750,147 @@ static void test_summary_truncates_like_iputils(void **state)
 	TABLE_END();
 }
 
+/* One rule for min/avg/max/mdev (was: min and max rounded, avg truncated
+ * from nanoseconds, so that half of `ping -c 1` runs printed an avg below
+ * the min, 0.011/0.010/0.011).  Every time is rounded to the microsecond
+ * as its reply line shows it, then iputils' integer arithmetic. */
+static void summary_rtt_line(const int64_t *rtt_ns, size_t n, char *line,
+			     size_t len)
+{
+	struct cap cp;
+	struct report_ping r;
+	struct report_ping_cfg cfg;
+	const char *t, *l;
+
+	cap_open(&cp);
+	cfg = base_cfg(cp.f, AF_INET);
+	stats_init(&st);
+	for (size_t k = 0; k < n; k++) {
+		struct event ev = ev_reply(AF_INET, (uint16_t)(k + 1), rtt_ns[k]);
+
+		stats_update(&st, &ev);
+	}
+	st.transmitted = n;
+	report_ping_init(&r, &cfg);
+	report_ping_summary(&r, 0);
+	t = cap_text(&cp);
+	l = strstr(t, "rtt min/avg/max/mdev = ");
+	snprintf(line, len, "%.*s", l ? (int)strcspn(l, "\n") : 0, l ? l : "");
+	cap_close(&cp);
+}
+
+static void test_summary_rounding_edge(void **state)
+{
+	static const struct {
+		const char *name;
+		int64_t rtt_ns[4];
+		size_t n;
+		const char *want;
+	} t[] = {
+		/* The report: one reply of 10.6 us, avg printed 0.010. */
+		{ "one reply, 10.6 us", { 10600 }, 1,
+		  "rtt min/avg/max/mdev = 0.011/0.011/0.011/0.000 ms" },
+		{ "one reply, 10.499 us", { 10499 }, 1,
+		  "rtt min/avg/max/mdev = 0.010/0.010/0.010/0.000 ms" },
+		{ "one reply, 10.5 us", { 10500 }, 1,
+		  "rtt min/avg/max/mdev = 0.011/0.011/0.011/0.000 ms" },
+		/* 10 and 11 us: avg 10.5 truncates to 10, still >= min. */
+		{ "either side of .5", { 10499, 10500 }, 2,
+		  "rtt min/avg/max/mdev = 0.010/0.010/0.011/0.000 ms" },
+		{ "999.5 us is 1 ms", { 999500, 999500 }, 2,
+		  "rtt min/avg/max/mdev = 1.000/1.000/1.000/0.000 ms" },
+		/* 1, 2, 2 us: avg 5/3 = 1; variance 2/9 truncates to 0. */
+		{ "three on the edge", { 1499, 1500, 1501 }, 3,
+		  "rtt min/avg/max/mdev = 0.001/0.001/0.002/0.000 ms" },
+		/* 1 and 4 us: variance 2.25, mdev 1. */
+		{ "mdev", { 1000, 4000 }, 2,
+		  "rtt min/avg/max/mdev = 0.001/0.002/0.004/0.001 ms" },
+	};
+	char line[128];
+	unsigned seed = 12345;
+	(void)state;
+
+	TABLE_BEGIN();
+	for (size_t i = 0; i < ARRAY_LEN(t); i++) {
+		summary_rtt_line(t[i].rtt_ns, t[i].n, line, sizeof(line));
+		CHECK(!strcmp(line, t[i].want), "%s:\n got: \"%s\"\nwant: \"%s\"",
+		      t[i].name, line, t[i].want);
+	}
+	/* Any times near the rounding edges: min <= avg <= max as printed,
+	 * and min and max as the reply lines show them. */
+	for (int round = 0; round < 2000; round++) {
+		int64_t rtt[4], lo = INT64_MAX, hi = 0;
+		size_t n = 1 + (size_t)(round % 4);
+		unsigned a1, a2, v1, v2, x1, x2, m1, m2;
+		char want_min[32], want_max[32];
+
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245u + 12345u;
+			rtt[k] = (int64_t)((seed >> 8) % 3000) * 1000 + 499 +
+				 (int64_t)((seed >> 4) % 3);
+			lo = rtt[k] < lo ? rtt[k] : lo;
+			hi = rtt[k] > hi ? rtt[k] : hi;
+		}
+		summary_rtt_line(rtt, n, line, sizeof(line));
+		CHECK(sscanf(line, "rtt min/avg/max/mdev = %u.%u/%u.%u/%u.%u/%u.%u ms",
+			     &v1, &v2, &a1, &a2, &x1, &x2, &m1, &m2) == 8,
+		      "unparsed: %s", line);
+		CHECK(v1 * 1000 + v2 <= a1 * 1000 + a2 && a1 * 1000 + a2 <= x1 * 1000 + x2,
+		      "min <= avg <= max broken: %s", line);
+		snprintf(want_min, sizeof(want_min), "= %lld.%03lld/",
+			 (long long)((lo + 500) / 1000000), (long long)((lo + 500) / 1000 % 1000));
+		snprintf(want_max, sizeof(want_max), "/%lld.%03lld/",
+			 (long long)((hi + 500) / 1000000), (long long)((hi + 500) / 1000 % 1000));
+		CHECK(strstr(line, want_min) && strstr(line, want_max),
+		      "min or max not as the reply line: %s (min %lld ns, max %lld ns)",
+		      line, (long long)lo, (long long)hi);
+	}
+	TABLE_END();
+}
+
+/* Link-local scopes as getnameinfo() shows them: by name when the table
+ * has one, else by index; in "name (addr)" inside the parentheses. */
+static void test_scoped(void **state)
+{
+	struct sock_ifnames names;
+	struct sockaddr_in6 a = sin6("fe80::1");
+	struct sockaddr_in g = sin4("198.18.0.1");
+	char buf[128];
+	(void)state;
+
+	memset(&names, 0, sizeof(names));
+	names.n = 1;
+	names.e[0].index = 7;
+	strcpy(names.e[0].name, "eth0");
+	/* No scope: as it is. */
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", &names,
+					  buf, sizeof(buf)), "fe80::1");
+	a.sin6_scope_id = 7;
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", &names,
+					  buf, sizeof(buf)), "fe80::1%eth0");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "r1.test (fe80::1)",
+					  &names, buf, sizeof(buf)), "r1.test (fe80::1%eth0)");
+	/* traceroute's "addr (addr)"; getnameinfo's scoped name for an
+	 * address without one; an unknown text. */
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1 (fe80::1)",
+					  &names, buf, sizeof(buf)), "fe80::1%eth0 (fe80::1%eth0)");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1%eth0 (fe80::1)",
+					  &names, buf, sizeof(buf)), "fe80::1%eth0 (fe80::1%eth0)");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1%eth0",
+					  &names, buf, sizeof(buf)), "fe80::1%eth0");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "?", &names, buf,
+					  sizeof(buf)), "?");
+	/* An index the table does not know; no table at all. */
+	a.sin6_scope_id = 9;
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", &names,
+					  buf, sizeof(buf)), "fe80::1%9");
+	assert_string_equal(report_scoped((struct sockaddr *)&a, "fe80::1", NULL,
+					  buf, sizeof(buf)), "fe80::1%9");
+	/* IPv4 has no scope. */
+	assert_string_equal(report_scoped((struct sockaddr *)&g, "198.18.0.1", &names,
+					  buf, sizeof(buf)), "198.18.0.1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -759,6 +902,8 @@ int main(void)
 		cmocka_unit_test(test_flood),
 		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_summary_truncates_like_iputils),
+		cmocka_unit_test(test_summary_rounding_edge),
+		cmocka_unit_test(test_scoped),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

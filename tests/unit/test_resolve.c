@@ -44,6 +44,28 @@ static bool hosts_has_loopback(void)
 	return found;
 }
 
+/* What counts as a numeric destination (no reverse lookups): every form
+ * the resolver reads as an address, as iputils (inet_aton) decides. */
+static void test_is_numeric(void **state)
+{
+	static const struct {
+		const char *s;
+		bool numeric;
+	} t[] = {
+		{ "198.18.0.1", true }, { "127.1", true }, { "0x7f.1", true },
+		{ "2130706433", true }, { "0177.0.0.1", true }, { "::1", true },
+		{ "fe80::1%eth0", true }, { "2001:2::1", true },
+		{ "localhost", false }, { "127.1x", false }, { "1.2.3.4.5", false },
+		{ "0x", false }, { "", false }, { "target.test", false },
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		if (resolve_is_numeric(t[i].s) != t[i].numeric)
+			fail_msg("resolve_is_numeric(\"%s\") != %d", t[i].s, t[i].numeric);
+	}
+}
+
 static void test_numeric_never_looks_up(void **state)
 {
 	struct resolve_cache c;
@@ -139,6 +161,7 @@ static void test_pretty_waits_for_a_pending_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_is_numeric),
 		cmocka_unit_test(test_numeric_never_looks_up),
 		cmocka_unit_test(test_synchronous_without_threads),
 		cmocka_unit_test(test_background_lookup),

@@ -75,7 +75,8 @@ static void test_opts_good(void **state)
 	assert_true(o.numeric);
 	assert_int_equal(parse("--wait=1 --queries=2 --max-hops=9 host", &o, err,
 			       sizeof(err)), TRACE_OPTS_OK);
-	assert_true(o.wait_max == 1.0 && o.wait_here == 3.0);
+	/* -w MAX alone: the factors off, as traceroute 2.1 sets them. */
+	assert_true(o.wait_max == 1.0 && o.wait_here == 0.0 && o.wait_near == 0.0);
 	assert_int_equal(o.nqueries, 2);
 	assert_int_equal(o.max_ttl, 9);
 	/* -N 0 is taken as 1, as traceroute runs it. */
@@ -90,35 +91,108 @@ static void test_opts_good(void **state)
 	assert_int_equal(o.packet_len, 65000);
 	assert_int_equal(parse("--mtu host 1400", &o, err, sizeof(err)), TRACE_OPTS_OK);
 	assert_int_equal(o.packet_len, 1400);
+	/* Numbers as traceroute reads them: any base, a sign. */
+	assert_int_equal(parse("-m 0x10 -q +2 -f 010 host", &o, err, sizeof(err)),
+			 TRACE_OPTS_OK);
+	assert_int_equal(o.max_ttl, 16);
+	assert_int_equal(o.nqueries, 2);
+	assert_int_equal(o.first_ttl, 8);
+	/* Any one character between -w's numbers; "-" and what follows
+	 * "--" are operands; -N at most every probe of a trace. */
+	assert_int_equal(parse("-w 2x1y4 -N 99999 -- -x 80", &o, err, sizeof(err)),
+			 TRACE_OPTS_OK);
+	assert_true(o.wait_max == 2.0 && o.wait_here == 1.0 && o.wait_near == 4.0);
+	assert_int_equal(o.sim, TRACE_MAX_SIM);
+	assert_string_equal(o.target, "-x");
+	assert_int_equal(o.target_argi, 6);
+	assert_int_equal(o.packet_len, 80);
+	assert_int_equal(parse("-n -s src --source=s2 -", &o, err, sizeof(err)),
+			 TRACE_OPTS_OK);
+	assert_string_equal(o.target, "-");
+	assert_string_equal(o.source, "s2");
+	assert_string_equal(o.source_as, "--source");
+	assert_int_equal(o.source_argi, 4);
+	/* -V and --help end the parse where they stand; nothing at all is
+	 * traceroute's help, and success. */
+	assert_int_equal(parse("-V -q 0", &o, err, sizeof(err)), TRACE_OPTS_EXIT);
+	assert_true(o.version);
+	assert_int_equal(parse("--help -Z", &o, err, sizeof(err)), TRACE_OPTS_EXIT);
+	assert_true(o.help);
+	assert_int_equal(parse("", &o, err, sizeof(err)), TRACE_OPTS_EXIT);
+	assert_true(o.usage && !err[0]);
+	/* The largest values echolot takes. */
+	assert_int_equal(parse("-w 86400,1000,1000 -z 86400 host", &o, err, sizeof(err)),
+			 TRACE_OPTS_OK);
+	assert_int_equal(parse("-z 86400000 --interval=86400 host", &o, err, sizeof(err)),
+			 TRACE_OPTS_OK);
+	assert_true(o.sendwait == 86400.0 && o.interval == 86400.0);
 }
 
 static void test_opts_bad(void **state)
 {
 	static const struct {
 		const char *line;
-		const char *err;        /* "" : usage */
+		const char *err;
 	} rows[] = {
-		{ "", "" },
+		/* Checked against traceroute 2.1.2 (Debian 12): its words,
+		 * and the argv index ("argc") of the trouble. */
+		{ "-n", "Specify \"host\" missing argument." },
 		{ "-q 0 host", "no more than 10 probes per hop" },
 		{ "-q 11 host", "no more than 10 probes per hop" },
+		{ "-q 70000 host", "no more than 10 probes per hop" },
 		{ "-m 0 host", "first hop out of range" },
 		{ "-m 256 host", "max hops cannot be more than 255" },
+		{ "-m 99999999999999999999 host", "max hops cannot be more than 255" },
 		{ "-f 0 host", "first hop out of range" },
 		{ "-f 31 host", "first hop out of range" },
-		{ "-w -1 host", "bad wait specifications `-1,3,10' used" },
-		{ "-w abc host", "Cannot handle `-w' option with arg `abc'" },
-		{ "-w 1,2,3,4 host", "Cannot handle `-w' option with arg `1,2,3,4'" },
-		{ "--wait=x host", "Cannot handle `--wait' option with arg `x'" },
+		{ "-f -1 host", "first hop out of range" },
+		/* The factors not given are 0, as traceroute sets them. */
+		{ "-w -1 host", "bad wait specifications `-1,0,0' used" },
+		{ "-w 1,-2 host", "bad wait specifications `1,-2,0' used" },
+		{ "-w abc host", "Cannot handle `-w' option with arg `abc' (argc 2)" },
+		{ "-w 1,2,3,4 host", "Cannot handle `-w' option with arg `1,2,3,4' (argc 2)" },
+		{ "-w 1, host", "Cannot handle `-w' option with arg `1,' (argc 2)" },
+		{ "--wait=x host", "Cannot handle `--wait' option with arg `x' (argc 1)" },
 		{ "-z -1 host", "bad sendtime `-1' specified" },
-		{ "-p 70000 host", "Cannot handle `-p' option with arg `70000'" },
-		{ "-t 256 host", "Cannot handle `-t' option with arg `256'" },
-		{ "-q x host", "Cannot handle `-q' option with arg `x'" },
+		{ "-z x host", "Cannot handle `-z' option with arg `x' (argc 2)" },
+		{ "-q x host", "Cannot handle `-q' option with arg `x' (argc 2)" },
+		{ "-q 1x host", "Cannot handle `-q' option with arg `1x' (argc 2)" },
+		{ "-n -m x host", "Cannot handle `-m' option with arg `x' (argc 3)" },
+		{ "-nm x host", "Cannot handle `-m' option with arg `x' (argc 2)" },
+		{ "-mx host", "Cannot handle `-m' option with arg `x' (argc 1)" },
+		{ "--max-hops=x host", "Cannot handle `--max-hops' option with arg `x' (argc 1)" },
+		{ "--sport=x host", "Cannot handle `--sport' option with arg `x' (argc 1)" },
 		{ "host 70000", "too big packetlen 70000 specified" },
-		{ "host abc", "Cannot handle \"packetlen\" cmdline arg `abc'" },
-		{ "host 60 extra", "Extra arg `extra'" },
-		{ "-Z host", "Bad option `-Z'" },
-		{ "--bogus host", "Bad option `--bogus'" },
-		{ "host -m", "option requires an argument -- '-m'" },
+		{ "host abc", "Cannot handle \"packetlen\" cmdline arg `abc' on position 2 (argc 2)" },
+		{ "host 60 extra", "Extra arg `extra' (position 3, argc 3)" },
+		{ "-Z host", "Bad option `-Z' (argc 1)" },
+		{ "-nX host", "Bad option `-X' (argc 1)" },
+		{ "-h", "Bad option `-h' (argc 1)" },
+		{ "host -5", "Bad option `-5' (argc 2)" },
+		{ "--bogus host", "Bad option `--bogus' (argc 1)" },
+		{ "--bogus=1 host", "Bad option `--bogus=1' (with arg `1') (argc 1)" },
+		{ "--icmp=3 host", "Bad option `--icmp=3' (with arg `3') (argc 1)" },
+		{ "--ic host", "Bad option `--ic' (argc 1)" },
+		{ "--max=2 host", "Bad option `--max=2' (with arg `2') (argc 1)" },
+		{ "host -m", "Option `-m' (argc 2) requires an argument: `-m max_ttl'" },
+		{ "-q", "Option `-q' (argc 1) requires an argument: `-q nqueries'" },
+		{ "--max-hops", "Option `--max-hops' (argc 1) requires an argument: "
+		  "`--max-hops=max_ttl'" },
+		/* echolot's strictness: fields hold what they can. */
+		{ "-p 70000 host", "Cannot handle `-p' option with arg `70000' (argc 2)" },
+		{ "-t 256 host", "Cannot handle `-t' option with arg `256' (argc 2)" },
+		/* echolot's bounds (issue 11): no time past a day, nothing
+		 * that is not a number. */
+		{ "-w 1e10 host", "bad wait specifications `1e+10,0,0' used" },
+		{ "-w nan host", "bad wait specifications `nan,0,0' used" },
+		{ "-w 5,1e300 host", "bad wait specifications `5,1e+300,0' used" },
+		{ "-w 5,3,inf host", "bad wait specifications `5,3,inf' used" },
+		{ "-z 1e300 host", "bad sendtime `1e+300' specified" },
+		{ "--sendwait=1e300 host", "bad sendtime `1e+300' specified" },
+		{ "-z nan host", "bad sendtime `nan' specified" },
+		{ "-z 86400001 host", "bad sendtime `8.64e+07' specified" },
+		{ "--interval=1e300 --report host",
+		  "Cannot handle `--interval' option with arg `1e300' (argc 1)" },
 	};
 
 	(void)state;

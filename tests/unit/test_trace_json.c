@@ -549,14 +549,14 @@ static void test_format_options(void **state)
 		{ { "traceroute", "--format=", "h", NULL }, TRACE_OPTS_EXIT,
 		  TRACE_FORMAT_TEXT, "invalid --format argument: '' (text, json or atlas)" },
 		{ { "traceroute", "h", "--format", NULL }, TRACE_OPTS_EXIT,
-		  TRACE_FORMAT_TEXT, "option '--format' requires an argument" },
+		  TRACE_FORMAT_TEXT, "Option `--format' (argc 2) requires an argument: `--format=FMT'" },
 		{ { "traceroute", "--json=1", "h", NULL }, TRACE_OPTS_EXIT,
-		  TRACE_FORMAT_TEXT, "option '--json' doesn't allow an argument" },
+		  TRACE_FORMAT_TEXT, "Bad option `--json=1' (with arg `1') (argc 1)" },
 		/* Other messages are untouched. */
 		{ { "traceroute", "h", "-q", NULL }, TRACE_OPTS_EXIT,
-		  TRACE_FORMAT_TEXT, "option requires an argument -- '-q'" },
+		  TRACE_FORMAT_TEXT, "Option `-q' (argc 2) requires an argument: `-q nqueries'" },
 		{ { "traceroute", "--bogus", "h", NULL }, TRACE_OPTS_EXIT,
-		  TRACE_FORMAT_TEXT, "Bad option `--bogus'" },
+		  TRACE_FORMAT_TEXT, "Bad option `--bogus' (argc 1)" },
 	};
 	(void)state;
 

@@ -1447,6 +1447,67 @@ static void test_siphash_vectors(void **state)
 	assert_true(wire_siphash24(key, msg, 15) != 0xa129ca6149be45e5ULL);
 }
 
+/* The IPv4 options ping sets (IP_OPTIONS): RFC 791's layouts, and each
+ * parses back with wire_ip4_opt_next. */
+static void test_ip4_opts_build(void **state)
+{
+	static const uint8_t rr_want[8] = { 1, 7, 39, 4, 0, 0, 0, 0 };
+	uint8_t b[WIRE_IP4_OPTS_MAX];
+	uint32_t a[10];
+	struct wire_ip4_opt o;
+	size_t off, n;
+	(void)state;
+
+	for (unsigned i = 0; i < 10; i++)
+		a[i] = htonl(0xc6120000u + i);
+	n = wire_ip4_opts_rr(b);
+	assert_int_equal(n, 40);
+	assert_memory_equal(b, rr_want, sizeof(rr_want));
+	off = 0;
+	assert_int_equal(wire_ip4_opt_next(b, n, &off, &o), 1);   /* NOP */
+	assert_int_equal(wire_ip4_opt_next(b, n, &off, &o), 1);
+	assert_int_equal(o.type, WIRE_IPOPT_RR);
+	assert_int_equal(o.data_len, 37);
+	assert_int_equal(off, 40);
+
+	n = wire_ip4_opts_ts(b, WIRE_IPOPT_TS_TSONLY, NULL, 0);
+	assert_int_equal(n, 40);
+	assert_int_equal(b[0], WIRE_IPOPT_TS);
+	assert_int_equal(b[1], 40);
+	assert_int_equal(b[2], 5);
+	assert_int_equal(b[3], 0);
+	n = wire_ip4_opts_ts(b, WIRE_IPOPT_TS_TSANDADDR, NULL, 0);
+	assert_int_equal(n, 36);
+	assert_int_equal(b[3], 1);
+	/* Prespecified: 4 + 8 per host, at most 4 hosts. */
+	n = wire_ip4_opts_ts(b, WIRE_IPOPT_TS_PRESPEC, a, 2);
+	assert_int_equal(n, 20);
+	assert_int_equal(b[1], 20);
+	assert_int_equal(b[3], 3);
+	assert_memory_equal(b + 4, &a[0], 4);
+	assert_memory_equal(b + 12, &a[1], 4);
+	assert_int_equal(wire_ip4_opts_ts(b, WIRE_IPOPT_TS_PRESPEC, a, 9), 36);
+	assert_int_equal(wire_ip4_opts_ts(b, WIRE_IPOPT_TS_PRESPEC, a, 0), 4);
+
+	/* Source routes: NOP, then 3 + 4 per hop, at most 9 hops. */
+	n = wire_ip4_opts_srr(b, false, a, 2);
+	assert_int_equal(n, 12);
+	assert_int_equal(b[0], WIRE_IPOPT_NOP);
+	assert_int_equal(b[1], WIRE_IPOPT_LSRR);
+	assert_int_equal(b[2], 11);
+	assert_int_equal(b[3], 4);
+	assert_memory_equal(b + 4, &a[0], 4);
+	assert_memory_equal(b + 8, &a[1], 4);
+	off = 1;
+	assert_int_equal(wire_ip4_opt_next(b, n, &off, &o), 1);
+	assert_int_equal(o.type, WIRE_IPOPT_LSRR);
+	assert_int_equal(off, n);
+	n = wire_ip4_opts_srr(b, true, a, 10);
+	assert_int_equal(n, 40);
+	assert_int_equal(b[1], WIRE_IPOPT_SSRR);
+	assert_int_equal(b[2], 39);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1485,6 +1546,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_mutations),
 		cmocka_unit_test(test_hostile_random),
 		cmocka_unit_test(test_siphash_vectors),
+		cmocka_unit_test(test_ip4_opts_build),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
