@@ -79,7 +79,7 @@ assert_match "-s -1: echolot" "^ping: invalid argument: '-1': out of range: 0 <=
 # -V acts where it stands: what follows is not looked at.
 run_pair "-V -4 -6" -V -4 -6
 assert_eq "-V -4 -6: exit 0" 0 "$RC"
-assert_match "-V -4 -6: a version on stdout" "^echolot [0-9]" "$OUT"
+assert_match "-V -4 -6: a version on stdout" "^ping from echolot [0-9]" "$OUT"
 same "-4 -6 -V" "^ping: only one -4 or -6 option may be specified$" -4 -6 -V
 same "-c 0 -V" "^ping: invalid argument: '0'" -c 0 -V
 # -t 0: a hop limit of 0 is fine for IPv6 (the probe dies at the first

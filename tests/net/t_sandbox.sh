@@ -150,14 +150,16 @@ run_as_nobody p "$suid" -V
 assert_match "-V, set-ID copy as nobody: whom the run becomes" \
 	"^privileges: .*; set-ID install: user and group become 65534 and 65534" "$OUT"
 trplain=$(unprivileged_copy "$(dirname "$PING")/traceroute")
+# traceroute's -V goes to stderr, as traceroute's own: its line first.
 run_as_nobody p "$trplain" -T -V
 assert_match "traceroute -V: first line" \
-	"^traceroute from echolot [0-9.]+ \(Linux traceroute 2.1 compatible\)$" "$(printf '%s\n' "$OUT" | head -n1)"
+	"^echolot [0-9.]+ traceroute, compatible with Modern traceroute for Linux, version 2\.1\.2$" \
+	"$(printf '%s\n' "$ERR" | head -n1)"
 assert_match "traceroute -T -V as nobody: TCP needs the raw socket" \
-	"^socket \(TCP SYN \(-T\)\): none: the options need a raw socket" "$OUT"
+	"^socket \(TCP SYN \(-T\)\): none: the options need a raw socket" "$ERR"
 run_as_nobody p "$trplain" -V
 assert_match "traceroute -V as nobody: UDP on a datagram socket" \
-	"^socket \(UDP \(traceroute's default\)\): UDP datagram" "$OUT"
+	"^socket \(UDP \(traceroute's default\)\): UDP datagram" "$ERR"
 
 # --- forbidden calls ---------------------------------------------------------------
 if [ $SANDBOX = 0 ]; then
