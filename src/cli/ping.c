@@ -514,6 +514,8 @@ int cli_ping(int argc, char **argv, int family)
 	/* Sockets first, then privileges dropped, then the name
 	 * (ping_socket.c). */
 	rc = ping_prepare(r);
+	if (r->usage)
+		usage(stderr);
 	if (rc == 0)
 		rc = run_ping(r);
 	ping_close_sockets(r);

@@ -35,6 +35,7 @@ struct ping_presock {
 struct ping_run {
 	const char *prog;       /* argv[0] as typed: every message starts
 	                           with it, as iputils' do */
+	bool usage;             /* the operands make no sense: usage text */
 	struct ping_opts o;
 	struct sockaddr_storage dst, src;
 	socklen_t dstlen;

@@ -487,6 +487,8 @@ int ping_prepare(struct ping_run *r)
 	if (rc != PING_OPTS_OK) {
 		if (rerr[0])
 			ping_msg(r, "%s", rerr);
+		else
+			r->usage = true;        /* cli_ping prints it */
 		return rc;
 	}
 	if (r->o.tcp_port)
