@@ -19,7 +19,7 @@ SRC     := $(wildcard src/wire/*.c src/sock/*.c src/engine/*.c \
                       src/analysis/*.c src/report/*.c src/cli/*.c)
 OBJ     := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
-LINKS   := ping ping6 traceroute traceroute6
+LINKS   := ping ping6 traceroute traceroute6 echolot-exporter
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "trace.h"
 #include "os.h"
+#include "exporter.h"
 
 struct command {
 	const char *name;
@@ -20,6 +21,9 @@ static const struct command commands[] = {
 	{ "traceroute6", AF_INET6, "traceroute over IPv6", cli_trace },
 	{ "trace", AF_UNSPEC, "same as traceroute", cli_trace },
 	{ "os", AF_UNSPEC, "name the remote operating system (active probes)", cli_os },
+	{ "exporter", AF_UNSPEC, "a Prometheus exporter (smokeping_prober, blackbox ICMP)",
+	  cli_exporter },
+	{ "echolot-exporter", AF_UNSPEC, "same as exporter", cli_exporter },
 };
 
 static void help(FILE *f)
@@ -28,7 +32,7 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping, ping6, traceroute or traceroute6).\n");
+		"(a link named ping, ping6, traceroute, traceroute6 or echolot-exporter).\n");
 }
 
 static const struct command *find(const char *name)

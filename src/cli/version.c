@@ -11,8 +11,8 @@ void cli_version(FILE *f)
 		"no_new_privs set\n");
 	if (sandbox_available())
 		fprintf(f, "sandbox: seccomp allow-list, %u system calls (%u when names "
-			"are printed), anything else kills the process\n",
-			sandbox_calls(false), sandbox_calls(true));
+			"are printed, %u for the exporter), anything else kills the process\n",
+			sandbox_calls(false), sandbox_calls(true), sandbox_exporter_calls());
 	else
 		fprintf(f, "sandbox: off (sanitizer build)\n");
 	fprintf(f, "IDN: libidn2 (loaded on demand); timestamps: kernel SO_TIMESTAMPING\n");

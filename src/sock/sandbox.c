@@ -1,5 +1,8 @@
 /* seccomp: a pledge for the rest of the run. */
 #include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <unistd.h>
 #include <sys/socket.h>
@@ -31,20 +34,13 @@ bool sandbox_available(void)
 #endif
 }
 
-int sandbox_enter(bool resolve)
+static int install(const struct sock_filter *f, size_t n)
 {
 	struct sock_fprog prog;
 	long rc;
 
-	if (!sandbox_available())
-		return 0;
-	if (resolve) {
-		prog.len = sizeof(sandbox_resolve) / sizeof(sandbox_resolve[0]);
-		prog.filter = (struct sock_filter *)sandbox_resolve;
-	} else {
-		prog.len = sizeof(sandbox_numeric) / sizeof(sandbox_numeric[0]);
-		prog.filter = (struct sock_filter *)sandbox_numeric;
-	}
+	prog.len = (unsigned short)n;
+	prog.filter = (struct sock_filter *)f;
 	/* Every thread of the process (the name resolver's too) gets the
 	 * filter; seccomp(2) with TSYNC says so, prctl() covers one thread. */
 	rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
@@ -58,6 +54,48 @@ int sandbox_enter(bool resolve)
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
 		return -errno;
 	return 0;
+}
+
+int sandbox_enter(bool resolve)
+{
+	if (!sandbox_available())
+		return 0;
+	if (resolve)
+		return install(sandbox_resolve,
+			       sizeof(sandbox_resolve) / sizeof(sandbox_resolve[0]));
+	return install(sandbox_numeric,
+		       sizeof(sandbox_numeric) / sizeof(sandbox_numeric[0]));
+}
+
+int sandbox_enter_exporter(void)
+{
+	if (!sandbox_available())
+		return 0;
+	return install(sandbox_exporter,
+		       sizeof(sandbox_exporter) / sizeof(sandbox_exporter[0]));
+}
+
+unsigned sandbox_exporter_calls(void)
+{
+	return SANDBOX_EXPORTER_CALLS;
+}
+
+int sandbox_selftest_call(const char *what)
+{
+	int fd;
+
+	if (!strcmp(what, "exec")) {
+		char *const argv[] = { (char *)"true", NULL };
+
+		return execve("/bin/true", argv, argv + 1);
+	}
+	if (!strcmp(what, "write"))
+		fd = open("/tmp/echolot-sandbox-selftest", O_WRONLY | O_CREAT, 0600);
+	else
+		fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (fd >= 0)
+		close(fd);
+	return fd;
 }
 
 unsigned sandbox_calls(bool resolve)

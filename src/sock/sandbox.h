@@ -10,6 +10,14 @@
  * or -errno. */
 int sandbox_enter(bool resolve);
 
+/* The exporter's filter: the numeric one, its HTTP server's calls, the
+ * name lookups' (socket() never raw, open() only to read). */
+int sandbox_enter_exporter(void);
+unsigned sandbox_exporter_calls(void);
+/* For the exporter's tests: "exec" (execve), "raw" (a raw socket) or
+ * "write" (open a file to write): each must kill the process. */
+int sandbox_selftest_call(const char *what);
+
 /* false in sanitizer builds, whose runtimes need calls of their own. */
 bool sandbox_available(void);
 
