@@ -110,9 +110,17 @@ static void on_reply(struct metrics *m, uint32_t ti, const struct event *ev)
 	s = ev->has_rtt ? (double)ev->rtt_ns / (double)NSEC : 0.0;
 	t->rtt_sum += s;
 	m->hist[(size_t)ti * (m->nbounds + 1) + bucket(m, s)]++;
-	if (ev->ttl >= 0 && ev->ttl <= 255) {
+	if (ev->ttl >= 0 && ev->ttl <= 255 && ev->ttl != t->last_ttl) {
+		/* The fingerprint's verdict on this one TTL (which weighs
+		 * 60 against 64, and 32's rarity), when it changes. */
+		struct fp f;
+		struct fp_verdict v;
+
+		fp_init(&f);
+		fp_add(&f, 0, ev->ttl);
+		fp_verdict(&f, -1, &v);
 		t->last_ttl = (int16_t)ev->ttl;
-		t->initial_ttl = (int16_t)fp_initial_ttl(ev->ttl);
+		t->initial_ttl = (int16_t)v.initial;
 	}
 }
 

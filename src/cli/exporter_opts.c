@@ -70,17 +70,18 @@ int xparse_duration(const char *s, int64_t *ns)
 			{ "\xce\xbcs", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
 			{ "m", 60e9 }, { "h", 3600e9 },
 		};
-		const char *u;
-		char *end;
-		double v;
+		const char *u, *end = s;
+		double v = 0, scale = 1;
 		size_t n;
-		bool found = false;
+		bool found = false, digits = false;
 
-		if (!((*s >= '0' && *s <= '9') || *s == '.'))
-			return -1;
-		errno = 0;
-		v = strtod(s, &end);
-		if (end == s || errno || !(v >= 0))
+		/* [0-9]*(.[0-9]*)?, as Go reads it: no sign, no exponent. */
+		for (; *end >= '0' && *end <= '9'; end++, digits = true)
+			v = v * 10 + (*end - '0');
+		if (*end == '.')
+			for (end++; *end >= '0' && *end <= '9'; end++, digits = true)
+				v += (*end - '0') * (scale /= 10);
+		if (!digits)
 			return -1;
 		for (u = end; *u && !((*u >= '0' && *u <= '9') || *u == '.'); u++)
 			;
