@@ -55,6 +55,18 @@ int xmaps_room(struct exporter *x, uint32_t ti)
 	return 0;
 }
 
+/* A host name fit for a log line: control characters (a newline in a
+ * quoted YAML name) shown as '?', so that one line stays one line. */
+static const char *shown(const char *host, char buf[80])
+{
+	size_t i;
+
+	for (i = 0; host[i] && i < 79; i++)
+		buf[i] = (unsigned char)host[i] < 0x20 || host[i] == 0x7f ? '?' : host[i];
+	buf[i] = '\0';
+	return buf;
+}
+
 static void set_ip(struct xtarget *t)
 {
 	const uint8_t *b = wire_sa_bytes((struct sockaddr *)&t->addr);
@@ -126,6 +138,7 @@ static struct xtarget *add(struct exporter *x, const char *host, int network,
 			   unsigned profile, int64_t interval, bool from_cli)
 {
 	struct xtarget *t = calloc(1, sizeof(*t));
+	char sb[80];
 
 	if (!t || !(t->host = strdup(host))) {
 		free(t);
@@ -144,11 +157,11 @@ static struct xtarget *add(struct exporter *x, const char *host, int network,
 		if (t->has_addr)
 			set_ip(t);
 		else
-			fprintf(stderr, XP ": %s: no %s socket for this address\n", host,
-				fits ? "open" : "matching");
+			fprintf(stderr, XP ": %s: no %s socket for this address\n",
+				shown(host, sb), fits ? "open" : "matching");
 	}
 	if (place(x, t) < 0) {
-		fprintf(stderr, XP ": %s: cannot add the target\n", host);
+		fprintf(stderr, XP ": %s: cannot add the target\n", shown(host, sb));
 		free(t->host);
 		free(t);
 		return NULL;
@@ -310,9 +323,11 @@ void xtargets_reload(struct exporter *x)
 	}
 	miss = missing_profile(x, &c);
 	if (miss) {
+		char sb[80];
+
 		fprintf(stderr, XP ": reload failed: %s: its group's probes (size, tos, "
 			"source) need a socket that was not opened at start; restart the "
-			"exporter\n", miss);
+			"exporter\n", shown(miss, sb));
 		x->reload_ok = false;
 		xconfig_free(&c);
 		return;
@@ -373,9 +388,11 @@ void xtargets_resolve_all(struct exporter *x)
 
 static void resolve_failed(struct xtarget *t, const char *why)
 {
+	char sb[80];
+
 	/* Said once as it stops resolving, not at every try. */
 	if (t->resolved || t->resolve_errors == 0)
-		fprintf(stderr, XP ": %s: %s%s\n", t->host, why,
+		fprintf(stderr, XP ": %s: %s%s\n", shown(t->host, sb), why,
 			t->has_addr ? "; still probing its last address" : "");
 	t->resolved = false;
 	t->resolve_errors++;
@@ -420,7 +437,9 @@ void xtargets_on_lookup(struct exporter *x, const struct lookup_answer *a)
 			free(t);
 			return;
 		}
-		fprintf(stderr, XP ": %s moved from %s to %s\n", t->host, old, t->ip);
+		char sb[80];
+
+		fprintf(stderr, XP ": %s moved from %s to %s\n", shown(t->host, sb), old, t->ip);
 		return;
 	}
 	t->addr = a->addr;
