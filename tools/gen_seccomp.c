@@ -74,8 +74,10 @@ static int add(scmp_filter_ctx ctx, const char *const *names, size_t n)
 
 enum profile { P_NUMERIC, P_RESOLVE, P_EXPORTER };
 
-/* socket() for name lookups (UDP, TCP, AF_UNIX to nscd) but never raw or
- * packet sockets; open() and openat() for reading only. */
+/* socket() for name lookups (UDP, TCP, AF_UNIX to nscd, and the netlink
+ * route socket getaddrinfo reads the host's addresses through to sort
+ * its answers) but never a raw IP or packet socket; open() and openat()
+ * for reading only. */
 static int add_narrow(scmp_filter_ctx ctx)
 {
 	int sock = seccomp_syscall_resolve_name("socket");
@@ -86,6 +88,8 @@ static int add_narrow(scmp_filter_ctx ctx)
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_STREAM)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sock, 1,
 			     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, SOCK_DGRAM)) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sock, 1,
+			     SCMP_A0(SCMP_CMP_EQ, AF_NETLINK)) < 0 ||
 	    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, openat, 1,
 			     SCMP_A2(SCMP_CMP_MASKED_EQ, O_ACCMODE, O_RDONLY)) < 0)
 		return -1;
