@@ -18,7 +18,7 @@ case $secs in
 esac
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
-	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts)
+	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts fuzz_exporter)
 
 CC=${CC:-clang}
 OUT=build-fuzz
@@ -30,6 +30,7 @@ WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/l4.c src/wi
 sources() {     # sources HARNESS: the src/ files a harness links
 	case $1 in
 	fuzz_opts) echo src/cli/ping_opts.c ;;
+	fuzz_exporter) echo src/cli/exporter_config.c src/cli/exporter_opts.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac
 }
@@ -37,6 +38,7 @@ sources() {     # sources HARNESS: the src/ files a harness links
 max_len() {     # longest input worth trying
 	case $1 in
 	fuzz_opts) echo 512 ;;
+	fuzz_exporter) echo 4096 ;;
 	*) echo 1500 ;;
 	esac
 }
