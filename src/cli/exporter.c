@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -20,6 +21,9 @@
 #include "../wire/timeconv.h"
 
 #define RING 65536              /* probes remembered: rate x timeout */
+#ifndef TIMER_SLACK_NS
+#define TIMER_SLACK_NS 200000
+#endif
 
 static volatile sig_atomic_t stop_flag;
 
@@ -364,6 +368,11 @@ static int run(struct exporter *x, struct xconfig *c)
 	}
 	if (timers_and_signals(x) < 0 || setup_monitor(x) < 0 || add_watches(x) < 0)
 		return 2;
+	/* The kernel may fire our timer up to this late, and so wake us once
+	 * for the probes of several targets rather than once each: at 10,000
+	 * probes/s a third of the CPU was waking up.  Every probe is as late
+	 * as its neighbours, so a target's gaps stay even. */
+	(void)prctl(PR_SET_TIMERSLACK, TIMER_SLACK_NS, 0, 0, 0);
 	/* From here on: probe, serve HTTP, look names up, read the
 	 * configuration; nothing else. */
 	rc = sandbox_enter_exporter();
