@@ -28,7 +28,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/net/tools/engine_*.c)
 TOOL_BIN := $(TOOL_SRC:tests/net/tools/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check unit net asan install uninstall bench fuzz soak valgrind
+.PHONY: all clean check unit net asan install uninstall bench fuzz soak soak-exporter bench-exporter valgrind
 
 all: $(BUILD)/echolot $(LINKS:%=$(BUILD)/%)
 
@@ -101,6 +101,14 @@ bench: all
 
 soak: all
 	@bash bench/soak.sh
+
+# The exporter: 1,000 targets at 10 probes/s each for 10 minutes, and its
+# benchmark against smokeping_prober.
+soak-exporter: all
+	@bash bench/exporter_soak.sh
+
+bench-exporter: all
+	@bash bench/exporter.sh
 
 # VG_TESTS: network tests or @default, @trace, @all (tests/valgrind.sh).
 valgrind: all $(UNIT_BIN)
