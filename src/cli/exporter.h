@@ -29,6 +29,7 @@
 struct xopts {
 	const char *config_file;        /* NULL: none */
 	const char *listen;             /* --web.listen-address */
+	unsigned nlisten;               /* how many were given (one may be) */
 	const char *metrics_path;       /* --web.telemetry-path */
 	double buckets[METRICS_MAX_BUCKETS];
 	unsigned nbuckets;

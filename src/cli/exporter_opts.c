@@ -174,7 +174,7 @@ static int apply(struct xopts *o, const char *name, const char *v, char *err,
 	} else if (!strcmp(name, "config.file")) {
 		o->config_file = v;
 	} else if (!strcmp(name, "web.listen-address")) {
-		if (o->listen != NULL && strcmp(o->listen, ":9374"))
+		if (o->nlisten++)
 			BAD("only one --web.listen-address is supported");
 		o->listen = v;
 	} else if (!strcmp(name, "web.telemetry-path")) {

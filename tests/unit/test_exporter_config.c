@@ -50,6 +50,7 @@ static void test_opts(void **state)
 	char *bad_buckets[] = { "exporter", "--buckets=0.1,0.05" };
 	char *no_value[] = { "exporter", "--ping.interval" };
 	char *tls[] = { "exporter", "--web.config.file=/etc/web.yml" };
+	char *two[] = { "exporter", "--web.listen-address=:1", "--web.listen-address", ":2" };
 
 	(void)state;
 	assert_int_equal(parse(a1, ARRAY_LEN(a1), &o, err), 0);
@@ -86,6 +87,9 @@ static void test_opts(void **state)
 	assert_non_null(strstr(err, "expected argument"));
 	xopts_free(&o);
 	assert_int_equal(parse(tls, 2, &o, err), -1);
+	xopts_free(&o);
+	assert_int_equal(parse(two, 4, &o, err), -1);
+	assert_non_null(strstr(err, "only one --web.listen-address"));
 	xopts_free(&o);
 }
 
