@@ -11,13 +11,17 @@
 #  - 198.19.0.2 in t, answered at once.
 # Checked through Prometheus' API:
 #  - up == 1 and the series are there;
-#  - loss as rate(lost) / rate(requests) over the run is nftables'
+#  - loss as rate(lost) / rate(requests) over the whole run is nftables'
 #    dropped / seen (within 0.1), and once the probing is stopped (SIGHUP:
 #    a 1h interval, counters kept) and scraped again, the stored counters
-#    equal nftables' exactly;
+#    (both sites' summed) equal nftables' exactly;
 #  - histogram_quantile(0.5, rate(..._bucket)) of the delayed target lies
 #    in the bucket that holds 20 ms (12.8..25.6 ms), of the prompt one
-#    below 1.6 ms.
+#    below 1.6 ms;
+#  - docs/exporter.md's two exporters, one Prometheus: a second exporter
+#    (site b, same targets) beside the first (site a); the document's
+#    PromQL for loss and RTT quantiles gives one series per site and
+#    host, and agrees between the sites.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/xlib.sh"
 need_root
@@ -48,6 +52,8 @@ nft_load t "table ip x {
 cfg=$TMPD/x.yml
 printf 'targets:\n- hosts: [198.19.0.1, 198.18.1.2, 198.19.0.2]\n  interval: 100ms\n' >"$cfg"
 log=$TMPD/x.log
+exporter_start p 9375 "$TMPD/b.log" --config.file="$cfg" --ping.timeout=500ms
+XPID_B=$XPID XBG_B=$XBG
 exporter_start p 9374 "$log" --config.file="$cfg" --ping.timeout=500ms
 
 mkdir -p "$TMPD/prom"
@@ -60,6 +66,9 @@ scrape_configs:
   - job_name: echolot
     static_configs:
       - targets: ['127.0.0.1:9374']
+        labels: { site: a }
+      - targets: ['127.0.0.1:9375']
+        labels: { site: b }
 EOF
 bg_start p "$TMPD/prom.log" prometheus --config.file="$TMPD/prom.yml" \
 	--storage.tsdb.path="$TMPD/prom" --web.listen-address=127.0.0.1:9090 \
@@ -82,36 +91,57 @@ query() {
 }
 
 sleep 7         # seven scrapes or so
-up=$(query 'up{job="echolot"}')
-assert_eq "Prometheus scrapes the exporter (up)" 1 "$up"
-loss=$(query 'rate(echolot_probes_lost_total{host="198.19.0.1"}[6s]) / rate(smokeping_requests_total{host="198.19.0.1"}[6s])')
+up=$(query 'sum(up{job="echolot"})')
+assert_eq "Prometheus scrapes both exporters (up)" 2 "$up"
+loss=$(query 'sum(rate(echolot_probes_lost_total{host="198.19.0.1"}[1m])) / sum(rate(smokeping_requests_total{host="198.19.0.1"}[1m]))')
 seen=$(nft_counter t ip x seen)
 dropped=$(nft_counter t ip x dropped)
 nft_loss=$(awk -v d="$dropped" -v s="$seen" 'BEGIN { printf "%.4f", d / s }')
 log "loss: Prometheus rate ratio $loss, nftables $dropped / $seen = $nft_loss"
 assert_between "loss by rate() agrees with nftables" "$loss" \
 	"$(awk -v l="$nft_loss" 'BEGIN { print l - 0.1 }')" "$(awk -v l="$nft_loss" 'BEGIN { print l + 0.1 }')"
-q_slow=$(query 'histogram_quantile(0.5, rate(smokeping_response_duration_seconds_bucket{host="198.18.1.2"}[6s]))')
-q_fast=$(query 'histogram_quantile(0.5, rate(smokeping_response_duration_seconds_bucket{host="198.19.0.2"}[6s]))')
-avg_slow=$(query 'rate(smokeping_response_duration_seconds_sum{host="198.18.1.2"}[6s]) / rate(smokeping_response_duration_seconds_count{host="198.18.1.2"}[6s])')
+q_slow=$(query 'histogram_quantile(0.5, rate(smokeping_response_duration_seconds_bucket{site="a",host="198.18.1.2"}[6s]))')
+q_fast=$(query 'histogram_quantile(0.5, rate(smokeping_response_duration_seconds_bucket{site="a",host="198.19.0.2"}[6s]))')
+avg_slow=$(query 'rate(smokeping_response_duration_seconds_sum{site="a",host="198.18.1.2"}[6s]) / rate(smokeping_response_duration_seconds_count{site="a",host="198.18.1.2"}[6s])')
 log "RTT: median 198.18.1.2 (20 ms responder) $q_slow s (mean $avg_slow s), 198.19.0.2 $q_fast s"
 assert_between "median RTT of the 20 ms responder in its bucket" "$q_slow" 0.0128 0.0256
 assert_between "mean RTT of the 20 ms responder: 20 ms" "$avg_slow" 0.0195 0.026
 assert_between "median RTT of the prompt one" "$q_fast" 0 0.0016
 
+# docs/exporter.md's queries, two sites.
+nsite() {
+	ip netns exec "$(nsn p)" curl -s --max-time 5 -G --data-urlencode "query=$1" \
+		http://127.0.0.1:9090/api/v1/query | jq -r '.data.result | length'
+}
+assert_eq "doc: loss by site and host (2 sites x 3 hosts)" 6 \
+	"$(nsite 'rate(echolot_probes_lost_total[6s]) / rate(smokeping_requests_total[6s])')"
+assert_eq "doc: smokeping-style loss" 6 \
+	"$(nsite '1 - rate(smokeping_response_duration_seconds_count[6s]) / rate(smokeping_requests_total[6s])')"
+assert_eq "doc: p90 by site and host" 6 \
+	"$(nsite 'histogram_quantile(0.9, sum by (site, host, le) (rate(smokeping_response_duration_seconds_bucket[6s])))')"
+qb=$(query 'histogram_quantile(0.5, sum by (site, host, le) (rate(smokeping_response_duration_seconds_bucket{site="b",host="198.18.1.2"}[6s])))')
+assert_between "site b sees the 20 ms responder as site a does" "$qb" 0.0128 0.0256
+assert_eq "doc: no OS change" 0 \
+	"$(nsite 'count by (site, host) (count by (site, host, family) (count_over_time(echolot_os_info[1h]))) > 1')"
+assert_eq "doc: one OS family a site and host" 6 \
+	"$(nsite 'count by (site, host) (count by (site, host, family) (count_over_time(echolot_os_info[1h])))')"
+
 # Stop the probing, keep the counters: what Prometheus stored is exact.
 sed -i 's/interval: .*/interval: 1h/' "$cfg"
-kill -HUP "$XPID"
+kill -HUP "$XPID" "$XPID_B"
 sleep 3         # the timeout passes, two more scrapes
 seen=$(nft_counter t ip x seen)
 dropped=$(nft_counter t ip x dropped)
-req=$(query 'smokeping_requests_total{host="198.19.0.1"}')
-lost=$(query 'echolot_probes_lost_total{host="198.19.0.1"}')
-count=$(query 'smokeping_response_duration_seconds_count{host="198.19.0.1"}')
-log "stored: requests $req lost $lost replies $count; nftables seen $seen dropped $dropped"
+req=$(query 'sum(smokeping_requests_total{host="198.19.0.1"})')
+lost=$(query 'sum(echolot_probes_lost_total{host="198.19.0.1"})')
+count=$(query 'sum(smokeping_response_duration_seconds_count{host="198.19.0.1"})')
+log "stored, both sites: requests $req lost $lost replies $count; nftables seen $seen dropped $dropped"
 assert_eq "stored requests == nftables seen" "$seen" "$req"
 assert_eq "stored lost == nftables dropped" "$dropped" "$lost"
 assert_eq "stored replies == seen - dropped" "$((seen - dropped))" "$count"
 exporter_stop
 assert_eq "exit status" 0 "$XRC"
+kill -TERM "$XPID_B"
+wait "$XBG_B"
+assert_eq "exporter b: exit status" 0 "$?"
 finish
