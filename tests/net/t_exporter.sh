@@ -12,7 +12,8 @@
 #    dropped, histogram count == requests - dropped;
 #  - an unreachable network: ICMP errors by type, code and router;
 #  - the reply TTL, the OS family, the hop distance;
-#  - /, /-/healthy, 404, 405; SIGTERM ends it with status 0.
+#  - /, /-/healthy, 404, 405; a port in use and an unknown flag: status 2
+#    and a clear line; SIGTERM ends it with status 0.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/xlib.sh"
 need_root
@@ -108,6 +109,14 @@ for v in $(printf '%s\n' "$M" | awk '/^smokeping_requests_total/ { print $NF }')
 	total=$((total + v))
 done
 assert_eq "every request of every target reached t" "$(nft_counter t inet x seen_all)" "$total"
+
+# A second one on the same port: a clear error, status 2.
+run_in p "$EXPORTER" exporter --web.listen-address=127.0.0.1:9374 198.19.0.1
+assert_eq "port in use: exit status 2" 2 "$RC"
+assert_match "port in use: says so" 'listen on 127.0.0.1:9374: Address already in use' "$ERR"
+run_in p "$EXPORTER" exporter --nope
+assert_eq "unknown flag: exit status 2" 2 "$RC"
+assert_match "unknown flag: says so" "unknown long flag '--nope'" "$ERR"
 
 # The web's other pages.
 assert_match "landing page" 'href="/metrics"' "$(scrape p 9374 /)"

@@ -4,8 +4,8 @@
 # p runs the exporter and a Prometheus of our own (our configuration, our
 # storage directory in $TMPD, 127.0.0.1:9090; not Debian's service) that
 # scrapes it every second.  Targets:
-#  - 198.19.0.1 in t, where nftables drops 20% of the echo requests at
-#    random and counts what it saw and dropped;
+#  - 198.19.0.1 in t, where nftables drops every fifth echo request
+#    and counts what it saw and dropped;
 #  - 198.18.1.2 in d, answered 20 ms late by tools/delay_responder.py
 #    (the kernel's replies off there);
 #  - 198.19.0.2 in t, answered at once.
@@ -45,7 +45,7 @@ nft_load t "table ip x {
 	chain in {
 		type filter hook input priority 0;
 		ip daddr 198.19.0.1 icmp type echo-request counter name seen
-		ip daddr 198.19.0.1 icmp type echo-request numgen random mod 100 < 20 counter name dropped drop
+		ip daddr 198.19.0.1 icmp type echo-request numgen inc mod 5 == 0 counter name dropped drop
 	}
 }"
 
