@@ -9,8 +9,8 @@
 # scrapes.  Checked:
 #  - the schedule does not slip: each target's send gaps, from the
 #    capture, during the attack against the quiet seconds before it (p99
-#    of |gap - 50 ms| at most 4x the quiet one + 2 ms), and no probe
-#    missed;
+#    of |gap - 50 ms| at most 4x the quiet one + 2 ms, 5 ms under ASan),
+#    and no probe missed;
 #  - the honest scraper is served throughout (the per-address limit);
 #  - every malformed request gets a 4xx or a closed connection, never a
 #    5xx or a crash; idle connections beyond the limit are refused;
@@ -22,8 +22,10 @@ need_root
 need_exporter
 need_cmd tcpdump
 
-IDLE=2000
-[ "$ASAN" = 1 ] && IDLE=500
+IDLE=2000 SLACK_MS=2 MEM_BACK_KB=4096
+# ASan: slower code under the same attack, and a quarantine that holds
+# freed memory back.
+[ "$ASAN" = 1 ] && IDLE=500 SLACK_MS=5 MEM_BACK_KB=8192
 anyip_pair
 hosts=
 for i in $(seq 1 20); do hosts+="198.19.0.$i, "; done
@@ -85,13 +87,13 @@ assert_ge "quiet window measured" "$(f "$quiet" n)" 500
 assert_ge "hostile window measured" "$(f "$hostile" n)" 300
 assert_eq "no probe missed while quiet" 0 "$(f "$quiet" missed)"
 assert_eq "no probe missed under attack" 0 "$(f "$hostile" missed)"
-limit=$(awk -v q="$(f "$quiet" p99)" 'BEGIN { print 4 * q + 2 }')
-assert_between "p99 schedule error under attack within 4x quiet + 2 ms ($limit ms)" \
+limit=$(awk -v q="$(f "$quiet" p99)" -v s=$SLACK_MS 'BEGIN { print 4 * q + s }')
+assert_between "p99 schedule error under attack within 4x quiet + $SLACK_MS ms ($limit ms)" \
 	"$(f "$hostile" p99)" 0 "$limit"
 
 log "RSS: before $rss0 kB, peak $rss_peak kB, after $rss1 kB"
 assert_between "memory bounded under attack" "$((rss_peak - rss0))" -100000 16384
-assert_between "memory back down after" "$((rss1 - rss0))" -100000 4096
+assert_between "memory back down after" "$((rss1 - rss0))" -100000 "$MEM_BACK_KB"
 M=$(scrape p 9374 /metrics)
 assert_promtool "metrics after the attack" "$M"
 exporter_stop
