@@ -54,7 +54,6 @@ struct http_server {
 	int listen_fd, epoll_fd, timer_fd;
 	struct http_handler h;
 	struct http_req *held;          /* requests held, not answered */
-	uint64_t requests;
 	char where[INET6_ADDRSTRLEN + 16];
 };
 
@@ -239,7 +238,6 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *c,
 		rq->method = method;
 		rq->path = url;
 		*con_cls = rq;
-		s->requests++;
 		s->h.on_request(s->h.ctx, rq);
 		if (!rq->resp && !rq->held)
 			http_reply(rq, 500, "text/plain", "no answer\n", 10);
@@ -519,17 +517,4 @@ void http_run(struct http_server *s)
 const char *http_listening(const struct http_server *s)
 {
 	return s->where;
-}
-
-unsigned http_connections(const struct http_server *s)
-{
-	const union MHD_DaemonInfo *info =
-		s->lib.get_daemon_info(s->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-
-	return info ? info->num_connections : 0;
-}
-
-uint64_t http_requests(const struct http_server *s)
-{
-	return s->requests;
 }

@@ -55,11 +55,8 @@ void http_close(struct http_server *s);
 unsigned http_fds(const struct http_server *s, int fds[2]);
 /* Serve what is ready; never blocks. */
 void http_run(struct http_server *s);
-/* The address it listens on, as text ("127.0.0.1:9374"). */
+/* The address it listens on, as given ("127.0.0.1:9374"). */
 const char *http_listening(const struct http_server *s);
-/* Connections open now, and requests seen so far. */
-unsigned http_connections(const struct http_server *s);
-uint64_t http_requests(const struct http_server *s);
 
 /* What was asked.  The path has no query string; an argument or header
  * that is not there is NULL. */
