@@ -110,6 +110,19 @@ for v in $(printf '%s\n' "$M" | awk '/^smokeping_requests_total/ { print $NF }')
 done
 assert_eq "every request of every target reached t" "$(nft_counter t inet x seen_all)" "$total"
 
+# /probe: an ICMP error ends the probe at once, as a failure; a reply, a
+# success with its hop limit.
+t0=$(date +%s%N)
+P=$(scrape p 9374 '/probe?target=198.18.200.9&module=icmp_ipv4')
+ms=$((($(date +%s%N) - t0) / 1000000))
+assert_eq "/probe of an unreachable network: failure" 0 "$(metric "$P" probe_success)"
+assert_between "/probe of an unreachable network: at once, not after the timeout" "$ms" 0 900
+P=$(scrape p 9374 '/probe?target=target.test')
+assert_eq "/probe of a name, no module: success" 1 "$(metric "$P" probe_success)"
+assert_eq "/probe: the reply's hop limit" 64 "$(metric "$P" probe_icmp_reply_hop_limit)"
+assert_eq "/probe's targets are not in /metrics: the five monitored ones" 5 \
+	"$(scrape p 9374 /metrics | grep -c '^smokeping_requests_total')"
+
 # A second one on the same port: a clear error, status 2.
 run_in p "$EXPORTER" exporter --web.listen-address=127.0.0.1:9374 198.19.0.1
 assert_eq "port in use: exit status 2" 2 "$RC"
