@@ -9,7 +9,8 @@
 #  - exact counts: nftables in t drops every fourth echo request to one
 #    address; once the probing is slowed to a stop (SIGHUP with a 1h
 #    interval: counters kept), requests == requests seen by t, lost ==
-#    dropped, histogram count == requests - dropped;
+#    dropped, histogram count == requests - dropped; a group's size,
+#    source and tos are on every probe it sends;
 #  - an unreachable network: ICMP errors by type, code and router;
 #  - the reply TTL, the OS family, the hop distance;
 #  - /, /-/healthy, 404, 405; a port in use and an unknown flag: status 2
@@ -32,6 +33,8 @@ nft_load t "table inet x {
 	counter seen { }
 	counter dropped { }
 	counter seen_all { }
+	counter sized { }
+	counter shaped { }
 	chain pre {
 		type filter hook prerouting priority 0;
 		icmp type echo-request counter name seen_all
@@ -40,6 +43,8 @@ nft_load t "table inet x {
 	chain in {
 		type filter hook input priority 0;
 		ip daddr 198.19.0.2 icmp type echo-request counter name seen
+		ip daddr 198.19.0.2 ip length 128 icmp type echo-request counter name sized
+		ip daddr 198.19.0.7 ip saddr 198.18.0.1 ip dscp 4 icmp type echo-request counter name shaped
 		ip daddr 198.19.0.2 icmp type echo-request numgen inc mod 4 == 0 counter name dropped drop
 	}
 }"
@@ -58,6 +63,10 @@ targets:
   interval: 50ms
   network: ip4
   size: 100
+- hosts: [198.19.0.7]
+  interval: 100ms
+  source: 198.18.0.1
+  tos: 16
 EOF
 
 log=$TMPD/x.log
@@ -102,6 +111,9 @@ assert_ge "enough probes to count" "$seen" 30
 assert_eq "requests == echo requests t saw" "$seen" "$req"
 assert_eq "lost == echo requests t dropped" "$dropped" "$lost"
 assert_eq "histogram count == requests - dropped" "$((seen - dropped))" "$count"
+assert_eq "size: 100 data bytes (IP length 128) on every probe" "$seen" "$(nft_counter t inet x sized)"
+assert_eq "source and tos: every probe from 198.18.0.1 with DSCP 4" \
+	"$(metric "$M" smokeping_requests_total 'host="198.19.0.7"')" "$(nft_counter t inet x shaped)"
 assert_eq "no probe in flight, none late" 0 "$(metric "$M" echolot_replies_late_total 'host="198.19.0.2"')"
 assert_eq "reload counted as successful" 1 "$(metric "$M" smokeping_prober_config_last_reload_successful)"
 total=0
@@ -120,7 +132,7 @@ assert_between "/probe of an unreachable network: at once, not after the timeout
 P=$(scrape p 9374 '/probe?target=target.test')
 assert_eq "/probe of a name, no module: success" 1 "$(metric "$P" probe_success)"
 assert_eq "/probe: the reply's hop limit" 64 "$(metric "$P" probe_icmp_reply_hop_limit)"
-assert_eq "/probe's targets are not in /metrics: the five monitored ones" 5 \
+assert_eq "/probe's targets are not in /metrics: the six monitored ones" 6 \
 	"$(scrape p 9374 /metrics | grep -c '^smokeping_requests_total')"
 
 # A second one on the same port: a clear error, status 2.
