@@ -90,6 +90,8 @@ nft_load t "table ip x {
 }"
 seen() { nft_counter t ip x seen; }
 FAILED=0
+# The tree the binary was built from, as the run starts.
+GIT=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
 RES=$WORK/results
 : >"$RES"
 
@@ -217,7 +219,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0)
 {
 	echo "echolot exporter bench  $(date -u '+%Y-%m-%d %H:%M:%SZ')  (window ${WINDOW}s, warm-up ${WARMUP}s)"
 	echo "host: $(uname -sr), $(nproc) CPU(s): $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-	echo "echolot: $ECHOLOT (git $(git -C "$ROOT" describe --always --dirty 2>/dev/null))"
+	echo "echolot: $ECHOLOT (git $GIT at the start)"
 	echo "smokeping_prober: $($SMOKEPING --version 2>&1 | head -n1)"
 	echo
 	if want scale; then

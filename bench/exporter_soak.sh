@@ -77,6 +77,8 @@ cfg=$TMPD/x.yml
 	done
 } >"$cfg"
 start=$(date +%s)
+# The tree the binary was built from, as the run starts.
+GIT=$(git -C "$ROOT" describe --always --dirty 2>/dev/null)
 exporter_start p 9374 "$TMPD/x.log" --config.file="$cfg" --ping.timeout=1s
 rss_log=$TMPD/rss
 : >"$rss_log"
@@ -116,7 +118,7 @@ half=$(awk 'NR == 1 { n = 0 } { t[NR] = $1; r[NR] = $2 } END {
 {
 	echo "echolot exporter soak  $(date -u '+%Y-%m-%d %H:%M:%SZ')  ($((($(date +%s) - start))) s)"
 	echo "host: $(uname -sr), $(nproc) CPU(s): $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
-	echo "echolot: $ECHOLOT (git $(git -C "$ROOT" describe --always --dirty 2>/dev/null))"
+	echo "echolot: $ECHOLOT (git $GIT at the start)"
 	echo "run: $N targets every 100 ms ($((N * 10)) probes/s) for $MINUTES min, ${LOSS}% dropped at random by t's nftables, scraped every 15 s"
 	echo "counts: requests $req lost $lost replies $count; nftables seen $seen dropped $dropped"
 	echo "cpu: $cpu s for $req probes: $(awk -v c="$cpu" -v p="$req" 'BEGIN { printf "%.2f", c * 1e6 / p }') us/probe"
