@@ -21,7 +21,7 @@ SRC     := $(wildcard src/wire/*.c src/sock/*.c src/engine/*.c \
                       src/analysis/*.c src/report/*.c src/cli/*.c)
 OBJ     := $(SRC:%.c=$(BUILD)/%.o)
 LIBOBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
-LINKS   := ping ping4 ping6 traceroute traceroute6 mtr fping fping6
+LINKS   := ping ping4 ping6 traceroute traceroute6 mtr fping fping6 echolot-exporter
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -30,7 +30,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 TOOL_SRC := $(wildcard tests/net/tools/engine_*.c)
 TOOL_BIN := $(TOOL_SRC:tests/net/tools/%.c=$(BUILD)/tests/%)
 
-.PHONY: all clean check unit net asan install uninstall bench fuzz soak valgrind FORCE
+.PHONY: all clean check unit net asan install uninstall bench fuzz soak soak-exporter bench-exporter valgrind FORCE
 
 all: $(BUILD)/echolot $(LINKS:%=$(BUILD)/%)
 
@@ -110,6 +110,14 @@ bench: all
 
 soak: all
 	@bash bench/soak.sh
+
+# The exporter: 1,000 targets at 10 probes/s each for 10 minutes, and its
+# benchmark against smokeping_prober.
+soak-exporter: all
+	@bash bench/exporter_soak.sh
+
+bench-exporter: all
+	@bash bench/exporter.sh
 
 # VG_TESTS: network tests or @default, @trace, @all (tests/valgrind.sh).
 # A build of its own, build-valgrind, whose seccomp filters also allow the

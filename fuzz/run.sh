@@ -19,7 +19,7 @@ esac
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
 	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts
-		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts fuzz_mtr_opts)
+		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts fuzz_mtr_opts fuzz_exporter)
 
 CC=${CC:-clang}
 OUT=build-fuzz
@@ -38,6 +38,7 @@ sources() {     # sources HARNESS: the src/ files a harness links
 	fuzz_os_opts) echo src/cli/os_opts.c ;;
 	fuzz_ipopts) echo "${WIRE_SRC[@]}" src/report/ping_text.c src/report/addr.c \
 		src/report/icmp_text.c src/analysis/stats.c src/sock/ifnames.c ;;
+	fuzz_exporter) echo src/cli/exporter_config.c src/cli/exporter_opts.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac
 }
@@ -45,6 +46,7 @@ sources() {     # sources HARNESS: the src/ files a harness links
 max_len() {     # longest input worth trying
 	case $1 in
 	fuzz_opts | fuzz_trace_opts | fuzz_os_opts | fuzz_mtr_opts) echo 512 ;;
+	fuzz_exporter) echo 4096 ;;
 	*) echo 1500 ;;
 	esac
 }

@@ -27,6 +27,7 @@ struct cli_version_run {
 	int names;              /* 1: names printed (names profile), 0: not
 	                           (numeric), -1: the destination decides */
 	bool facts_only;        /* no first line: the caller printed its own */
+	bool exporter;          /* the exporter's sandbox profile */
 };
 void cli_version_run(FILE *f, const struct cli_version_run *v);
 

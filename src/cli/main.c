@@ -7,6 +7,7 @@
 #include "trace.h"
 #include "mtr.h"
 #include "os.h"
+#include "exporter.h"
 
 struct command {
 	const char *name;
@@ -30,6 +31,9 @@ static const struct command commands[] = {
 	{ "fping6", AF_INET6, "fping over IPv6", cli_fping, "fping6" },
 	{ "sweep", AF_UNSPEC, "which hosts of a network are up, and what they are",
 	  cli_sweep, "sweep" },
+	{ "exporter", AF_UNSPEC, "a Prometheus exporter (smokeping_prober, blackbox ICMP)",
+	  cli_exporter, "exporter" },
+	{ "echolot-exporter", AF_UNSPEC, "same as exporter", cli_exporter, "echolot-exporter" },
 };
 
 /* Run c, then check that its output got out. */
@@ -46,8 +50,8 @@ static void help(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
 	fprintf(f, "\nThe binary also runs a command when called by its name "
-		"(a link named ping, ping4, ping6, traceroute, traceroute6, mtr, fping\n"
-		"or fping6).\n");
+		"(a link named ping, ping4, ping6, traceroute, traceroute6, mtr, fping,\n"
+		"fping6 or echolot-exporter).\n");
 }
 
 static const struct command *find(const char *name)

@@ -517,7 +517,10 @@ void ping_close_sockets(struct ping_run *r)
 
 void ping_version(FILE *f, const struct ping_opts *o)
 {
-	struct cli_version_run v = { "ping", CLI_SOCK_PING, o->ident >= 0, -1, false };
+	struct cli_version_run v = {
+		.prog = "ping", .sockets = CLI_SOCK_PING, .need_raw = o->ident >= 0,
+		.names = -1,
+	};
 
 	/* As run_ping chooses: addresses only with -n, -f, a numeric
 	 * destination (-H overrides these) or a machine format. */

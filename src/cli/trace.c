@@ -583,11 +583,13 @@ int cli_trace(int argc, char **argv, int family)
 			/* traceroute's line, on stderr as traceroute's; then
 			 * what a run would do, read from the process. */
 			struct cli_version_run v = {
-				prog, r->o.method == PROBE_TCP ? CLI_SOCK_TCP :
-				r->o.method == PROBE_ICMP ? CLI_SOCK_ICMP : CLI_SOCK_UDP,
-				false,
-				r->o.numeric || r->o.format != TRACE_FORMAT_TEXT ? 0 : 1,
-				true,
+				.prog = prog,
+				.sockets = r->o.method == PROBE_TCP ? CLI_SOCK_TCP :
+					   r->o.method == PROBE_ICMP ? CLI_SOCK_ICMP :
+					   CLI_SOCK_UDP,
+				.names = r->o.numeric ||
+					 r->o.format != TRACE_FORMAT_TEXT ? 0 : 1,
+				.facts_only = true,
 			};
 
 			fprintf(stderr, "echolot %s traceroute, compatible with Modern "

@@ -172,7 +172,11 @@ void cli_version_run(FILE *f, const struct cli_version_run *v)
 		};
 
 		fprintf(f, "sandbox: seccomp, ");
-		if (v->names >= 0)
+		if (v->exporter)
+			fprintf(f, "profile exporter: %u system calls (%s, and "
+				"accept, epoll, timerfd, a netlink route socket)",
+				sandbox_exporter_calls(), what[1]);
+		else if (v->names >= 0)
 			fprintf(f, "profile %s: %u system calls (%s)",
 				v->names ? "names" : "numeric",
 				sandbox_calls(v->names > 0), what[v->names > 0]);
@@ -192,7 +196,7 @@ void cli_version_run(FILE *f, const struct cli_version_run *v)
 
 void cli_version(FILE *f)
 {
-	struct cli_version_run v = { NULL, CLI_SOCK_PING, false, -1, false };
+	struct cli_version_run v = { .sockets = CLI_SOCK_PING, .names = -1 };
 
 	cli_version_run(f, &v);
 }

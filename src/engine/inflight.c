@@ -30,8 +30,11 @@ void inflight_expire(struct inflight *r, uint32_t newest, int64_t cutoff,
 {
 	if (!r->any)
 		return;
-	/* Only the last ring's worth can still be live. */
-	if (newest - r->oldest > r->mask)
+	/* Only the last ring's worth can still be live.  A signed distance:
+	 * once everything is settled oldest is newest + 1, one ahead, which
+	 * the unsigned one took for 2^32 - 1 behind (and walked the whole
+	 * ring at every call). */
+	if ((int32_t)(newest - r->oldest) > (int32_t)r->mask)
 		r->oldest = newest - r->mask;
 	for (; r->oldest != newest + 1; r->oldest++) {
 		struct probe_rec *rec = &r->recs[r->oldest & r->mask];

@@ -15,6 +15,20 @@ int sched_heap_init(struct sched_heap *h, uint32_t cap)
 	return h->idx ? 0 : -ENOMEM;
 }
 
+int sched_heap_reserve(struct sched_heap *h, uint32_t cap)
+{
+	uint32_t *n;
+
+	if (cap <= h->cap)
+		return 0;
+	n = realloc(h->idx, (size_t)cap * sizeof(*h->idx));
+	if (!n)
+		return -ENOMEM;
+	h->idx = n;
+	h->cap = cap;
+	return 0;
+}
+
 void sched_heap_free(struct sched_heap *h)
 {
 	free(h->idx);

@@ -16,6 +16,9 @@ struct sched_heap {
 
 int sched_heap_init(struct sched_heap *h, uint32_t cap);
 void sched_heap_free(struct sched_heap *h);
+/* Room for cap targets (a plan whose targets come and go: the monitor).
+ * 0 or -ENOMEM. */
+int sched_heap_reserve(struct sched_heap *h, uint32_t cap);
 /* t (index ti) enters the heap at t->due. */
 void sched_heap_push(struct sched_heap *h, struct engine_target *targets,
 		     uint32_t ti);

@@ -202,9 +202,21 @@ int sandbox_enter_screen(bool resolve)
 	return enter(resolve ? names : numeric);
 }
 
+int sandbox_enter_exporter(void)
+{
+	if (!sandbox_available())
+		return 0;
+	return enter((struct sock_fprog)PROG(sandbox_exporter));
+}
+
 unsigned sandbox_calls(bool resolve)
 {
 	return resolve ? SANDBOX_RESOLVE_CALLS : SANDBOX_BASE_CALLS;
+}
+
+unsigned sandbox_exporter_calls(void)
+{
+	return SANDBOX_EXPORTER_CALLS;
 }
 
 /* ------------------------------------------------------------ selftest */
@@ -227,9 +239,14 @@ int sandbox_selftest(const char *kind)
 
 		return ioctl(STDIN_FILENO, TIOCSTI, &c) < 0 ? -errno : 0;
 	} else if (!strcmp(kind, "write")) {
-		/* Open a file for writing: refused by both (the resolve
-		 * profile opens for reading only). */
-		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		/* Create a file: refused by every profile (those that look
+		 * names up open for reading only).  Left behind if it was
+		 * not refused, for the test to see. */
+		fd = open(SANDBOX_SELFTEST_FILE, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	} else if (!strcmp(kind, "exec")) {
+		char *const argv[] = { (char *)"true", NULL };
+
+		return execve("/bin/true", argv, argv + 1) < 0 ? -errno : 0;
 	} else {
 		return -EINVAL;
 	}

@@ -14,6 +14,11 @@ int sandbox_enter(bool resolve);
  * also the terminal's mode set back and its size read. */
 int sandbox_enter_screen(bool resolve);
 
+/* The exporter's filter: the names one, its HTTP server's calls and
+ * timers, and getaddrinfo's netlink route socket. */
+int sandbox_enter_exporter(void);
+unsigned sandbox_exporter_calls(void);
+
 /* false in sanitizer builds, whose runtimes need calls of their own. */
 bool sandbox_available(void);
 
@@ -28,10 +33,12 @@ unsigned sandbox_calls(bool resolve);
 /* For the tests: make a call the filter forbids.  kind: "socket" (an
  * AF_INET datagram socket: the numeric profile forbids it), "packet" (an
  * AF_PACKET socket), "raw" (a raw ICMP socket), "tiocsti" (push a byte
- * into the terminal), "write" (open a file for writing).  Returns only if
+ * into the terminal), "write" (create SANDBOX_SELFTEST_FILE), "exec" (run
+/bin/true).  Returns only if
  * the filter let it through (the process should have died of SIGSYS):
  * what the call returned, or -EINVAL for an unknown kind. */
 int sandbox_selftest(const char *kind);
+#define SANDBOX_SELFTEST_FILE "/tmp/echolot-sandbox-selftest"
 
 /* Install prog on every thread of the process.  no_tsync: take the path
  * of kernels without seccomp(2) (each other thread installs it on itself,

@@ -173,14 +173,16 @@ fi
 # process must die of SIGSYS (128+31).  Under both profiles: an ioctl that
 # pushes input into a terminal (TIOCSTI; stdin is /dev/null, so without
 # the filter it would only fail with ENOTTY), a socket of a family the
-# resolver never opens (AF_PACKET), a raw socket, a file opened for
-# writing.  Under the numeric one (-n) also an AF_INET datagram socket.
-for kind in socket tiocsti packet raw write; do
+# resolver never opens (AF_PACKET), a raw socket, a file created for
+# writing, a program run.  Under the numeric one (-n) also an AF_INET
+# datagram socket.
+rm -f /tmp/echolot-sandbox-selftest
+for kind in socket tiocsti packet raw write exec; do
 	run_in p "$PING" --sandbox-selftest=$kind -c 1 -n "$T4"
 	assert_eq "numeric profile, $kind: killed by SIGSYS (128+31)" 159 "$RC"
 	assert_no_match "numeric profile, $kind: never returned" "returned" "$ERR"
 done
-for kind in tiocsti packet raw write; do
+for kind in tiocsti packet raw write exec; do
 	run_in p "$PING" --sandbox-selftest=$kind -c 1 target.test
 	assert_eq "names profile, $kind: killed by SIGSYS (128+31)" 159 "$RC"
 	assert_no_match "names profile, $kind: never returned" "returned" "$ERR"
@@ -191,5 +193,10 @@ run_in p "$PING" --sandbox-selftest=socket -c 1 target.test
 assert_eq "names profile, the resolver's socket: allowed (exit 3)" 3 "$RC"
 assert_match "names profile, the resolver's socket: returned a descriptor" \
 	"selftest socket: the call returned [0-9]+$" "$ERR"
+CHECKS=$((CHECKS + 1))
+if [ -e /tmp/echolot-sandbox-selftest ]; then
+	fail "the file the selftest opened for writing exists"
+	rm -f /tmp/echolot-sandbox-selftest
+fi
 
 finish
