@@ -86,7 +86,8 @@ for h in "${harnesses[@]}"; do
 done
 
 if [ "${#failed[@]}" -gt 0 ]; then
-	echo "fuzz: ${#failed[@]} of ${#harnesses[@]} failed: ${failed[*]}"
-	exit 1
+	echo "fuzz: failed: ${failed[*]}"
 fi
-echo "fuzz: all ${#harnesses[@]} passed"
+# The line tests/run.sh counts.
+echo "$((${#harnesses[@]} - ${#failed[@]})) passed, ${#failed[@]} failed"
+[ "${#failed[@]}" -eq 0 ]

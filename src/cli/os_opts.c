@@ -66,7 +66,10 @@ int os_opts_parse(int argc, char **argv, struct os_opts *o, char *err,
 				return fail(err, len, "invalid deadline: '%s' (seconds, "
 					    "more than 0 and at most %d)", optarg,
 					    OS_MAX_DEADLINE_S);
+			/* Under a nanosecond (1e-20) is one, not none. */
 			o->deadline_ns = (int64_t)(v * NSEC);
+			if (o->deadline_ns < 1)
+				o->deadline_ns = 1;
 			break;
 		}
 		case 'T':

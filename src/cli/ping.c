@@ -484,7 +484,7 @@ int cli_ping(int argc, char **argv, int family)
 	r->sock.fd = r->spare.fd = -1;
 	r->tcp_socks.tx.fd = r->tcp_socks.icmp.fd = r->tcp_socks.hold_fd = -1;
 	r->tcp_spare.tx.fd = r->tcp_spare.icmp.fd = r->tcp_spare.hold_fd = -1;
-	r->names.req_fd = r->names.ans_fd = -1;
+	workers_init(&r->names.w);
 	r->prog = argc > 0 && argv[0] ? argv[0] : "ping";
 	ping_opts_default(&r->o);
 	r->o.family = family;

@@ -373,7 +373,7 @@ static void fping_end(void *p, struct engine *e, int err)
 
 	(void)p;
 	engine_event_init(e, &ev, EV_END, UINT32_MAX);
-	ev.err = err;
+	ev.err = -err;       /* errno, as event.h has it */
 	engine_emit(e, &ev);
 }
 

@@ -2,10 +2,10 @@
  * for a daemon whose loop must never wait on a resolver (the exporter
  * looks its targets' names up again and again, and /probe's on demand).
  *
- * As resolve_bg.c does for reverse names: requests go down a pipe to the
- * threads, answers come up another whose read end the loop watches.
- * Requests wait in a queue of ours when the pipe is full, so any number
- * may be asked for at once.  Start the threads once privileges are
+ * On workers.h, as resolve_bg.c for reverse names: requests go down a
+ * pipe to the threads, answers come up another whose read end the loop
+ * watches.  Requests wait in a queue of ours when the pipe is full, so any
+ * number may be asked for at once.  Start the threads once privileges are
  * dropped and before the sandbox. */
 #ifndef ECHOLOT_LOOKUP_H
 #define ECHOLOT_LOOKUP_H
@@ -31,7 +31,7 @@ struct lookup_answer {
 int lookup_now(const char *name, int family, int prefer,
 	       struct sockaddr_storage *ss, socklen_t *len);
 
-/* nthreads threads (1..8).  0 or -errno. */
+/* nthreads threads (1..WORKERS_MAX; workers.h).  0 or -errno. */
 int lookup_start(struct lookup **out, unsigned nthreads);
 /* Readable when answers have come (lookup_take). */
 int lookup_fd(const struct lookup *l);

@@ -171,7 +171,7 @@ void resolve_cache_init(struct resolve_cache *c, bool numeric)
 {
 	memset(c, 0, sizeof(*c));
 	c->numeric = numeric;
-	c->req_fd = c->ans_fd = -1;
+	workers_init(&c->w);
 }
 
 void resolve_addr_of(const struct sockaddr *sa, int *family,
@@ -277,7 +277,7 @@ bool resolve_ready(void *cache, const struct sockaddr *sa, socklen_t len)
 	int family;
 
 	(void)len;
-	if (!sa || c->numeric || c->req_fd < 0)
+	if (!sa || c->numeric || c->w.req_fd < 0)
 		return true;    /* nothing to look up, or resolve_pretty will */
 	resolve_addr_of(sa, &family, a);
 	slot = resolve_find(c, family, a);

@@ -4,9 +4,10 @@
 #define ECHOLOT_RESOLVE_H
 
 #include <stdbool.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <sys/socket.h>
+
+#include "workers.h"
 
 /* Resolve name for family (AF_UNSPEC: the resolver's first choice).
  * canon gets the name to show (the canonical name, or name).  Returns 0,
@@ -20,7 +21,6 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 bool resolve_is_numeric(const char *s);
 
 #define RESOLVE_CACHE_SIZE 64
-#define RESOLVE_MAX_THREADS 8
 #define RESOLVE_TEXT 320
 
 enum resolve_state { RESOLVE_FREE, RESOLVE_PENDING, RESOLVE_DONE };
@@ -40,10 +40,8 @@ struct resolve_cache {
 	unsigned next;          /* replacement cursor when full */
 	struct resolve_entry e[RESOLVE_CACHE_SIZE];
 	char buf[RESOLVE_TEXT];
-	int req_fd, ans_fd;     /* to and from the resolver thread, or -1 */
+	struct workers w;       /* the background resolver's threads */
 	unsigned pending;       /* lookups asked for, not yet answered */
-	pthread_t threads[RESOLVE_MAX_THREADS];
-	unsigned nthreads;
 };
 
 void resolve_cache_init(struct resolve_cache *c, bool numeric);

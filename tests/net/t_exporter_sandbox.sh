@@ -12,12 +12,20 @@
 #    filter is in place (execve; a raw socket, although socket() is
 #    allowed for lookups; open() for writing, although it is allowed for
 #    reading), and the process dies of SIGSYS each time.
+# A sanitizer build runs without the filter (the runtimes make calls of
+# their own): there everything but the filter is checked, and -V says so.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/xlib.sh"
 need_root
 need_exporter
 need_cmd setcap
-"$EXPORTER" -V | grep -q "sandbox: seccomp" || skip "this build runs without the sandbox"
+SANDBOX=1
+if ! "$EXPORTER" -V | grep -q "^sandbox: seccomp"; then
+	SANDBOX=0
+	assert_match "-V: the build without the filter says why" "^sandbox: off \(sanitizer build\)$" \
+		"$("$EXPORTER" -V)"
+	log "this build runs without the seccomp filter (sanitizer build): the filter's checks are not run"
+fi
 
 anyip_pair
 hosts_file p "$T4 target.test" "198.19.0.1 one.test"
@@ -47,7 +55,8 @@ for st in /proc/"$XPID"/task/*/status; do
 	assert_match "thread $ntask: no effective capability" "^CapEff:[[:space:]]+0+$" "$s"
 	assert_match "thread $ntask: no permitted capability" "^CapPrm:[[:space:]]+0+$" "$s"
 	assert_match "thread $ntask: no_new_privs" "^NoNewPrivs:[[:space:]]+1$" "$s"
-	assert_match "thread $ntask: seccomp filter" "^Seccomp:[[:space:]]+2$" "$s"
+	[ $SANDBOX = 1 ] &&
+		assert_match "thread $ntask: seccomp filter" "^Seccomp:[[:space:]]+2$" "$s"
 done
 assert_match "runs as nobody" "^Uid:[[:space:]]+65534" "$(cat "/proc/$XPID/status")"
 log "$ntask threads: the loop and the lookup threads"
@@ -83,6 +92,7 @@ assert_eq "SIGTERM: exit status 0" 0 "$rc"
 assert_no_match "never killed" "Bad system call" "$(cat "$log")"
 
 # Forbidden calls.
+[ $SANDBOX = 1 ] || finish
 for what in exec raw write; do
 	rm -f /tmp/echolot-sandbox-selftest
 	run_in p "$EXPORTER" exporter --sandbox-selftest=$what \

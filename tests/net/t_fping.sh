@@ -105,14 +105,17 @@ same "-S" fping -S "$P4" "$A"
 same "-i 1" fping -i 1 "$A" "$B"
 
 # --- count mode --------------------------------------------------------------
-same "-c 3" fping -c 3 -p 100 "$A" "$B" "$D"
-same "-c 3 -q" fping -c 3 -p 100 -q "$A" "$D"
-same "-C 3" fping -C 3 -p 100 "$A" "$D"
-same "-C 3 -q" fping -C 3 -p 100 -q "$A" "$B" "$D"
-same "-c -o" fping -c 3 -p 100 -o -q "$A" "$D"
+# With -c, -t is the period (100 ms): the silent target's timeout and the
+# next round's replies come -i apart, and fping prints them in time order.
+# -i 30 keeps them 30 ms apart, which a loaded machine (ASan) still orders.
+same "-c 3" fping -c 3 -p 100 -i 30 "$A" "$B" "$D"
+same "-c 3 -q" fping -c 3 -p 100 -i 30 -q "$A" "$D"
+same "-C 3" fping -C 3 -p 100 -i 30 "$A" "$D"
+same "-C 3 -q" fping -C 3 -p 100 -i 30 -q "$A" "$B" "$D"
+same "-c -o" fping -c 3 -p 100 -i 30 -o -q "$A" "$D"
 same "-c -D" fping -c 2 -p 100 -D "$A"
-same "-c -s" fping -c 2 -p 100 -s "$A" "$D"
-same "-c -a" fping -c 2 -p 100 -a "$A" "$D"
+same "-c -s" fping -c 2 -p 100 -i 30 -s "$A" "$D"
+same "-c -a" fping -c 2 -p 100 -i 30 -a "$A" "$D"
 same "-c -e" fping -c 2 -p 100 -e "$A"
 
 # --- targets from -g, -f and stdin ----------------------------------------------

@@ -361,5 +361,10 @@ for spec in "seq-unsent:4:a sequence number we did not send" \
 		"^From [0-9a-f.:]+: icmp_seq=[0-9]+ dropped: $swhy" 3 "$OUT"
 	assert_match "-v $sname/v$sfam: statistics as without -v" \
 		"^3 packets transmitted, 0 received, 100% packet loss" "$OUT"
+	# Which side lost one, if a line is missing: the responder says what
+	# it answered (a request it never saw: not ready in time).
+	assert_eq "-v $sname/v$sfam: the responder answered 3 requests and exited 0" \
+		"requests 3/0" \
+		"$(sed -nE 's/^(requests [0-9]+) sent [0-9]+$/\1/p' "$TMPD/s$i.resp")/$(cat "$TMPD/s$i.resprc")"
 done
 finish

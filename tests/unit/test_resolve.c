@@ -119,7 +119,7 @@ static void test_background_lookup(void **state)
 
 	resolve_cache_init(&c, false);
 	assert_int_equal(resolve_background(&c, 3), 0);
-	assert_int_equal(c.nthreads, 3);
+	assert_int_equal(c.w.nthreads, 3);
 	assert_true(resolve_answer_fd(&c) >= 0);
 	/* Not known yet: asked for once, however often ready() is called. */
 	assert_false(resolve_ready(&c, (struct sockaddr *)&v4, l4));
@@ -135,7 +135,7 @@ static void test_background_lookup(void **state)
 	assert_string_equal(resolve_pretty(&c, (struct sockaddr *)&v4, l4), want4);
 	/* Idle threads are joined (LeakSanitizer and valgrind see none). */
 	resolve_cache_free(&c);
-	assert_int_equal(c.nthreads, 0);
+	assert_int_equal(c.w.nthreads, 0);
 	assert_int_equal(resolve_answer_fd(&c), -1);
 }
 

@@ -25,6 +25,7 @@
 #include <netinet/in.h>
 
 #include "unit.h"
+#include "sock/lookup.h"
 #include "sock/resolve.h"
 #include "sock/sandbox.h"
 
@@ -76,6 +77,8 @@ static int child(bool no_tsync)
 		.filter = allow_but_getpgid,
 	};
 	struct resolve_cache c;
+	struct lookup *lk;
+	struct lookup_answer a;
 	struct sockaddr_in sin;
 	struct pollfd p;
 	int tasks, filtered;
@@ -83,12 +86,14 @@ static int child(bool no_tsync)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return E_INSTALL;
 	resolve_cache_init(&c, false);
-	if (resolve_background(&c, 3) < 0 || c.nthreads != 3)
+	/* ping's reverse lookups (3 threads), the exporter's forward ones (2). */
+	if (resolve_background(&c, 3) < 0 || c.w.nthreads != 3 ||
+	    lookup_start(&lk, 2) < 0)
 		return E_THREADS;
 	if (sandbox_install(&prog, no_tsync) < 0)
 		return E_INSTALL;
 	count_filtered(&tasks, &filtered);
-	if (tasks != 4)
+	if (tasks != 6)
 		return E_TASKS;
 	if (filtered != tasks)
 		return E_NOT_ALL;
@@ -109,6 +114,13 @@ static int child(bool no_tsync)
 	if (!resolve_ready(&c, (struct sockaddr *)&sin, sizeof(sin)))
 		return E_LOOKUP;
 	resolve_cache_free(&c);
+	if (lookup_ask(lk, 7, "127.0.0.1", AF_INET, AF_INET) < 0)
+		return E_LOOKUP;
+	p.fd = lookup_fd(lk);
+	if (poll(&p, 1, 10000) != 1 || lookup_take(lk, &a) != 1 || a.id != 7 ||
+	    a.err != 0 || ((struct sockaddr_in *)&a.addr)->sin_addr.s_addr != sin.sin_addr.s_addr)
+		return E_LOOKUP;
+	lookup_stop(lk);
 	return OK;
 }
 
