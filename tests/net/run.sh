@@ -97,7 +97,7 @@ for t in "${TESTS[@]}"; do
 	read -r rc secs <"$LOGDIR/$t.rc"
 	case $rc in
 	0)
-		echo "PASS $t"
+		echo "PASS $t (${secs}s)"
 		pass=$((pass + 1))
 		;;
 	77)
