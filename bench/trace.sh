@@ -6,7 +6,11 @@
 #      ICMP errors dropped by nftables).
 #   3. the same with the last three routers and the target silent too, so
 #      that no later answer bounds the wait.
-# Targets (issue 4): 1. ratio <= 1; 2. and 3. ratio <= 0.5.
+# Targets (issue 4): 1. ratio <= 1; 2. ratio <= 0.5; 3. ratio <= 1.  Case 3
+# was 0.5 (an adaptive wait ended silent tails after ~100 ms) until issue
+# 11: that early give-up hid targets behind ARP or ICMP rate limits, so a
+# hop with no later answer now waits -w's MAX as traceroute 2.x does, and
+# echolot can at most match traceroute there.
 # Reuses tests/net/lib.sh for the namespaces (created and removed here).
 # Env: TRACE (default build/traceroute), REF_TRACE (/usr/sbin/traceroute),
 # RUNS (51 of each, in the order echolot, traceroute, traceroute, echolot:
@@ -143,6 +147,6 @@ for m in $METHODS; do
 	a=$(wall "$TRACE" $m -m 32 -n "$T")
 	[ -n "${SHOW:-}" ] && cat "$TMPD/out"
 	b=$(wall "$REF_TRACE" $m -m 32 -n "$T")
-	report "30 routers, last 3 and target silent ${m:-(UDP)}" "$a" "$b" 0.5
+	report "30 routers, last 3 and target silent ${m:-(UDP)}" "$a" "$b" 1.0
 done
 finish
