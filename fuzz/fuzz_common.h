@@ -9,14 +9,7 @@
 #include <stdlib.h>
 
 #include "wire/wire.h"
-
-#define FUZZ_ASSERT(cond) do {                                          \
-	if (!(cond)) {                                                  \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",        \
-			__FILE__, __LINE__, #cond);                     \
-		abort();                                                \
-	}                                                               \
-} while (0)
+#include "fuzz_assert.h"
 
 /* Every pointer a parser hands back lies inside [buf, buf + len). */
 static inline void fuzz_check_inside(const uint8_t *buf, size_t len,

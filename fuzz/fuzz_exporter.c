@@ -15,14 +15,8 @@
 
 #include "cli/exporter.h"
 #include "wire/timeconv.h"
-
-#define FUZZ_ASSERT(cond) do {                                          \
-	if (!(cond)) {                                                  \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",        \
-			__FILE__, __LINE__, #cond);                     \
-		abort();                                                \
-	}                                                               \
-} while (0)
+#include "fuzz_argv.h"
+#include "fuzz_assert.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -65,23 +59,13 @@ static void config(const char *text, size_t len)
 	xconfig_free(&c);
 }
 
-static void opts(const char *text, size_t len)
+static void opts(const uint8_t *data, size_t len)
 {
-	char *argv[66], *copy = malloc(len + 1);
-	int argc = 1;
+	char *argv[FUZZ_MAXARGS + 2];
+	int argc = fuzz_argv(data, len, "exporter", argv);
 	struct xopts o;
 	char err[300];
 
-	if (!copy)
-		return;
-	memcpy(copy, text, len);
-	copy[len] = '\0';
-	argv[0] = (char *)"exporter";
-	for (size_t i = 0; i <= len && argc < 65;) {
-		argv[argc++] = copy + i;
-		i += strlen(copy + i) + 1;
-	}
-	argv[argc] = NULL;
 	if (xopts_parse(argc, argv, &o, err, sizeof(err)) == 0) {
 		FUZZ_ASSERT(o.nbuckets >= 1 && o.nbuckets <= METRICS_MAX_BUCKETS);
 		for (unsigned i = 1; i < o.nbuckets; i++)
@@ -91,7 +75,7 @@ static void opts(const char *text, size_t len)
 		FUZZ_ASSERT(o.nhosts < (unsigned)argc);
 	}
 	xopts_free(&o);
-	free(copy);
+	fuzz_argv_free(argc, argv);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -115,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(ns >= -9200000000000000000LL && ns <= 9200000000000000000LL);
 		break;
 	default:
-		opts(text, size - 1);
+		opts(data + 1, size - 1);
 		break;
 	}
 	free(text);

@@ -16,22 +16,15 @@
 #include <sys/socket.h>
 
 #include "cli/ping_opts.h"
+#include "fuzz_argv.h"
+#include "fuzz_assert.h"
 
-#define MAXARGS 64
-
-#define FUZZ_ASSERT(cond) do {                                          \
-	if (!(cond)) {                                                  \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",        \
-			__FILE__, __LINE__, #cond);                     \
-		abort();                                                \
-	}                                                               \
-} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void parse_once(int argc, char **argv, bool privileged)
 {
-	char *copy[MAXARGS + 2];
+	char *copy[FUZZ_MAXARGS + 2];
 	struct ping_opts o;
 	char err[256];
 	int rc;
@@ -103,29 +96,12 @@ static void parse_once(int argc, char **argv, bool privileged)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[MAXARGS + 2];
-	int argc = 0;
-	size_t start = 0;
-
-	argv[argc++] = strdup("ping");
-	for (size_t i = 0; i <= size && argc <= MAXARGS; i++) {
-		if (i == size || data[i] == '\0') {
-			char *a = malloc(i - start + 1);
-
-			if (!a)
-				abort();
-			memcpy(a, data + start, i - start);
-			a[i - start] = '\0';
-			argv[argc++] = a;
-			start = i + 1;
-		}
-	}
-	argv[argc] = NULL;
+	char *argv[FUZZ_MAXARGS + 2];
+	int argc = fuzz_argv(data, size, "ping", argv);
 
 	parse_once(argc, argv, true);
 	parse_once(argc, argv, false);
 
-	for (int i = 0; i < argc; i++)
-		free(argv[i]);
+	fuzz_argv_free(argc, argv);
 	return 0;
 }

@@ -9,14 +9,7 @@
 
 #include "fuzz_argv.h"
 #include "cli/trace_opts.h"
-
-#define FUZZ_ASSERT(cond) do {                                          \
-	if (!(cond)) {                                                  \
-		fprintf(stderr, "%s:%d: invariant failed: %s\n",        \
-			__FILE__, __LINE__, #cond);                     \
-		abort();                                                \
-	}                                                               \
-} while (0)
+#include "fuzz_assert.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
