@@ -569,6 +569,60 @@ tchain() {
 	unset -f _tnode
 }
 
+# ecmp_diamond: a load-balanced path, r1 spreading flows over ra and rb by
+# an L4 hash (fib_multipath_hash_policy 1), r3 joining them again:
+#
+#   p - r1 =< ra >= r3 - t        link k: 198.18.k.0/24, 2001:2:0:k::/64
+#            < rb >               p-r1 1, r1-ra 2, r1-rb 3, ra-r3 4,
+#                                 rb-r3 5, r3-t 6; t is 198.18.6.2
+#
+# ECMP_V6HASH: 1 when the kernel hashes IPv6 ports too, else 0 (IPv6
+# flows then share one path).
+ecmp_diamond() {
+	local n k o
+	for n in p r1 ra rb r3 t; do
+		ns_add $n
+		fast_icmp $n
+	done
+	for n in r1 ra rb r3; do forwarding $n; done
+	_elink() {
+		veth "$1" "$3" "$2" "$4"
+		addr "$1" "$3" "198.18.$5.1/24" "2001:2:0:$5::1/64"
+		addr "$2" "$4" "198.18.$5.2/24" "2001:2:0:$5::2/64"
+	}
+	_elink p r1 right left 1
+	_elink r1 ra pa left 2
+	_elink r1 rb pb left 3
+	_elink ra r3 right pa 4
+	_elink rb r3 right pb 5
+	_elink r3 t right left 6
+	unset -f _elink
+	route p 198.18.0.0/15 via 198.18.1.2
+	route p 2001:2::/48 via 2001:2:0:1::2
+	route t 198.18.0.0/15 via 198.18.6.1
+	route t 2001:2::/48 via 2001:2:0:6::1
+	for n in ra rb; do
+		if [ $n = ra ]; then k=2 o=4; else k=3 o=5; fi
+		route $n 198.18.0.0/15 via "198.18.$k.1"
+		route $n 2001:2::/48 via "2001:2:0:$k::1"
+		route $n 198.18.6.0/24 via "198.18.$o.2"
+		route $n 2001:2:0:6::/64 via "2001:2:0:$o::2"
+	done
+	route r3 198.18.0.0/15 via 198.18.4.1
+	route r3 2001:2::/48 via 2001:2:0:4::1
+	ns_sysctl r1 net.ipv4.fib_multipath_hash_policy=1
+	route r1 198.18.6.0/24 nexthop via 198.18.2.2 nexthop via 198.18.3.2
+	route r1 198.18.4.0/24 via 198.18.2.2
+	route r1 198.18.5.0/24 via 198.18.3.2
+	route r1 2001:2:0:6::/64 nexthop via 2001:2:0:2::2 nexthop via 2001:2:0:3::2
+	route r1 2001:2:0:4::/64 via 2001:2:0:2::2
+	route r1 2001:2:0:5::/64 via 2001:2:0:3::2
+	ECMP_V6HASH=0
+	if ip netns exec "$(nsn r1)" sysctl -qw net.ipv6.fib_multipath_hash_policy=1 2>/dev/null; then
+		ECMP_V6HASH=1
+	fi
+}
+
 # --- reading ping output ---------------------------------------------------
 
 # stats_line TEXT: the "N packets transmitted, ..." line without ", time Nms".

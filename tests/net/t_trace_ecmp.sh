@@ -24,50 +24,10 @@ REF_TR=${REF_TR:-/usr/sbin/traceroute}
 RUNS=5
 REF_RUNS=10     # ~40% of its runs do not mix here: 10 make a miss ~1e-4
 
-for n in p r1 ra rb r3 t; do
-	ns_add $n
-	fast_icmp $n
-done
-for n in r1 ra rb r3; do forwarding $n; done
-# link:  p-r1 1, r1-ra 2, r1-rb 3, ra-r3 4, rb-r3 5, r3-t 6
-link() {
-	veth "$1" "$3" "$2" "$4"
-	addr "$1" "$3" "198.18.$5.1/24" "2001:2:0:$5::1/64"
-	addr "$2" "$4" "198.18.$5.2/24" "2001:2:0:$5::2/64"
-}
-link p r1 right left 1
-link r1 ra pa left 2
-link r1 rb pb left 3
-link ra r3 right pa 4
-link rb r3 right pb 5
-link r3 t right left 6
-route p 198.18.0.0/15 via 198.18.1.2
-route p 2001:2::/48 via 2001:2:0:1::2
-route t 198.18.0.0/15 via 198.18.6.1
-route t 2001:2::/48 via 2001:2:0:6::1
-for n in ra rb; do
-	if [ $n = ra ]; then k=2 o=4; else k=3 o=5; fi
-	route $n 198.18.0.0/15 via "198.18.$k.1"
-	route $n 2001:2::/48 via "2001:2:0:$k::1"
-	route $n 198.18.6.0/24 via "198.18.$o.2"
-	route $n 2001:2:0:6::/64 via "2001:2:0:$o::2"
-done
-route r3 198.18.0.0/15 via 198.18.4.1
-route r3 2001:2::/48 via 2001:2:0:4::1
-# r1: the load balancer.
-ns_sysctl r1 net.ipv4.fib_multipath_hash_policy=1
-route r1 198.18.6.0/24 nexthop via 198.18.2.2 nexthop via 198.18.3.2
-route r1 198.18.4.0/24 via 198.18.2.2
-route r1 198.18.5.0/24 via 198.18.3.2
-route r1 2001:2:0:6::/64 nexthop via 2001:2:0:2::2 nexthop via 2001:2:0:3::2
-route r1 2001:2:0:4::/64 via 2001:2:0:2::2
-route r1 2001:2:0:5::/64 via 2001:2:0:3::2
-V6HASH=0
-if ip netns exec "$(nsn r1)" sysctl -qw net.ipv6.fib_multipath_hash_policy=1 2>/dev/null; then
-	V6HASH=1
-else
+ecmp_diamond
+V6HASH=$ECMP_V6HASH
+[ "$V6HASH" = 1 ] ||
 	log "no net.ipv6.fib_multipath_hash_policy: IPv6 multipath hashes addresses only"
-fi
 
 # hops OUTPUT: per hop line "TTL addr[,addr...]" (the distinct addresses
 # that answered the hop, in order of first appearance).
