@@ -7,6 +7,7 @@ set -u
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 passed=0 failed=0 skipped=0
+recap=""
 
 tally() {       # tally LOGFILE: add a suite's counts
 	local p f s
@@ -19,13 +20,17 @@ tally() {       # tally LOGFILE: add a suite's counts
 }
 
 suite() {       # suite NAME COMMAND...: run, show, count
-	local name=$1 log rc
+	local name=$1 log rc what
 	shift
 	log=$(mktemp)
 	echo "=== $name"
 	"$@" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	tally "$log"
+	# What failed, by name, for the recap before the last line.
+	what=$(grep -E '^(FAIL [^ ]+: |failing:|fuzz: failed:|[^ ]+: exited)' "$log" |
+		sed "s/^/[$name] /")
+	[ -n "$what" ] && recap+="$what"$'\n'
 	if [ "$rc" -ne 0 ] && ! grep -Eq '[1-9][0-9]* failed' "$log"; then
 		echo "$name: exited $rc"
 		failed=$((failed + 1))
@@ -67,6 +72,7 @@ if [ "$skipped" -gt 0 ] && [ "${CI:-}" = true ]; then
 	failed=$((failed + skipped))
 	skipped=0
 fi
+printf '%s' "$recap"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"
 else

@@ -20,6 +20,7 @@
 #include "../report/mtr_out.h"
 #include "../sock/sandbox.h"
 #include "../wire/timeconv.h"
+#include "../wire/addr.h"
 
 static const char *prog = "mtr";
 
@@ -75,21 +76,8 @@ static int resolve(struct mtr_run *r)
 		fprintf(stderr, "%s: Failed to resolve host: %s\n", prog, err);
 		return -1;
 	}
-	if (r->dst.ss_family == AF_INET6) {
-		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
-
-		/* No v4-mapped addresses on a real network: trace v4. */
-		if (IN6_IS_ADDR_V4MAPPED(&d6->sin6_addr)) {
-			struct sockaddr_in d4;
-
-			memset(&d4, 0, sizeof(d4));
-			d4.sin_family = AF_INET;
-			memcpy(&d4.sin_addr, d6->sin6_addr.s6_addr + 12, 4);
-			memset(&r->dst, 0, sizeof(r->dst));
-			memcpy(&r->dst, &d4, sizeof(d4));
-			r->dstlen = sizeof(d4);
-		}
-	}
+	/* No v4-mapped addresses on a real network: trace v4. */
+	wire_sa_unmap4(&r->dst, &r->dstlen);
 	return 0;
 }
 

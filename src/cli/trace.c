@@ -22,6 +22,7 @@
 #include "../sock/sandbox.h"
 #include "../sock/sock.h"
 #include "../wire/timeconv.h"
+#include "../wire/addr.h"
 
 
 static const char *prog = "traceroute";
@@ -261,23 +262,12 @@ static int resolve(struct trace_run *r)
 		fprintf(stderr, "%s\n", err);
 		return bad_host(r);
 	}
-	if (r->dst.ss_family == AF_INET6) {
-		struct sockaddr_in6 *d6 = (struct sockaddr_in6 *)&r->dst;
-
-		/* No v4-mapped addresses on a real network: trace v4. */
-		if (IN6_IS_ADDR_V4MAPPED(&d6->sin6_addr)) {
-			struct sockaddr_in d4;
-
-			if (r->o.family == AF_INET6)
-				return bad_host(r);
-			memset(&d4, 0, sizeof(d4));
-			d4.sin_family = AF_INET;
-			memcpy(&d4.sin_addr, d6->sin6_addr.s6_addr + 12, 4);
-			memset(&r->dst, 0, sizeof(r->dst));
-			memcpy(&r->dst, &d4, sizeof(d4));
-			r->dstlen = sizeof(d4);
-		}
-	}
+	/* A v4-mapped address means the IPv4 host (nothing on a real
+	 * network has one): traced over IPv4, which -6 refuses. */
+	if (r->o.family == AF_INET6 && r->dst.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_V4MAPPED(&((struct sockaddr_in6 *)&r->dst)->sin6_addr))
+		return bad_host(r);
+	wire_sa_unmap4(&r->dst, &r->dstlen);
 	return 0;
 }
 

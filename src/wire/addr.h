@@ -94,6 +94,26 @@ static inline socklen_t wire_addr16_to_sa(const uint8_t a[16], int family,
 	return sizeof(struct sockaddr_in);
 }
 
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) in ss becomes the IPv4
+ * one, with *len; true if it was one.  Nothing on a real network has such
+ * an address: a tool is given one and means the IPv4 host. */
+static inline bool wire_sa_unmap4(struct sockaddr_storage *ss, socklen_t *len)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	struct sockaddr_in s4;
+
+	if (ss->ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		return false;
+	memset(&s4, 0, sizeof(s4));
+	s4.sin_family = AF_INET;
+	s4.sin_port = s6->sin6_port;
+	memcpy(&s4.sin_addr, s6->sin6_addr.s6_addr + 12, 4);
+	memset(ss, 0, sizeof(*ss));
+	memcpy(ss, &s4, sizeof(s4));
+	*len = sizeof(s4);
+	return true;
+}
+
 /* Does the 16-byte form hold the 4 or 16 bytes b of family? */
 static inline bool wire_addr16_is(const uint8_t a[16], int family, const void *b)
 {

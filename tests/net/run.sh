@@ -109,6 +109,9 @@ for t in "${TESTS[@]}"; do
 		[ "$rc" = 124 ] && echo "(timed out after 120 s)" >>"$log"
 		echo "FAIL $t"
 		fail=$((fail + 1))
+		# The recap at the end: the test and its first failed checks.
+		failing+="FAIL $t: $(grep -m 3 -E 'FAIL|timed out' "$log" |
+			tr '\n' ' ' | cut -c1-300)"$'\n'
 		;;
 	esac
 	if [ $VERBOSE = 1 ] || { [ "$rc" != 0 ] && [ "$rc" != 77 ]; }; then
@@ -133,6 +136,8 @@ fi
 [ $etc_netns_existed = 0 ] && rmdir /etc/netns 2>/dev/null
 
 echo "run.sh: $(($(date +%s) - start))s for ${#TESTS[@]} tests, PING=${PING:-$(cd "$HERE/../.." && pwd)/build/ping}"
+# The failures again, last, where a log's tail shows them.
+[ -n "${failing:-}" ] && printf '%s' "$failing"
 summary="$pass passed, $fail failed"
 [ $skipped -gt 0 ] && summary+=", $skipped skipped"
 echo "$summary"
