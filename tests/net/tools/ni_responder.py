@@ -24,14 +24,15 @@
 #   badptr.test     a name whose compression pointer points forward
 #   escape.test     a name with a dot, a space and a byte 0xff in a label
 #   slow.test       the answer 300 ms late
+#   silent.test     no answer
 # Hostile answers (they come with the right answer, or alone):
 #   forged.test     first a copy whose nonce is altered (its sequence
 #                   kept), then the right answer
 #   runt.test       only 12 bytes: no whole NI header
 #   unsent.test     a nonce whose sequence was never sent, then the right
 #                   answer
-#   dup.test        the right answer twice
-import ipaddress, select, socket, struct, sys, time
+#   dup.test        the right answer twice, the second 100 ms later
+import select, socket, struct, sys, time
 
 from scapy.layers.inet6 import (ICMPv6NIReplyIPv4, ICMPv6NIReplyIPv6,
                                 ICMPv6NIReplyName,
@@ -107,6 +108,8 @@ def raw_reply(code, qtype, flags, nonce, data):
 def answers(q):
     """The datagrams to send back for query q."""
     name, qt, fl, nonce = q.name(), q.qtype, q.flags, q.nonce
+    if name == 'silent.test':
+        return []
     if name == 'refuse.test':
         return [bytes(ICMPv6NIReplyRefuse(qtype=qt, nonce=nonce, cksum=0))]
     if name == 'unknown.test':
@@ -151,6 +154,16 @@ def answers(q):
     return r
 
 
+def delays(q, n):
+    """When each of n answers goes, in seconds after the query."""
+    name = q.name()
+    if name == 'slow.test':
+        return [0.3] * n
+    if name == 'dup.test':
+        return [0.1 * i for i in range(n)]
+    return [0] * n
+
+
 s = socket.socket(socket.AF_INET6, socket.SOCK_RAW, socket.IPPROTO_ICMPV6)
 print('ready', flush=True)
 end = time.monotonic() + secs
@@ -170,9 +183,10 @@ while True:
         print('query %d %d 0x%02x %s' % (data[1], struct.unpack_from('!H', data, 4)[0],
                                          struct.unpack_from('!H', data, 6)[0],
                                          data[16:].hex()), file=log, flush=True)
-        delay = 0.3 if q.name() == 'slow.test' else 0
-        for r in answers(q):
-            pending.append((time.monotonic() + delay, src[0], r))
+        now = time.monotonic()
+        a = answers(q)
+        for r, d in zip(a, delays(q, len(a))):
+            pending.append((now + d, src[0], r))
         pending.sort(key=lambda p: p[0])
     now = time.monotonic()
     while pending and pending[0][0] <= now:
