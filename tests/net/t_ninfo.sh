@@ -159,6 +159,15 @@ assert_eq "IPv4 target: exit status" "$REF_RC" "$RC"
 assert_match "IPv4 target: reference" "^64 bytes from $T4: icmp_seq=1 ttl=64 time=X ms$" "$REF_OUT"
 assert_lines "IPv4 target: stdout" "$REF_OUT" "$(printf '%s\n' "$OUT" | mask)"
 
+# Plain ping, no -6: the name decides the family (a raw socket each).
+CASES=$((CASES + 1))
+run_in p "$REF_PING" -c 1 -N ipv6 "$T"
+REF_OUT=$(printf '%s\n' "$OUT" | mask) REF_RC=$RC
+run_in p "$PING" -c 1 -N ipv6 "$T"
+assert_eq "ping, IPv6 target: exit status" "$REF_RC" "$RC"
+assert_match "ping, IPv6 target: reference" "^56 bytes from $T: 2001:2::2, 2001:2:0:9::2; seq=1; ttl=64$" "$REF_OUT"
+assert_lines "ping, IPv6 target: stdout" "$REF_OUT" "$(printf '%s\n' "$OUT" | mask)"
+
 # Hostile answers: echolot shows and counts what it does not credit.
 pair_run "forged" -c 1 -N name -N subject-name=forged.test "$T"
 assert_line_count "forged: the altered nonce shown" "; seq=1; ttl=64 \(BAD TAG!\)$" 1 "$OUT"
