@@ -48,6 +48,11 @@ static void parse_once(int argc, char **argv, bool privileged)
 	FUZZ_ASSERT(rc == PING_OPTS_OK || rc == PING_OPTS_EXIT1 ||
 		    rc == PING_OPTS_EXIT);
 	FUZZ_ASSERT(memchr(err, '\0', sizeof(err)) != NULL);
+	/* -N: one query type, one subject type, a subject inside argv. */
+	FUZZ_ASSERT(o.ni.qtype == -1 || o.ni.qtype == 2 || o.ni.qtype == 3 || o.ni.qtype == 4);
+	FUZZ_ASSERT(o.ni.subject_type >= -1 && o.ni.subject_type <= 2);
+	FUZZ_ASSERT((o.ni.subject_type >= 0) == (o.ni.subject != NULL));
+	FUZZ_ASSERT(!(o.ni_help && o.ni_usage));
 	if (rc != PING_OPTS_OK)
 		return;
 	FUZZ_ASSERT(err[0] == '\0');

@@ -72,6 +72,16 @@ Q6ROUTE = ip6(43, ext(58, 2, bytes([4, 0])) + echo(128, 1, 2, 8, False))
 Q6LONG = ip6(0, ext(58, 255)[:16])          # a chain that runs past the end
 Q4OPTS = ip4(1, echo(8, 0x0BAD, 0xF00D, 0), opts=b"\x01\x01\x01\x00" * 2)
 
+def ni_reply(code, qtype, flags, data, seq=1):
+    """An ICMPv6 Node Information reply (RFC 4620): header, nonce, data."""
+    return struct.pack("!BBHHHH6s", 140, code, 0, qtype, flags, seq,
+                       b"\xa1\xa2\xa3\xa4\xa5\xa6") + data
+
+
+NI_NAMES = ni_reply(0, 2, 0, struct.pack("!I", 0) + b"\x04host\x07example\x00"
+                    + b"\x03alt\x00\x00" + b"\x03www\xc0\x09")
+
+
 seeds = {
     "fuzz_icmp4": {
         "echo_reply": echo(0, 0x1234, 1),
@@ -106,6 +116,17 @@ seeds = {
         "v6_chain": Q6CHAIN,
         "v6_routing": Q6ROUTE,
         "v6_past_end": Q6LONG,
+    },
+    "fuzz_ni": {
+        # the first byte: where else a name is read
+        "names": b"\x05" + NI_NAMES,
+        "addrs6": b"\x00" + ni_reply(0, 3, 0x0021, struct.pack("!I", 30) + v6addr("2001:2::2")
+                                     + struct.pack("!I", 30) + v6addr("fe80::2")),
+        "addrs4_cut": b"\x00" + ni_reply(0, 4, 0x0001, struct.pack("!I", 30) + bytes([198, 18, 0, 2, 0, 0])),
+        "refused": b"\x00" + ni_reply(1, 2, 0, b""),
+        "loop": b"\x13" + ni_reply(0, 2, 0, b"\0\0\0\0\xc0\x06\xc0\x04"),
+        "escapes": b"\x14" + ni_reply(0, 2, 0, b"\0\0\0\0\x07a.b c\xff!\x04test\0"),
+        "subject_text": b"\x00Host.Example\\.x\\065",
     },
     "fuzz_opts": {
         "count": b"-c\x005\x00host",

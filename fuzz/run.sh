@@ -19,14 +19,15 @@ esac
 harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
 	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts
-		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts fuzz_mtr_opts fuzz_exporter)
+		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts fuzz_mtr_opts fuzz_exporter
+		   fuzz_ni)
 
 CC=${CC:-clang}
 OUT=build-fuzz
 CFLAGS=(-std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer
 	-Wall -Wextra -Werror -Wshadow -Isrc
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
-WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/ip_opts.c src/wire/l4.c src/wire/os_frame.c src/wire/os_wire.c)
+WIRE_SRC=(src/wire/checksum.c src/wire/icmp.c src/wire/ip.c src/wire/ip_opts.c src/wire/l4.c src/wire/ni.c src/wire/os_frame.c src/wire/os_wire.c)
 
 sources() {     # sources HARNESS: the src/ files a harness links
 	case $1 in
@@ -37,7 +38,8 @@ sources() {     # sources HARNESS: the src/ files a harness links
 	fuzz_trace_opts) echo src/cli/trace_opts.c ;;
 	fuzz_os_opts) echo src/cli/os_opts.c ;;
 	fuzz_ipopts) echo "${WIRE_SRC[@]}" src/report/ping_text.c src/report/addr.c \
-		src/report/icmp_text.c src/analysis/stats.c src/sock/ifnames.c ;;
+		src/report/icmp_text.c src/report/ni_text.c src/analysis/stats.c src/sock/ifnames.c ;;
+	fuzz_ni) echo "${WIRE_SRC[@]}" src/report/ni_text.c ;;
 	fuzz_exporter) echo src/cli/exporter_config.c src/cli/exporter_opts.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac

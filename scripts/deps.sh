@@ -10,9 +10,10 @@ libmicrohttpd-dev libyaml-dev"
 # Every tool a test uses (tests/net: need_cmd, optional, the references
 # iputils ping, traceroute, mtr, fping, zmap, prometheus, smokeping_prober,
 # blackbox_exporter; t_privorder: strace; the mtr screen tests: python3-pyte;
-# bench: hyperfine): under CI=true a test that lacks one fails rather than skips.
+# t_ninfo's node information responder: python3-scapy; bench: hyperfine):
+# under CI=true a test that lacks one fails rather than skips.
 TEST="libcmocka-dev clang libclang-rt-dev iputils-ping traceroute mtr-tiny strace \
-fping zmap time iproute2 nftables tcpdump python3 python3-pyte procps util-linux libcap2-bin coreutils \
+fping zmap time iproute2 nftables tcpdump python3 python3-pyte python3-scapy procps util-linux libcap2-bin coreutils \
 diffutils valgrind jq hyperfine curl prometheus prometheus-smokeping-prober \
 prometheus-blackbox-exporter"
 

@@ -99,6 +99,7 @@ static void usage(FILE *f)
 	      "IPv6 options:\n"
 	      "  -6                 use IPv6\n"
 	      "  -F <flowlabel>     define flow label, default is none\n"
+	      "  -N <nodeinfo opt>  use icmp6 node info query, try <help> as argument\n"
 	      "\n"
 	      "For more details see echolot(8).\n", f);
 }
@@ -231,6 +232,27 @@ static int add_icmp(struct ping_run *r)
 	return si;
 }
 
+/* -N to an IPv6 target: node information queries on the raw ICMPv6
+ * socket (ping_prepare opened it letting NI replies through). */
+static int add_ni(struct ping_run *r)
+{
+	int si;
+
+	memset(&r->ni, 0, sizeof(r->ni));
+	r->ni.qtype = (uint16_t)r->o.ni.qtype;
+	r->ni.flags = r->o.ni.flags;
+	r->ni.ident = r->id;
+	if (r->ni_subject_len) {
+		r->ni.code = (uint8_t)r->o.ni.subject_type;
+		r->ni.subject = r->ni_subject;
+		r->ni.subject_len = r->ni_subject_len;
+	}
+	si = engine_add_sock(r->engine, &r->sock, ENGINE_SOCK_TX, &probe_ni, &r->ni);
+	if (si < 0)
+		ping_msg(r, "%s", strerror(-si));
+	return si;
+}
+
 /* --tcp: the TCP kind's sockets (ping_prepare opened and bound them), SYN
  * probes to the port. */
 static int add_tcp(struct ping_run *r)
@@ -304,6 +326,7 @@ static void setup_text(struct ping_run *r, int family)
 	rc.ipg = o->interval_ns == 0 || o->flood || o->adaptive;
 	rc.preload = o->preload;
 	rc.precise = o->precise;
+	rc.untimed = ping_ni_active(r);
 	rc.has_flowlabel = o->has_flowlabel && family == AF_INET6;
 	rc.flowlabel = o->flowlabel;
 	rc.pattern = o->pattern;
@@ -411,7 +434,7 @@ static int run_steps(struct ping_run *r)
 	/* -R, -T, hops: set with the rights the run keeps, as iputils. */
 	if (ping_ip_options(r) < 0)
 		return 2;
-	si = o->tcp_port ? add_tcp(r) : add_icmp(r);
+	si = o->tcp_port ? add_tcp(r) : ping_ni_active(r) ? add_ni(r) : add_icmp(r);
 	if (si < 0 || setup_plan(r, si) < 0)
 		return 2;
 	stats_init(&r->stats);
@@ -490,7 +513,15 @@ int cli_ping(int argc, char **argv, int family)
 	r->o.family = family;
 	rc = ping_opts_parse(argc, argv, getuid() == 0, &r->o, err, sizeof(err));
 	if (rc != PING_OPTS_OK) {
-		if (r->o.help) {
+		if (r->o.ni_help || r->o.ni_usage) {
+			/* -N help: the list on stdout; a bad -N: the conflict
+			 * (if any) on stdout and the list on stderr, as iputils. */
+			if (err[0])
+				printf("%s\n", err);
+			fflush(stdout);
+			ping_ni_help(r->o.ni_help ? stdout : stderr);
+			rc = r->o.ni_help ? 0 : 2;
+		} else if (r->o.help) {
 			/* -h as iputils; --help the GNU way, for a pager. */
 			usage(r->o.help_stdout ? stdout : stderr);
 			rc = r->o.help_stdout ? 0 : 2;

@@ -12,6 +12,7 @@
 #include <netinet/in.h>
 
 #include "ping_opts.h"
+#include "../wire/ni.h"
 
 #define NSEC 1000000000LL
 #define MSEC 1000000LL
@@ -33,6 +34,8 @@ void ping_opts_default(struct ping_opts *o)
 	o->ident = -1;
 	o->preload = 1;
 	o->timestamp = -1;
+	o->ni.qtype = -1;
+	o->ni.subject_type = -1;
 }
 
 static int fail(char *err, size_t len, const char *fmt, ...)
@@ -148,6 +151,91 @@ static int parse_tos(const char *s, int *tos, char *err, size_t len)
 	return 0;
 }
 
+void ping_ni_help(FILE *f)
+{
+	fputs("ping -6 -N <nodeinfo opt>\n"
+	      "Help:\n"
+	      "  help\n"
+	      "Query:\n"
+	      "  name\n"
+	      "  ipv6\n"
+	      "  ipv6-all\n"
+	      "  ipv6-compatible\n"
+	      "  ipv6-global\n"
+	      "  ipv6-linklocal\n"
+	      "  ipv6-sitelocal\n"
+	      "  ipv4\n"
+	      "  ipv4-all\n"
+	      "Subject:\n"
+	      "  subject-ipv6=addr\n"
+	      "  subject-ipv4=addr\n"
+	      "  subject-name=name\n"
+	      "  subject-fqdn=name\n", f);
+}
+
+/* -N's words, as iputils has them ("fqdn" is its unlisted "name"). */
+static const struct {
+	const char *name;
+	bool has_arg;           /* name=ARG */
+	int qtype;              /* -1: not a query */
+	uint16_t flag;
+	int subject;            /* -1: not a subject */
+	bool fqdn;
+} ni_words[] = {
+	{ "name", false, WIRE_NI_QTYPE_NAME, 0, -1, false },
+	{ "fqdn", false, WIRE_NI_QTYPE_NAME, 0, -1, false },
+	{ "ipv6", false, WIRE_NI_QTYPE_IPV6, 0, -1, false },
+	{ "ipv6-all", false, WIRE_NI_QTYPE_IPV6, WIRE_NI_FLAG_ALL, -1, false },
+	{ "ipv6-compatible", false, WIRE_NI_QTYPE_IPV6, WIRE_NI_FLAG_COMPAT, -1, false },
+	{ "ipv6-linklocal", false, WIRE_NI_QTYPE_IPV6, WIRE_NI_FLAG_LINKLOCAL, -1, false },
+	{ "ipv6-sitelocal", false, WIRE_NI_QTYPE_IPV6, WIRE_NI_FLAG_SITELOCAL, -1, false },
+	{ "ipv6-global", false, WIRE_NI_QTYPE_IPV6, WIRE_NI_FLAG_GLOBAL, -1, false },
+	{ "ipv4", false, WIRE_NI_QTYPE_IPV4, 0, -1, false },
+	{ "ipv4-all", false, WIRE_NI_QTYPE_IPV4, WIRE_NI_FLAG_ALL, -1, false },
+	{ "subject-ipv6", true, -1, 0, WIRE_NI_SUBJ_IPV6, false },
+	{ "subject-ipv4", true, -1, 0, WIRE_NI_SUBJ_IPV4, false },
+	{ "subject-name", true, -1, 0, WIRE_NI_SUBJ_NAME, false },
+	{ "subject-fqdn", true, -1, 0, WIRE_NI_SUBJ_NAME, true },
+};
+
+/* One -N argument.  A bad one (unknown, or in conflict with an earlier
+ * one) is a usage error: iputils prints the conflict on stdout and its
+ * list on stderr. */
+static int parse_ni(const char *arg, struct ping_opts *o, char *err, size_t len)
+{
+	o->ni_given = true;
+	if (!strcmp(arg, "help")) {
+		o->ni_help = true;
+		return PING_OPTS_EXIT;
+	}
+	for (size_t i = 0; i < sizeof(ni_words) / sizeof(ni_words[0]); i++) {
+		size_t n = strlen(ni_words[i].name);
+
+		if (strncmp(arg, ni_words[i].name, n) ||
+		    arg[n] != (ni_words[i].has_arg ? '=' : '\0'))
+			continue;
+		if (ni_words[i].qtype >= 0) {
+			if (o->ni.qtype >= 0 && o->ni.qtype != ni_words[i].qtype) {
+				snprintf(err, len, "Qtype conflict");
+				break;
+			}
+			o->ni.qtype = ni_words[i].qtype;
+			o->ni.flags |= ni_words[i].flag;
+			return PING_OPTS_OK;
+		}
+		if (o->ni.subject_type >= 0 && o->ni.subject_type != ni_words[i].subject) {
+			snprintf(err, len, "Subject type conflict");
+			break;
+		}
+		o->ni.subject_type = ni_words[i].subject;
+		o->ni.subject = arg + n + 1;
+		o->ni.fqdn = ni_words[i].fqdn;
+		return PING_OPTS_OK;
+	}
+	o->ni_usage = true;
+	return PING_OPTS_EXIT;
+}
+
 /* Long options without a short form. */
 enum { OPT_JSON = 256, OPT_FORMAT, OPT_HELP, OPT_TCP };
 
@@ -173,7 +261,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv,
-				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nOp:qQ:rRs:S:t:T:UvVw:W:",
+				"346aAbBc:CdDe:fF:hHi:I:l:Lm:M:nN:Op:qQ:rRs:S:t:T:UvVw:W:",
 				longopts, NULL)) != -1) {
 		switch (c) {
 		case '4':
@@ -210,6 +298,10 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			o->help = o->help_stdout = true;
 			return PING_OPTS_EXIT;
 		case 'o': o->os = true; break;
+		case 'N':
+			if ((rc = parse_ni(optarg, o, err, len)))
+				return rc;
+			break;
 		case 'R':
 			if (o->timestamp >= 0)
 				return fail(err, len, "only one of -T or -R may be used");
@@ -362,7 +454,7 @@ int ping_opts_parse(int argc, char **argv, bool privileged,
 			if (optopt == OPT_JSON)
 				return fail(err, len,
 					    "option '--json' doesn't allow an argument");
-			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMpQsStTwW", optopt))
+			if (optopt > 0 && optopt < 256 && strchr("ceFiIlmMNpQsStTwW", optopt))
 				return fail(err, len,
 					    "option requires an argument -- '%c'", optopt);
 			if (optopt)

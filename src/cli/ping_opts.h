@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PING_MAX_PATTERN 16
 
@@ -14,6 +15,18 @@ enum ping_format {
 	PING_FORMAT_TEXT = 0,   /* iputils' text */
 	PING_FORMAT_JSON,       /* NDJSON, one event per line */
 	PING_FORMAT_ATLAS,      /* one RIPE Atlas ping result at the end */
+};
+
+/* -N: an ICMPv6 node information query (RFC 4620) instead of an echo
+ * request, as iputils' ping6 -N. */
+struct ping_ni_opts {
+	int qtype;              /* WIRE_NI_QTYPE_*, -1: none (-N subject-...
+	                           alone: echo requests, as iputils) */
+	uint16_t flags;         /* WIRE_NI_FLAG_* (host order) */
+	int subject_type;       /* WIRE_NI_SUBJ_*, -1: the target's address */
+	const char *subject;    /* as given: looked up (addresses) or encoded
+	                           (names) once the privileges are gone */
+	bool fqdn;              /* subject-fqdn, not subject-name */
 };
 
 struct ping_opts {
@@ -66,6 +79,12 @@ struct ping_opts {
 	bool help_stdout;       /* --help */
 	const char *datalen_arg;        /* -s as given, for a later complaint */
 	const char *interval_arg;       /* -i as given, the same */
+	struct ping_ni_opts ni; /* -N */
+	bool ni_given;          /* -N at all: raw sockets for both families,
+	                           as iputils */
+	bool ni_help;           /* -N help: the list on stdout, exit 0 */
+	bool ni_usage;          /* a bad -N: err (if any) on stdout, the list
+	                           on stderr, exit 2 */
 	bool os;                /* --os: name the remote OS after the summary */
 	int tcp_port;           /* --tcp PORT: TCP SYN probes, 0: ICMP echo */
 	enum ping_format format;        /* --format, --json */
@@ -103,6 +122,9 @@ enum { PING_TS_TSONLY = 0, PING_TS_TSANDADDR = 1, PING_TS_PRESPEC = 3 };
  * o->help_stdout, --help (usage on stdout, exit 0). */
 int ping_opts_parse(int argc, char **argv, bool privileged,
 		    struct ping_opts *o, char *err, size_t errlen);
+
+/* -N help's text (on stdout; a bad -N shows it on stderr). */
+void ping_ni_help(FILE *f);
 
 /* Defaults, as iputils has them. */
 void ping_opts_default(struct ping_opts *o);

@@ -20,6 +20,7 @@
 #include "../report/report.h"
 #include "../sock/resolve.h"
 #include "../sock/sock.h"
+#include "../wire/ni.h"
 
 /* One family's socket as opened before the name is known: what went
  * wrong is said only if the name picks this family. */
@@ -68,6 +69,10 @@ struct ping_run {
 	struct engine *engine;
 	struct probe_echo_cfg echo;     /* the probes: ICMP echo */
 	struct probe_path_cfg tcp;      /* or TCP SYN (--tcp) */
+	struct probe_ni_cfg ni;         /* or node information queries (-N
+	                                   to an IPv6 target) */
+	uint8_t ni_subject[WIRE_NI_SUBJECT_MAX];        /* -N subject-...: */
+	size_t ni_subject_len;                          /* as sent */
 	struct ping_plan_cfg plan;
 	struct fp fp;           /* --os */
 };
@@ -80,6 +85,14 @@ struct ping_run {
  * exit status after printing why not. */
 int ping_prepare(struct ping_run *r);
 void ping_close_sockets(struct ping_run *r);
+/* -N subject-...: the subject as it will be sent, from what was given,
+ * as iputils makes it (an address looked up, a name through libidn2 and
+ * in wire form), once the privileges are gone (ping_ni.c).  0, or the
+ * exit status after printing why not. */
+int ping_ni_subject(struct ping_run *r);
+/* Does this run send node information queries (-N with a query, to an
+ * IPv6 target)? */
+bool ping_ni_active(const struct ping_run *r);
 /* -V: what a run with these options would do (cli_version_run). */
 void ping_version(FILE *f, const struct ping_opts *o);
 /* -R, -T, hops: the IPv4 options of every probe, set with the rights the

@@ -159,14 +159,15 @@ static void option_failed(struct ping_run *r, const char *what, int rc)
 		ping_msg(r, "%s: %s", what, strerror(-rc));
 }
 
-/* Options only a raw socket honours: -e, and IPv4's -R, -T and hops (a
- * datagram socket shows no IP header, so the options that come back
- * could not be printed). */
+/* Options only a raw socket honours: -e, -N (the kernel's ICMPv6
+ * datagram socket sends echo requests only; iputils asks for raw sockets
+ * of both families), and IPv4's -R, -T and hops (a datagram socket shows
+ * no IP header, so the options that come back could not be printed). */
 static bool need_raw(const struct ping_run *r, int family)
 {
 	const struct ping_opts *o = &r->o;
 
-	return o->ident >= 0 || (family == AF_INET &&
+	return o->ident >= 0 || o->ni_given || (family == AF_INET &&
 				 (o->rroute || o->timestamp >= 0 || o->noperands > 1));
 }
 
@@ -258,6 +259,7 @@ static void open_one(struct ping_run *r, struct sock *s, int family,
 	so.no_mcast_loop = o->no_mcast_loop;
 	so.debug = o->debug;
 	so.dontroute = o->dontroute;
+	so.ni_replies = o->ni.qtype >= 0;
 	/* Flood does without the kernel's send stamps (one system call less
 	 * per probe: the send time is read just before sending) but keeps the
 	 * receive stamps, or replies queued behind a preload would be timed
@@ -476,7 +478,11 @@ int ping_prepare(struct ping_run *r)
 		ping_msg(r, "cannot drop privileges: %s", strerror(-rc));
 		return 2;
 	}
-	/* 3. The name, then what depends on it. */
+	/* 3. -N's subject (an address or a name), then the name, then what
+	 *    depends on it. */
+	rc = ping_ni_subject(r);
+	if (rc)
+		return rc;
 	rc = resolve_target(r->o.target, r->o.family, &r->dst, &r->dstlen,
 			    r->canon, sizeof(r->canon), rerr, sizeof(rerr));
 	if (rc) {
@@ -518,7 +524,8 @@ void ping_close_sockets(struct ping_run *r)
 void ping_version(FILE *f, const struct ping_opts *o)
 {
 	struct cli_version_run v = {
-		.prog = "ping", .sockets = CLI_SOCK_PING, .need_raw = o->ident >= 0,
+		.prog = "ping", .sockets = CLI_SOCK_PING,
+		.need_raw = o->ident >= 0 || o->ni_given,
 		.names = -1,
 	};
 

@@ -142,6 +142,7 @@ extern const struct probe_kind probe_tcp;
 extern const struct probe_kind probe_tstamp;
 extern const struct probe_kind probe_quote;
 extern const struct probe_kind probe_sweep;
+extern const struct probe_kind probe_ni;
 
 /* A kind by its name ("icmp", "udp", "tcp"), NULL if none. */
 const struct probe_kind *probe_kind_find(const char *name);
@@ -219,6 +220,20 @@ struct probe_quote_cfg {
 struct probe_sweep_cfg {
 	struct probe_echo_cfg echo;
 	size_t datalen;         /* at least PROBE_SWEEP_MIN_DATA */
+};
+
+/* ICMPv6 Node Information Queries (ping6 -N, RFC 4620; probe_ni.c), on
+ * a raw ICMPv6 socket that lets NI replies through (sock_opts.ni_replies).
+ * The key is the nonce's first two bytes (the sequence number, where
+ * iputils puts it), the other six a tag of the run's. */
+struct probe_ni_cfg {
+	uint16_t qtype, flags;          /* WIRE_NI_QTYPE_*, WIRE_NI_FLAG_* */
+	uint8_t code;                   /* the subject's type, WIRE_NI_SUBJ_* */
+	const uint8_t *subject;         /* NULL: the target's address (code
+	                                   WIRE_NI_SUBJ_IPV6) */
+	size_t subject_len;
+	uint16_t ident;                 /* the run's identifier, shown with -v
+	                                   as iputils shows its own */
 };
 
 /* UDP and TCP SYN towards a port (traceroute, ping --tcp). */

@@ -11,6 +11,7 @@ static const struct probe_kind *const kinds[] = {
 	&probe_tstamp,
 	&probe_quote,
 	&probe_sweep,
+	&probe_ni,
 };
 
 const struct probe_kind *probe_kind_find(const char *name)

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "../wire/ni.h"
 #include "../wire/wire.h"
 
 void report_ping_init(struct report_ping *r, const struct report_ping_cfg *cfg)
@@ -260,6 +261,11 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 		fprintf(c->out, "%zu bytes from %s: tcp_seq=%u port %d %s", ev->bytes,
 			pretty(r, ev->from, ev->fromlen), ev->seq, c->tcp_port,
 			ev->tcp_flags & WIRE_TCP_RST ? "closed" : "open");
+	} else if (ev->family == AF_INET6 && ev->icmp_type == WIRE_ICMP6_NI_REPLY) {
+		/* ping6 -N: what the node said in place of icmp_seq. */
+		fprintf(c->out, "%zu bytes from %s:", ev->bytes,
+			pretty(r, ev->from, ev->fromlen));
+		report_ni_reply(c->out, ev->data, ev->data_len);
 	} else {
 		fprintf(c->out, "%zu bytes from %s: icmp_seq=%u", ev->bytes,
 			pretty(r, ev->from, ev->fromlen), ev->seq);
@@ -275,7 +281,7 @@ static void on_reply(struct report_ping *r, const struct event *ev)
 		fflush(c->out);
 		return;
 	}
-	if (ev->has_rtt) {
+	if (ev->has_rtt && !c->untimed) {
 		report_fmt_rtt(t, sizeof(t), ev->rtt_ns, c->precise);
 		fprintf(c->out, " time=%s ms", t);
 	}
@@ -390,7 +396,7 @@ static void status_line(struct report_ping *r)
 
 	fprintf(stderr, "\r%" PRIu64 "/%" PRIu64 " packets, %ld%% loss",
 		s->received, s->transmitted, loss);
-	if (s->nrtt) {
+	if (s->nrtt && !r->cfg.untimed) {
 		struct stats_us u;
 		int64_t ewma = s->ewma8_ns / 8000;
 
@@ -489,7 +495,7 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 		fprintf(c->out, ", time %" PRId64 "ms", (elapsed_ns + 500000) / 1000000);
 	}
 	fputc('\n', c->out);
-	if (s->received && s->nrtt) {
+	if (s->received && s->nrtt && !c->untimed) {
 		struct stats_us u;
 
 		/* One rule for the four (stats_us): min <= avg <= max. */
@@ -511,7 +517,8 @@ void report_ping_summary(struct report_ping *r, int64_t elapsed_ns)
 		fprintf(c->out, "%sipg/ewma ", comma);
 		ms3(c->out, ipg);
 		fputc('/', c->out);
-		ms3(c->out, (double)s->ewma8_ns / 8.0);
+		/* Untimed (-N), iputils' ewma stays 0. */
+		ms3(c->out, c->untimed ? 0.0 : (double)s->ewma8_ns / 8.0);
 		fprintf(c->out, " ms");
 		comma = ", ";
 	}

@@ -54,6 +54,8 @@ struct report_ping_cfg {
 	bool ipg;               /* print ipg/ewma in the summary */
 	unsigned preload;
 	bool precise;           /* -3: times not rounded */
+	bool untimed;           /* -N: no times, lines nor summary, as
+	                           iputils (which times no NI query) */
 	bool has_flowlabel;     /* -F */
 	uint32_t flowlabel;
 	const uint8_t *pattern; /* -p, printed as PATTERN: */
@@ -97,6 +99,10 @@ const char *report_numeric(const struct sockaddr *sa, char *buf, size_t len);
 struct sock_ifnames;
 const char *report_scoped(const struct sockaddr *sa, const char *text,
 			  const struct sock_ifnames *names, char *buf, size_t len);
+/* ping6 -N: what follows "N bytes from ADDR:" for a node information
+ * reply (msg, len: the whole NI message, an EV_REPLY's data): its names
+ * or addresses, or why not, and "; seq=N;", as iputils (ni_text.c). */
+void report_ni_reply(FILE *out, const uint8_t *msg, size_t len);
 /* The text of an EV_ERROR event's ICMP error (report_icmp_text with the
  * redirect's gateway filled in). */
 int report_error_text(char *buf, size_t len, const struct event *ev);

@@ -167,6 +167,38 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 	return 0;
 }
 
+int resolve_idn_lookup(const char *name, char *out, size_t outlen, char *why,
+		       size_t whylen)
+{
+	__typeof__(idn2_lookup_ul) *lookup;
+	struct idn idn;
+	char *a = NULL;
+	int rc;
+
+	if (!idn_open(&idn)) {
+		snprintf(why, whylen, "%s", dlerror());
+		return -1;
+	}
+	lookup = (__typeof__(lookup))dlsym(idn.lib, "idn2_lookup_ul");
+	if (!lookup) {
+		snprintf(why, whylen, "%s", dlerror());
+		dlclose(idn.lib);
+		return -1;
+	}
+	rc = lookup(name, &a, IDN2_NONTRANSITIONAL);
+	if (rc != IDN2_OK || !a || strlen(a) >= outlen) {
+		snprintf(why, whylen, "%s", rc != IDN2_OK ? idn.strerror(rc) :
+			 idn.strerror(IDN2_TOO_BIG_DOMAIN));
+		idn.free(a);
+		dlclose(idn.lib);
+		return -1;
+	}
+	memcpy(out, a, strlen(a) + 1);
+	idn.free(a);
+	dlclose(idn.lib);
+	return 0;
+}
+
 void resolve_cache_init(struct resolve_cache *c, bool numeric)
 {
 	memset(c, 0, sizeof(*c));

@@ -16,6 +16,14 @@ int resolve_target(const char *name, int family, struct sockaddr_storage *out,
 		   socklen_t *outlen, char *canon, size_t canonlen,
 		   char *err, size_t errlen);
 
+/* A name through libidn2's idn2_lookup_ul (non-transitional), as
+ * iputils reads ping6 -N's subject names: from the locale's encoding to
+ * ASCII, "xn--" where it takes, lower case.  0, or -1 with libidn2's
+ * reason in why.  Call it once the privileges are gone (it loads
+ * libidn2). */
+int resolve_idn_lookup(const char *name, char *out, size_t outlen, char *why,
+		       size_t whylen);
+
 /* Is s a numeric address of any family (IPv4 in any form inet_aton
  * takes, IPv6 with or without a scope)? */
 bool resolve_is_numeric(const char *s);

@@ -145,7 +145,9 @@ static int apply6(struct sock *s, const struct sock_opts *o, const char **what)
 		struct icmp6_filter f;
 
 		ICMP6_FILTER_SETBLOCKALL(&f);
-		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+		/* ping6 -N: node information replies (type 140), as iputils
+		 * lets through; else echo replies. */
+		ICMP6_FILTER_SETPASS(o->ni_replies ? 140 : ICMP6_ECHO_REPLY, &f);
 		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
 		ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);
 		ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);

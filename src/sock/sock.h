@@ -60,6 +60,8 @@ struct sock_opts {
 	bool no_mcast_loop;
 	bool debug;
 	bool dontroute;
+	bool ni_replies;        /* raw ICMPv6: node information replies come
+	                           through instead of echo replies (ping6 -N) */
 	enum sock_ts timestamps;
 };
 

@@ -132,6 +132,7 @@ int wire_quote_parse(int family, const uint8_t *buf, size_t len,
 	}
 	if (len >= l4off + sizeof(q->l4)) {
 		memcpy(q->l4, buf + l4off, sizeof(q->l4));
+		q->l4_off = l4off;
 		q->has_l4 = true;
 	}
 	return 0;

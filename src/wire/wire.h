@@ -111,6 +111,9 @@ struct wire_quote {
 	uint8_t ttl;            /* inner TTL / hop limit as the router saw it */
 	bool has_l4;            /* first 8 bytes of the inner payload present */
 	uint8_t l4[8];          /* those bytes (ICMP header or UDP/TCP ports...) */
+	size_t l4_off;          /* where they start in the quote (has_l4): a
+	                           kind that needs more of its probe back (ping6
+	                           -N's nonce) reads on from there */
 	size_t len;             /* how many bytes of the original were quoted */
 };
 
