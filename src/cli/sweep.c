@@ -327,8 +327,9 @@ static int run(struct sweep_run *r)
 	r->n = threads_used(r);
 	/* One global rate, shared out. */
 	ec.rate_pps = r->o.rate / r->n;
-	/* Late wake-ups are made up for, in bursts of at most this many. */
-	ec.burst = 16;
+	/* Late wake-ups are made up for, in bursts of at most this many
+	 * (all threads together). */
+	ec.burst = (16 + r->n - 1) / r->n;
 	ec.rx_batch = 32;
 	for (unsigned j = 0; j < r->n; j++) {
 		if (member_engine(r, j, &ec) < 0)
