@@ -283,7 +283,8 @@ static void sweep_answer(void *p, struct engine *e, struct probe_rec *rec,
 	ev->index = (uint64_t)i;
 	ev->target = (uint32_t)i;
 	ev->probe = a->has_cookie ? (uint32_t)(a->cookie >> COOKIE_INDEX_BITS) : 0;
-	counts(s, engine_now());
+	/* When it was read: no clock read an answer. */
+	counts(s, e->rx_mono);
 	emit(s, e, ev);
 }
 

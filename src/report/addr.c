@@ -7,12 +7,34 @@
 #include "report.h"
 #include "../sock/sock.h"
 
+/* a.b.c.d, as inet_ntop writes it, without its sprintf (a sweep writes
+ * a line an address).  buf holds at least INET_ADDRSTRLEN bytes. */
+static void ip4_text(const uint8_t *a, char *buf)
+{
+	char *p = buf;
+
+	for (int i = 0; i < 4; i++) {
+		unsigned v = a[i];
+
+		if (v >= 100)
+			*p++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*p++ = (char)('0' + v / 10 % 10);
+		*p++ = (char)('0' + v % 10);
+		*p++ = i < 3 ? '.' : '\0';
+	}
+}
+
 const char *report_addr(const struct sockaddr *sa, char *buf, size_t len)
 {
 	const void *a;
 
 	if (!sa || (sa->sa_family != AF_INET && sa->sa_family != AF_INET6))
 		return NULL;
+	if (sa->sa_family == AF_INET && len >= INET_ADDRSTRLEN) {
+		ip4_text((const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr, buf);
+		return buf;
+	}
 	a = sa->sa_family == AF_INET6 ?
 		(const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr :
 		(const void *)&((const struct sockaddr_in *)sa)->sin_addr;

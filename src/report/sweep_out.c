@@ -391,8 +391,8 @@ static void on_answer(struct sweep_out *o, const struct event *ev)
 
 	if (o->cfg.quiet) {
 		if (ev->type == EV_REPLY) {
-			report_numeric(ev->to, buf, sizeof(buf));
-			fprintf(o->cfg.out, "%s\n", buf);
+			fputs(report_numeric(ev->to, buf, sizeof(buf)), o->cfg.out);
+			fputc('\n', o->cfg.out);
 		}
 		return;
 	}

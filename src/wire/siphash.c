@@ -15,41 +15,43 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
-static void round4(uint64_t v[4])
-{
-	v[0] += v[1]; v[1] = ROTL(v[1], 13); v[1] ^= v[0]; v[0] = ROTL(v[0], 32);
-	v[2] += v[3]; v[3] = ROTL(v[3], 16); v[3] ^= v[2];
-	v[0] += v[3]; v[3] = ROTL(v[3], 21); v[3] ^= v[0];
-	v[2] += v[1]; v[1] = ROTL(v[1], 17); v[1] ^= v[2]; v[2] = ROTL(v[2], 32);
-}
+/* One SipRound on v0..v3, kept in registers (a sweep hashes four times
+ * an address). */
+#define SIPROUND()                                                        \
+	do {                                                              \
+		v0 += v1; v1 = ROTL(v1, 13); v1 ^= v0; v0 = ROTL(v0, 32); \
+		v2 += v3; v3 = ROTL(v3, 16); v3 ^= v2;                    \
+		v0 += v3; v3 = ROTL(v3, 21); v3 ^= v0;                    \
+		v2 += v1; v1 = ROTL(v1, 17); v1 ^= v2; v2 = ROTL(v2, 32); \
+	} while (0)
 
 uint64_t wire_siphash24(const uint8_t key[16], const void *data, size_t len)
 {
 	const uint8_t *p = data;
 	uint64_t k0 = le64(key), k1 = le64(key + 8), m;
-	uint64_t v[4] = {
-		k0 ^ 0x736f6d6570736575ULL, k1 ^ 0x646f72616e646f6dULL,
-		k0 ^ 0x6c7967656e657261ULL, k1 ^ 0x7465646279746573ULL,
-	};
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
 	uint8_t last[8] = { 0 };
 	size_t tail = len % 8;
 
 	for (size_t i = 0; i + 8 <= len; i += 8) {
 		m = le64(p + i);
-		v[3] ^= m;
-		round4(v);
-		round4(v);
-		v[0] ^= m;
+		v3 ^= m;
+		SIPROUND();
+		SIPROUND();
+		v0 ^= m;
 	}
 	memcpy(last, p + len - tail, tail);
 	last[7] = (uint8_t)len;
 	m = le64(last);
-	v[3] ^= m;
-	round4(v);
-	round4(v);
-	v[0] ^= m;
-	v[2] ^= 0xff;
-	for (int i = 0; i < 4; i++)
-		round4(v);
-	return v[0] ^ v[1] ^ v[2] ^ v[3];
+	v3 ^= m;
+	SIPROUND();
+	SIPROUND();
+	v0 ^= m;
+	v2 ^= 0xff;
+	SIPROUND();
+	SIPROUND();
+	SIPROUND();
+	SIPROUND();
+	return v0 ^ v1 ^ v2 ^ v3;
 }

@@ -891,9 +891,42 @@ static void test_scoped(void **state)
 					  buf, sizeof(buf)), "198.18.0.1");
 }
 
+/* report_addr's own IPv4 text is inet_ntop's, byte for byte, for every
+ * octet value in every place; a buffer too small for it gets inet_ntop's
+ * answer (NULL, or the text when it fits). */
+static void test_addr_ip4(void **state)
+{
+	struct sockaddr_in a;
+	char want[INET_ADDRSTRLEN], got[INET_ADDRSTRLEN], small[8];
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	for (unsigned v = 0; v < 256; v++) {
+		for (unsigned place = 0; place < 4; place++) {
+			uint8_t b[4] = { 198, 18, 7, 1 };
+
+			b[place] = (uint8_t)v;
+			memcpy(&a.sin_addr, b, 4);
+			assert_non_null(inet_ntop(AF_INET, b, want, sizeof(want)));
+			memset(got, 'x', sizeof(got));
+			assert_non_null(report_addr((struct sockaddr *)&a, got, sizeof(got)));
+			assert_string_equal(got, want);
+		}
+	}
+	memcpy(&a.sin_addr, (const uint8_t[4]){ 255, 255, 255, 255 }, 4);
+	assert_string_equal(report_addr((struct sockaddr *)&a, got, sizeof(got)),
+			    "255.255.255.255");
+	assert_null(report_addr((struct sockaddr *)&a, small, sizeof(small)));
+	memcpy(&a.sin_addr, (const uint8_t[4]){ 1, 2, 3, 4 }, 4);
+	assert_string_equal(report_addr((struct sockaddr *)&a, small, sizeof(small)),
+			    "1.2.3.4");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_addr_ip4),
 		cmocka_unit_test(test_fmt_rtt),
 		cmocka_unit_test(test_fmt_rtt_small_buffer),
 		cmocka_unit_test(test_icmp_text),
