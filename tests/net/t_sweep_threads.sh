@@ -15,7 +15,8 @@
 #    socket sees every error; only the one that sent the probe credits it);
 #  - forged replies (a wrong tag, another address) never reported;
 #  - an IPv6 /112, and an unprivileged sweep (a datagram socket each);
-#  - SIGINT ends every thread at once, with the summary.
+#  - SIGINT ends every thread at once, with the summary;
+#  - a bad --threads gets one line and exit 2.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_ping
@@ -167,6 +168,17 @@ run_as_nobody p "$COPY" sweep --rate max -q --threads 2 198.19.8.0/22
 assert_eq "unprivileged on 2 threads: exit status" 0 "$RC"
 assert_eq "unprivileged on 2 threads: each address once" "$(expected 198.19.8.0/22)" \
 	"$(printf '%s\n' "$OUT" | LC_ALL=C sort)"
+
+# --- bad input ------------------------------------------------------------------------
+for bad in "--threads 0" "--threads 33" "--threads x" "--threads -1"; do
+	# shellcheck disable=SC2086
+	run_in p "$ECHOLOT" sweep $bad 198.19.0.0/24
+	assert_eq "bad input '$bad': exit 2" 2 "$RC"
+	assert_eq "bad input '$bad': one line on stderr" 1 "$(printf '%s\n' "$ERR" | grep -c .)"
+	assert_eq "bad input '$bad': nothing on stdout" "" "$OUT"
+done
+run_in p "$ECHOLOT" sweep --threads auto --rate max -q 198.19.0.0/24
+assert_eq "--threads auto: the block" "$(expected 198.19.0.0/24)" "$(printf '%s\n' "$OUT" | LC_ALL=C sort)"
 
 # --- a stop ends every thread ----------------------------------------------------------
 # 1024 addresses at 100/s: 10 s, stopped after 1 s.
