@@ -3,8 +3,12 @@
 # 5.1 and zmap 2.1 in one run, on a namespace pair whose target answers
 # whole blocks by AnyIP:
 #   1. /16 (65,536 hosts), all found: wall of `echolot sweep --rate max -q`
-#      against `fping -g 198.19.0.0/16 -i0 -r0 -q -a` and zmap's
-#      icmp_echoscan, runs alternating (A B C C B A); target <= 0.6 x fping.
+#      (threads: one a CPU) against `fping -g 198.19.0.0/16 -i0 -r0 -q -a`
+#      and zmap's icmp_echoscan, runs alternating (A B C D D C B A), with
+#      echolot on one thread (--threads 1) beside; target <= 0.6 x fping.
+#      Also the CPU each spends an address (user + system of the process:
+#      the kernel's whole round trip, the target's answer included, runs in
+#      softirq on the sender's CPU and is charged to it).
 #   2. peak RSS at /16 and at 1,048,576 targets (an IPv6 /108 inside
 #      2001:2::/48): target <= 8 MB both, flat; fping's at /16.
 #   3. `fping -l -p 1000 -i 0` over 100,000 targets for 10 s: probes/s
@@ -45,15 +49,18 @@ TMAC=$(ip -n "$(nsn t)" -br link show vt | awk '{print $3}')
 ZARGS=(-M icmp_echoscan -i vp -G "$TMAC" -S "$P4" -B 10G -b "$TMPD/zmap-empty.conf"
 	-q -o - --cooldown-time=1 --disable-syslog)
 
-# wall NAME CMD...: one run's wall time in ms into $TMPD/NAME.times; the
-# number of distinct addresses it printed into $TMPD/NAME.found.
+# wall NAME CMD...: one run's wall time in ms into $TMPD/NAME.times, its
+# CPU time (user + system, ms) into $TMPD/NAME.cpu; the number of distinct
+# addresses it printed into $TMPD/NAME.found.
 wall() {
 	local name=$1 s e
 	shift
 	s=$(date +%s%N)
-	timeout 120 ip netns exec "$P" "$@" >"$TMPD/out" 2>"$TMPD/err"
+	timeout 120 ip netns exec "$P" /usr/bin/time -f '%U %S' -o "$TMPD/cpu" "$@" \
+		>"$TMPD/out" 2>"$TMPD/err"
 	e=$(date +%s%N)
 	echo $(( (e - s) / 1000000 )) >>"$TMPD/$name.times"
+	awk '{ print ($1 + $2) * 1000 }' "$TMPD/cpu" >>"$TMPD/$name.cpu"
 	grep -Eo '^[0-9a-f.:]+' "$TMPD/out" | sort -u | wc -l >"$TMPD/$name.found"
 }
 
@@ -68,16 +75,23 @@ rss() {
 }
 
 E=(sweep --rate max -q 198.19.0.0/16)
+E1=(sweep --rate max -q --threads 1 198.19.0.0/16)
 F=(-g 198.19.0.0/16 -i0 -r0 -q -a)
 for ((r = 0; r < RUNS; r++)); do
 	wall echolot "$ECHOLOT" "${E[@]}"
 	wall fping "$FPING" "${F[@]}"
+	wall echolot1 "$ECHOLOT" "${E1[@]}"
 	wall zmap "$ZMAP" "${ZARGS[@]}" 198.19.0.0/16
 	wall zmap "$ZMAP" "${ZARGS[@]}" 198.19.0.0/16
+	wall echolot1 "$ECHOLOT" "${E1[@]}"
 	wall fping "$FPING" "${F[@]}"
 	wall echolot "$ECHOLOT" "${E[@]}"
 done
 me=$(median "$TMPD/echolot.times") mf=$(median "$TMPD/fping.times") mz=$(median "$TMPD/zmap.times")
+me1=$(median "$TMPD/echolot1.times")
+# CPU an address, microseconds.
+cpu_us() { awk -v ms="$(median "$TMPD/$1.cpu")" 'BEGIN { printf "%.2f", ms * 1000 / 65536 }'; }
+threads=$(( $(nproc) < 8 ? $(nproc) : 8 ))
 
 rss_e16=$(rss "$ECHOLOT" "${E[@]}")
 rss_f16=$(rss "$FPING" "${F[@]}")
@@ -103,11 +117,17 @@ fping_err=$(grep -m1 -o 'not enough sequence numbers[^(]*' "$TMPD/loop.fping" ||
 
 verdict() { if awk "BEGIN { exit !($1) }"; then echo PASS; else echo FAIL; fi; }
 {
-	echo "bench/sweep.sh, $(date -u +%Y-%m-%d), $(nproc) cores; $RUNS x (A B C C B A) runs, medians"
+	echo "bench/sweep.sh, $(date -u +%Y-%m-%d), $(nproc) cores; $RUNS x (A B C D D C B A) runs, medians; echolot auto = $threads threads"
 	printf '%-52s %10s %10s %10s %8s\n' metric echolot fping zmap "e/f"
 	printf '%-52s %7s ms %7s ms %7s ms %8.3f  %s (target <= 0.6)\n' \
 		"/16 by AnyIP, wall (found: $(cat "$TMPD/echolot.found")/$(cat "$TMPD/fping.found")/$(cat "$TMPD/zmap.found"))" \
 		"$me" "$mf" "$mz" "$(awk "BEGIN { print $me / $mf }")" "$(verdict "$me <= 0.6 * $mf")"
+	printf '%-52s %7s ms %7s ms %10s %8.3f\n' \
+		"  the same, echolot on one thread (found: $(cat "$TMPD/echolot1.found"))" \
+		"$me1" "$mf" "-" "$(awk "BEGIN { print $me1 / $mf }")"
+	printf '%-52s %7s us %7s us %7s us\n' "  CPU an address (user + system, medians)" \
+		"$(cpu_us echolot)" "$(cpu_us fping)" "$(cpu_us zmap)"
+	printf '%-52s %7s us %10s %10s\n' "  the same, echolot on one thread" "$(cpu_us echolot1)" "-" "-"
 	printf '%-52s %7s KB %7s KB %10s\n' "/16: peak RSS" "$rss_e16" "$rss_f16" "-"
 	printf '%-52s %7s KB %10s %10s  %s (target <= 8192 KB, flat)\n' \
 		"1,048,576 targets (2001:2:1::/108, found $found_1m): RSS" "$rss_e1m" "-" "-" \

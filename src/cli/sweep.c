@@ -3,11 +3,13 @@
  * engine's sweep plan (engine/sweep.h).  Exit: 0 some host answered, 1
  * none, 2 an error. */
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 
@@ -46,6 +48,9 @@ static void usage(FILE *f)
 	      "      --seed N           the order of the walk (default: random)\n"
 	      "      --shard I/N        probe shard I (0-based) of N; needs --seed\n"
 	      "  -s, --size N           data bytes a probe (32 to 65000, default 32)\n"
+	      "      --threads N        probe from N threads, each with its own socket\n"
+	      "                         (1 to 32; default auto: one a CPU for large\n"
+	      "                         sets at --rate max or above 100000)\n"
 	      "\n"
 	      "Output:\n"
 	      "  -q, --quiet            responders' addresses only\n"
@@ -145,47 +150,113 @@ static int build_set(struct tset *set, const struct sweep_opts *o)
 	return 0;
 }
 
-struct sweep_run {
-	struct sweep_opts o;
-	struct tset set;
+/* One thread's engine and its sockets, a family each. */
+struct sweep_member {
 	struct engine *engine;
 	struct probe_sweep_cfg kc[2];
 	struct probe_socks ps[2];
 	int open_rc[2];
 	struct probe_open_err open_err[2];
-	struct sweep_out out;
-	int sock4, sock6;
 };
 
-/* One family's socket, raw where we may, else the ICMP datagram socket:
- * opened while privileged, before any name is looked up; what went wrong
- * is said only if the set needs this family. */
-static void open_family(struct sweep_run *r, int family)
+struct sweep_run {
+	struct sweep_opts o;
+	struct tset set;
+	struct sweep_member m[SWEEP_THREADS_OPT_MAX];
+	unsigned nopen;         /* members whose sockets were opened */
+	unsigned n;             /* members that run */
+	struct sweep_out out;
+	int sock4, sock6;
+	bool sandbox_failed;
+};
+
+/* Above this rate (or at max) one thread is not enough to be sure of it;
+ * below, one thread keeps one exact token bucket. */
+#define AUTO_THREADS_RATE 100000
+/* Threads only for sets this large a thread: below, starting them costs
+ * more than they save. */
+#define AUTO_THREADS_MIN_ADDRS 4096
+#define AUTO_THREADS_MAX 8
+
+/* How many members may run: --threads, or one a CPU this process may
+ * use.  Known before the set is (the sockets are opened first). */
+static unsigned threads_wanted(const struct sweep_opts *o)
 {
+	cpu_set_t cpus;
+	int n;
+
+	if (o->threads)
+		return o->threads;
+	if (o->rate > 0 && o->rate <= AUTO_THREADS_RATE)
+		return 1;
+	n = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+	return n < 1 ? 1 : n > AUTO_THREADS_MAX ? AUTO_THREADS_MAX : (unsigned)n;
+}
+
+/* ... and how many do, once the set is known. */
+static unsigned threads_used(const struct sweep_run *r)
+{
+	uint64_t n = r->nopen;
+
+	if (!r->o.threads && r->set.size / AUTO_THREADS_MIN_ADDRS < n)
+		n = r->set.size / AUTO_THREADS_MIN_ADDRS;
+	if (n > r->set.size)
+		n = r->set.size;
+	return n < 1 ? 1 : (unsigned)n;
+}
+
+/* A raw socket's identifier, unlike those of the members before j (each
+ * member's socket keeps only the replies to its own probes). */
+static bool id_taken(const struct sweep_run *r, unsigned j, unsigned k)
+{
+	for (unsigned i = 0; i < j; i++)
+		if (r->m[i].open_rc[k] == 0 && r->m[i].kc[k].echo.raw &&
+		    r->m[i].kc[k].echo.id == r->m[j].kc[k].echo.id)
+			return true;
+	return false;
+}
+
+/* One family's socket of member j, raw where we may, else the ICMP
+ * datagram socket: opened while privileged, before any name is looked
+ * up; what went wrong is said only if the set needs this family. */
+static void open_family(struct sweep_run *r, unsigned j, int family)
+{
+	struct sweep_member *m = &r->m[j];
 	unsigned k = family == AF_INET6;
 	struct sock_opts so;
 
 	memset(&so, 0, sizeof(so));
 	so.ttl = so.tos = so.pmtudisc = -1;
 	so.mark = -1;
+	/* DF on a probe that fits any path (as the default would set it):
+	 * the kernel then skips the IP ID's hash, a good part of a send. */
+	if (family == AF_INET && r->o.datalen <= 548)
+		so.pmtudisc = IP_PMTUDISC_PROBE;
 	/* Replies of a whole block arrive at line rate. */
 	so.rcvbuf = 8 << 20;
 	so.sndbuf = 0;
-	r->kc[k].datalen = r->o.datalen;
-	r->open_rc[k] = probe_echo_open(&r->kc[k].echo, family, false, &so,
-					&r->ps[k].tx, &r->open_err[k]);
-	if (r->open_rc[k] < 0)
-		sock_close(&r->ps[k].tx);
+	m->kc[k].datalen = r->o.datalen;
+	for (int tries = 0; tries < 8; tries++) {
+		m->open_rc[k] = probe_echo_open(&m->kc[k].echo, family, false, &so,
+						&m->ps[k].tx, &m->open_err[k]);
+		if (m->open_rc[k] < 0 || !id_taken(r, j, k))
+			break;
+		sock_close(&m->ps[k].tx);
+	}
+	if (m->open_rc[k] < 0)
+		sock_close(&m->ps[k].tx);
 }
 
-/* The set's family's socket, into the engine.  -1 after saying why. */
-static int add_family(struct sweep_run *r, int family)
+/* The set's family's socket of member j, into its engine.  -1 after
+ * saying why. */
+static int add_family(struct sweep_run *r, unsigned j, int family)
 {
+	struct sweep_member *m = &r->m[j];
 	unsigned k = family == AF_INET6;
-	const struct probe_open_err *pe = &r->open_err[k];
+	const struct probe_open_err *pe = &m->open_err[k];
 	int si;
 
-	if (r->open_rc[k] < 0) {
+	if (m->open_rc[k] < 0) {
 		if (pe->what && !strcmp(pe->what, "socket"))
 			fprintf(stderr, "sweep: cannot open an ICMP%s socket: raw: %s, datagram: %s; "
 				"run as root, give the binary CAP_NET_RAW, or allow your group "
@@ -197,16 +268,52 @@ static int add_family(struct sweep_run *r, int family)
 				strerror(pe->err));
 		return -1;
 	}
-	si = engine_add_sock(r->engine, &r->ps[k].tx, ENGINE_SOCK_TX, &probe_sweep,
-			     &r->kc[k]);
+	si = engine_add_sock(m->engine, &m->ps[k].tx, ENGINE_SOCK_TX, &probe_sweep,
+			     &m->kc[k]);
 	if (si < 0)
 		fprintf(stderr, "sweep: %s\n", strerror(-si));
 	return si;
 }
 
+/* Member j's engine, with its sockets: at the same indices in every
+ * engine (v4 first).  -1 after saying why. */
+static int member_engine(struct sweep_run *r, unsigned j, const struct engine_cfg *ec)
+{
+	struct sweep_member *m = &r->m[j];
+	int s4 = -1, s6 = -1;
+
+	m->engine = engine_new(ec);
+	if (!m->engine) {
+		fprintf(stderr, "sweep: out of memory\n");
+		return -1;
+	}
+	if (r->set.has4 && (s4 = add_family(r, j, AF_INET)) < 0)
+		return -1;
+	if (r->set.has6 && (s6 = add_family(r, j, AF_INET6)) < 0)
+		return -1;
+	r->sock4 = s4;
+	r->sock6 = s6;
+	return 0;
+}
+
+/* Every member's thread runs: now the sandbox, which covers them all. */
+static int enter_sandbox(void *ctx)
+{
+	struct sweep_run *r = ctx;
+	int err = sandbox_enter(false);
+
+	if (err < 0) {
+		fprintf(stderr, "sweep: seccomp: %s\n", strerror(-err));
+		r->sandbox_failed = true;
+	}
+	return err;
+}
+
 static int run(struct sweep_run *r)
 {
 	struct engine_signals sig = { &stop_flag, NULL };
+	struct engine *engines[SWEEP_THREADS_OPT_MAX];
+	struct sweep_engines group;
 	struct engine_cfg ec;
 	struct sweep_cfg sc;
 	struct sigaction sa;
@@ -217,20 +324,18 @@ static int run(struct sweep_run *r)
 		fprintf(stderr, "sweep: getrandom: %s\n", strerror(errno));
 		return 2;
 	}
-	ec.rate_pps = r->o.rate;
-	/* Late wake-ups are made up for, in bursts of at most this many. */
-	ec.burst = 16;
+	r->n = threads_used(r);
+	/* One global rate, shared out. */
+	ec.rate_pps = r->o.rate / r->n;
+	/* Late wake-ups are made up for, in bursts of at most this many
+	 * (all threads together). */
+	ec.burst = (16 + r->n - 1) / r->n;
 	ec.rx_batch = 32;
-	r->engine = engine_new(&ec);
-	if (!r->engine) {
-		fprintf(stderr, "sweep: out of memory\n");
-		return 2;
+	for (unsigned j = 0; j < r->n; j++) {
+		if (member_engine(r, j, &ec) < 0)
+			return 2;
+		engines[j] = r->m[j].engine;
 	}
-	r->sock4 = r->sock6 = -1;
-	if (r->set.has4 && (r->sock4 = add_family(r, AF_INET)) < 0)
-		return 2;
-	if (r->set.has6 && (r->sock6 = add_family(r, AF_INET6)) < 0)
-		return 2;
 	if (!r->o.has_seed &&
 	    getrandom(&r->o.seed, sizeof(r->o.seed), 0) != sizeof(r->o.seed))
 		r->o.seed = (uint64_t)engine_now();
@@ -240,20 +345,17 @@ static int run(struct sweep_run *r)
 	r->o.out.progress = r->o.progress == 1 ||
 			    (r->o.progress < 0 && r->o.out.progress_tty);
 	sweep_out_init(&r->out, &r->o.out);
-	engine_add_sink(r->engine, (struct event_sink){ sweep_out_on_event, &r->out });
+	/* The first engine's sinks hear every member's events. */
+	engine_add_sink(engines[0], (struct event_sink){ sweep_out_on_event, &r->out });
 
 	/* Waits of tens of microseconds between probes: the default 50 us
-	 * of timer slack would cost a fifth of the rate. */
+	 * of timer slack would cost a fifth of the rate.  (Threads inherit
+	 * it.) */
 	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	err = sandbox_enter(false);
-	if (err < 0) {
-		fprintf(stderr, "sweep: seccomp: %s\n", strerror(-err));
-		return 2;
-	}
 	memset(&sc, 0, sizeof(sc));
 	sc.set = &r->set;
 	sc.seed = r->o.seed;
@@ -266,10 +368,15 @@ static int run(struct sweep_run *r)
 	sc.sock4 = r->sock4;
 	sc.sock6 = r->sock6;
 	sc.rate_pps = r->o.rate;
-	err = engine_run_sweep(r->engine, &sc, &sig);
+	group.e = engines;
+	group.n = r->n;
+	group.ready = enter_sandbox;
+	group.ready_ctx = r;
+	err = engine_run_sweep_threads(&group, &sc, &sig);
 	fflush(stdout);
 	if (err < 0) {
-		fprintf(stderr, "sweep: %s\n", strerror(-err));
+		if (!r->sandbox_failed)
+			fprintf(stderr, "sweep: %s\n", strerror(-err));
 		return 2;
 	}
 	return r->out.end.alive ? 0 : 1;
@@ -286,8 +393,10 @@ int cli_sweep(int argc, char **argv, int family)
 		fprintf(stderr, "sweep: out of memory\n");
 		return 2;
 	}
-	for (unsigned k = 0; k < 2; k++)
-		r->ps[k].tx.fd = r->ps[k].icmp.fd = r->ps[k].hold_fd = -1;
+	for (unsigned j = 0; j < SWEEP_THREADS_OPT_MAX; j++)
+		for (unsigned k = 0; k < 2; k++)
+			r->m[j].ps[k].tx.fd = r->m[j].ps[k].icmp.fd =
+				r->m[j].ps[k].hold_fd = -1;
 	sweep_opts_default(&r->o);
 	rc = sweep_opts_parse(argc, argv, &r->o, err, sizeof(err));
 	if (rc != SWEEP_OPTS_OK || r->o.version) {
@@ -307,14 +416,17 @@ int cli_sweep(int argc, char **argv, int family)
 	/* Sockets first, then every privilege dropped, then the names (the
 	 * set's, its files): nothing read from the network or the resolver's
 	 * files is parsed with a privilege. */
-	if (r->o.family != AF_INET6)
-		open_family(r, AF_INET);
-	else
-		r->open_rc[0] = -EAFNOSUPPORT;
-	if (r->o.family != AF_INET)
-		open_family(r, AF_INET6);
-	else
-		r->open_rc[1] = -EAFNOSUPPORT;
+	r->nopen = threads_wanted(&r->o);
+	for (unsigned j = 0; j < r->nopen; j++) {
+		if (r->o.family != AF_INET6)
+			open_family(r, j, AF_INET);
+		else
+			r->m[j].open_rc[0] = -EAFNOSUPPORT;
+		if (r->o.family != AF_INET)
+			open_family(r, j, AF_INET6);
+		else
+			r->m[j].open_rc[1] = -EAFNOSUPPORT;
+	}
 	rc = sock_drop_privileges();
 	if (rc < 0) {
 		fprintf(stderr, "sweep: cannot drop privileges: %s\n", strerror(-rc));
@@ -323,9 +435,11 @@ int cli_sweep(int argc, char **argv, int family)
 	}
 	rc = build_set(&r->set, &r->o) < 0 ? 2 : run(r);
 out:
-	engine_free(r->engine);
-	for (unsigned k = 0; k < 2; k++)
-		sock_close(&r->ps[k].tx);
+	for (unsigned j = 0; j < r->nopen; j++) {
+		engine_free(r->m[j].engine);
+		for (unsigned k = 0; k < 2; k++)
+			sock_close(&r->m[j].ps[k].tx);
+	}
 	tset_free(&r->set);
 	free(r);
 	return rc;

@@ -11,7 +11,7 @@
 
 enum {
 	OPT_EXCLUDE = 256, OPT_SEED, OPT_SHARD, OPT_RATE, OPT_RETRIES, OPT_WAIT,
-	OPT_FIELDS, OPT_FORMAT, OPT_JSON, OPT_PROGRESS, OPT_NO_PROGRESS,
+	OPT_FIELDS, OPT_FORMAT, OPT_JSON, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS,
 };
 
 static const struct option longopts[] = {
@@ -22,6 +22,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "wait", required_argument, NULL, OPT_WAIT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "output-fields", required_argument, NULL, OPT_FIELDS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -138,6 +139,14 @@ static int one(struct sweep_opts *o, int c, const char *arg, char *err, size_t l
 	case OPT_WAIT:
 		if (!parse_secs(arg, &o->wait, 3600))
 			return bad(err, len, "invalid --wait: '%s' (seconds, 0 to 3600)", arg);
+		break;
+	case OPT_THREADS:
+		if (!strcmp(arg, "auto"))
+			o->threads = 0;
+		else if (!parse_u64(arg, &u) || u < 1 || u > SWEEP_THREADS_OPT_MAX)
+			return bad(err, len, "invalid --threads: '%s' (1 to 32, or auto)", arg);
+		else
+			o->threads = (unsigned)u;
 		break;
 	case 's':
 		if (!parse_u64(arg, &u) || u < 32 || u > 65000)

@@ -10,6 +10,7 @@
 #include "../report/sweep_out.h"
 
 #define SWEEP_RATE_DEFAULT 10000
+#define SWEEP_THREADS_OPT_MAX 32
 
 struct sweep_opts {
 	int family;             /* -4, -6: AF_INET, AF_INET6; else AF_UNSPEC */
@@ -25,6 +26,7 @@ struct sweep_opts {
 	double rate;            /* --rate, probes/s; 0: max */
 	unsigned retries;
 	double wait;            /* --wait, seconds */
+	unsigned threads;       /* --threads, 0: auto */
 	size_t datalen;         /* -s */
 	int progress;           /* --progress 1, --no-progress 0, -1: a tty */
 	struct sweep_out_cfg out;

@@ -2,27 +2,47 @@
  * permutation from the same start; a retry pass skips the responders and
  * starts no sooner than wait_ns after the previous pass started, so a
  * reply still on its way is not asked for again at once.  The run ends
- * wait_ns after the last probe, or as soon as every address replied. */
+ * wait_ns after the last probe, or as soon as every address replied.
+ *
+ * In a group (sweep_group.c: one engine a thread, each walking its part
+ * of the shard) a member shares the group's bitmaps, hands its events to
+ * the group, which serialises them, and publishes its counts instead of
+ * emitting EV_START, EV_STATUS and EV_END: the group emits those, over
+ * every member's counts. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine_int.h"
 #include "sweep.h"
+#include "sweep_int.h"
 #include "../wire/addr.h"
 
 /* The cookie: the index in the set (40 bits), the pass above it. */
 #define COOKIE_INDEX_BITS 40
 #define COOKIE_INDEX_MASK ((UINT64_C(1) << COOKIE_INDEX_BITS) - 1)
 
+/* A group member publishes its counts this often (the group's status
+ * line sums them). */
+#define PUBLISH_NS 50000000
+
 struct sweep {
 	struct sweep_cfg cfg;
 	struct tset_perm walk;
-	uint8_t *seen;          /* replied, a bit an index */
-	uint8_t *errd;          /* answered by an ICMP error */
+	/* A bit an index: replied, answered by an ICMP error.  Atomic: in a
+	 * group, members share them, and neighbouring bits of one byte may
+	 * be two members' (each index is one member's alone). */
+	_Atomic uint8_t *seen;
+	_Atomic uint8_t *errd;
+	struct sweep_group *grp;        /* NULL: alone */
+	unsigned member;
+	int64_t next_publish;
 	struct event_sweep st;
 	int64_t start, pass_start, last_send, next_status;
 	int64_t pending;        /* the next index, drawn but not yet sent */
+	bool drawn;             /* the first pass is all drawn: probed is
+	                           exactly this walk's share of the set */
 	bool walked;            /* every pass is out */
 	struct sockaddr_storage to;
 	struct sockaddr_storage ev_to;
@@ -35,21 +55,33 @@ uint64_t sweep_state_bytes(uint64_t n)
 
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-/* Every address replied: nothing left to wait for (known for the whole
- * set only: a shard's total is its expected share). */
+/* Every address replied: nothing left to wait for.  Known once the
+ * first pass is all drawn (a shard's total is only its expected share;
+ * what it probed is exact). */
 static bool all_alive(const struct sweep *s)
 {
-	return s->st.shards <= 1 && s->st.alive == s->st.total;
+	return s->drawn && s->st.alive == s->st.probed;
 }
 
-static bool bit(const uint8_t *m, uint64_t i)
+static bool bit(_Atomic uint8_t *m, uint64_t i)
 {
-	return m[i >> 3] & (1u << (i & 7));
+	return atomic_load_explicit(&m[i >> 3], memory_order_relaxed) &
+	       (1u << (i & 7));
 }
 
-static void set_bit(uint8_t *m, uint64_t i)
+static void set_bit(_Atomic uint8_t *m, uint64_t i)
 {
-	m[i >> 3] |= (uint8_t)(1u << (i & 7));
+	atomic_fetch_or_explicit(&m[i >> 3], (uint8_t)(1u << (i & 7)),
+				 memory_order_relaxed);
+}
+
+/* To the sinks: the engine's, or the group's (one member at a time). */
+static void emit(struct sweep *s, struct engine *e, const struct event *ev)
+{
+	if (s->grp)
+		sweep_group_emit(s->grp, ev);
+	else
+		engine_emit(e, ev);
 }
 
 static int64_t min64(int64_t a, int64_t b)
@@ -68,6 +100,12 @@ static void emit_counts(struct sweep *s, struct engine *e, enum event_type t,
 	struct event ev;
 
 	counts(s, now);
+	if (s->grp) {
+		/* The group says it, for every member. */
+		sweep_group_publish(s->grp, s->member, &s->st);
+		s->next_publish = now + PUBLISH_NS;
+		return;
+	}
 	engine_event_init(e, &ev, t, UINT32_MAX);
 	ev.sweep = &s->st;
 	ev.elapsed_ns = s->st.elapsed_ns;
@@ -79,7 +117,8 @@ static void sweep_start(void *p, struct engine *e, int64_t now)
 	struct sweep *s = p;
 
 	s->start = s->pass_start = now;
-	s->next_status = s->cfg.status_ns ? now + s->cfg.status_ns : INT64_MAX;
+	s->next_status = s->cfg.status_ns && !s->grp ? now + s->cfg.status_ns :
+		       INT64_MAX;
 	emit_counts(s, e, EV_START, now);
 }
 
@@ -91,6 +130,8 @@ static int64_t draw(struct sweep *s)
 	do
 		i = tset_perm_next(&s->walk);
 	while (i >= 0 && s->st.pass > 1 && bit(s->seen, (uint64_t)i));
+	if (i < 0 && s->st.pass == 1)
+		s->drawn = true;
 	return i;
 }
 
@@ -122,6 +163,8 @@ static int64_t sweep_next(void *p, struct engine *e, int64_t now,
 		while (s->next_status <= now)
 			s->next_status += s->cfg.status_ns;
 	}
+	if (s->grp && now >= s->next_publish)
+		emit_counts(s, e, EV_STATUS, now);
 	if (s->pending < 0 && !s->walked) {
 		s->pending = draw(s);
 		if (s->pending < 0)
@@ -174,7 +217,7 @@ static void sweep_sent(void *p, struct engine *e, const struct probe_req *req,
 		ev.icmp_code = EV_LOCAL_FROM_SEND;
 		ev.index = req->cookie & COOKIE_INDEX_MASK;
 		ev.sweep = &s->st;
-		engine_emit(e, &ev);
+		emit(s, e, &ev);
 	}
 }
 
@@ -207,7 +250,7 @@ static void sweep_answer(void *p, struct engine *e, struct probe_rec *rec,
 	ev->sweep = &s->st;
 	if (ev->type != EV_REPLY && ev->type != EV_ERROR) {
 		s->st.foreign++;
-		engine_emit(e, ev);
+		emit(s, e, ev);
 		return;
 	}
 	i = answer_index(s, a);
@@ -215,7 +258,7 @@ static void sweep_answer(void *p, struct engine *e, struct probe_rec *rec,
 		ev->type = EV_FOREIGN;
 		ev->foreign = EV_FOREIGN_ADDR;
 		s->st.foreign++;
-		engine_emit(e, ev);
+		emit(s, e, ev);
 		return;
 	}
 	if (ev->type == EV_REPLY) {
@@ -242,7 +285,7 @@ static void sweep_answer(void *p, struct engine *e, struct probe_rec *rec,
 	ev->probe = a->has_cookie ? (uint32_t)(a->cookie >> COOKIE_INDEX_BITS) : 0;
 	/* When it was read: no clock read an answer. */
 	counts(s, e->rx_mono);
-	engine_emit(e, ev);
+	emit(s, e, ev);
 }
 
 static void sweep_local_error(void *p, struct engine *e, struct probe_rec *rec,
@@ -277,8 +320,9 @@ static const struct engine_plan sweep_plan = {
 	.end = sweep_end,
 };
 
-int engine_run_sweep(struct engine *e, const struct sweep_cfg *cfg,
-		     const struct engine_signals *sig)
+int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
+	      const struct engine_signals *sig, struct sweep_group *grp,
+	      unsigned member)
 {
 	struct sweep *s;
 	size_t bytes;
@@ -291,14 +335,22 @@ int engine_run_sweep(struct engine *e, const struct sweep_cfg *cfg,
 	if (!s)
 		return -ENOMEM;
 	s->cfg = *cfg;
+	s->grp = grp;
+	s->member = member;
 	rc = tset_perm_init(&s->walk, cfg->set->size, cfg->seed, cfg->shard,
 			    cfg->shards ? cfg->shards : 1);
-	bytes = (size_t)((cfg->set->size + 7) / 8);
-	s->seen = calloc(bytes ? bytes : 1, 1);
-	s->errd = calloc(bytes ? bytes : 1, 1);
+	if (grp) {
+		sweep_group_maps(grp, &s->seen, &s->errd);
+	} else {
+		bytes = (size_t)((cfg->set->size + 7) / 8);
+		s->seen = calloc(bytes ? bytes : 1, 1);
+		s->errd = calloc(bytes ? bytes : 1, 1);
+	}
 	if (rc < 0 || !s->seen || !s->errd) {
-		free(s->seen);
-		free(s->errd);
+		if (!grp) {
+			free(s->seen);
+			free(s->errd);
+		}
 		free(s);
 		return rc < 0 ? rc : -ENOMEM;
 	}
@@ -311,8 +363,16 @@ int engine_run_sweep(struct engine *e, const struct sweep_cfg *cfg,
 	s->st.seed = cfg->seed;
 	s->st.rate_pps = cfg->rate_pps;
 	rc = engine_run(e, &sweep_plan, s, sig);
-	free(s->seen);
-	free(s->errd);
+	if (!grp) {
+		free(s->seen);
+		free(s->errd);
+	}
 	free(s);
 	return rc;
+}
+
+int engine_run_sweep(struct engine *e, const struct sweep_cfg *cfg,
+		     const struct engine_signals *sig)
+{
+	return sweep_run(e, cfg, sig, NULL, 0);
 }

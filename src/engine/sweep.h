@@ -34,6 +34,32 @@ struct sweep_cfg {
 int engine_run_sweep(struct engine *e, const struct sweep_cfg *cfg,
 		     const struct engine_signals *sig);
 
+/* The same on several engines at once, each in a thread of its own: on
+ * a near network the kernel's work for a probe and its answer runs on
+ * the CPU that sent it, so one thread keeps one CPU busy.  Engine i walks
+ * part i of n of cfg's shard (shard cfg->shard + cfg->shards * i of
+ * cfg->shards * n: with one seed the parts are disjoint and their union
+ * is the shard) on its own sockets, which are at cfg->sock4 and
+ * cfg->sock6 in every engine, at its own engine's rate (the caller splits
+ * the global one).  Every engine's events go to e[0]'s sinks, one at a
+ * time (the other engines' sinks are not called); EV_START, EV_STATUS and
+ * EV_END carry the sums of every engine's counts.  ready(ctx) runs once
+ * every thread has started and before any probe goes (to enter the
+ * sandbox, which then covers every thread); an error from it ends the
+ * run before it starts.  The caller's thread waits, for the others and
+ * for the stop signals.  n = 1: no thread, as engine_run_sweep.
+ * 0 or -errno (the first engine's error). */
+struct sweep_engines {
+	struct engine *const *e;
+	unsigned n;                     /* 1 .. SWEEP_THREADS_MAX */
+	int (*ready)(void *ctx);        /* may be NULL */
+	void *ready_ctx;
+};
+#define SWEEP_THREADS_MAX 32
+int engine_run_sweep_threads(const struct sweep_engines *g,
+			     const struct sweep_cfg *cfg,
+			     const struct engine_signals *sig);
+
 /* What the bitmaps cost for a set of n addresses, bytes. */
 uint64_t sweep_state_bytes(uint64_t n);
 

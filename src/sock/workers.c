@@ -46,11 +46,26 @@ out:
 	return NULL;
 }
 
+int workers_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int err;
+
+	/* Signals are the caller's business: the thread takes none but the
+	 * one that asks it to enter the sandbox where the kernel cannot
+	 * make it (sandbox_install). */
+	sigfillset(&all);
+	sigdelset(&all, SANDBOX_SIGNAL);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = -pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return err;
+}
+
 static int spawn(struct workers *p, int req_rd, int ans_wr, size_t req_size,
 		 size_t ans_size, workers_fn work)
 {
 	struct worker *w = malloc(sizeof(*w) + req_size + ans_size);
-	sigset_t all, old;
 	int err;
 
 	if (!w)
@@ -64,14 +79,7 @@ static int spawn(struct workers *p, int req_rd, int ans_wr, size_t req_size,
 		err = -errno;
 		goto fail;
 	}
-	/* Signals are the caller's business: the thread takes none but the
-	 * one that asks it to enter the sandbox where the kernel cannot
-	 * make it (sandbox_install). */
-	sigfillset(&all);
-	sigdelset(&all, SANDBOX_SIGNAL);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = -pthread_create(&p->threads[p->nthreads], NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = workers_thread(&p->threads[p->nthreads], worker_main, w);
 	if (err == 0) {
 		p->nthreads++;
 		return 0;

@@ -30,6 +30,11 @@ struct workers {
 	unsigned nthreads;
 };
 
+/* A thread of the process's own (workers, a sweep's engines): fn(arg)
+ * with every signal blocked but SANDBOX_SIGNAL.  Start it once privileges
+ * are dropped and before the sandbox.  0 or -errno. */
+int workers_thread(pthread_t *t, void *(*fn)(void *), void *arg);
+
 /* Nothing started: both descriptors -1 (what workers_stop expects). */
 void workers_init(struct workers *w);
 

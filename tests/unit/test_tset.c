@@ -242,6 +242,47 @@ static void test_shards(void **state)
 	}
 }
 
+/* A sweep's threads (engine/sweep_group.c): shard s of N, walked by T
+ * threads as shards s + N*t of N*T, is exactly shard s, each index once;
+ * also for sets smaller than N*T (some threads get nothing). */
+static void test_thread_parts(void **state)
+{
+	static const struct { uint64_t size; uint32_t shards, threads; } t[] = {
+		{ 65536, 1, 2 }, { 65536, 1, 3 }, { 30021, 4, 2 }, { 4093, 3, 5 },
+		{ 7, 2, 8 }, { 1, 1, 4 },
+	};
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(t) / sizeof(t[0]); k++) {
+		uint8_t *want = calloc(t[k].size, 1), *got = calloc(t[k].size, 1);
+
+		assert_non_null(want);
+		assert_non_null(got);
+		for (uint32_t s = 0; s < t[k].shards; s++) {
+			struct tset_perm w;
+			int64_t i;
+
+			memset(want, 0, t[k].size);
+			memset(got, 0, t[k].size);
+			assert_int_equal(tset_perm_init(&w, t[k].size, 42, s, t[k].shards), 0);
+			while ((i = tset_perm_next(&w)) >= 0)
+				want[i] = 1;
+			for (uint32_t th = 0; th < t[k].threads; th++) {
+				assert_int_equal(tset_perm_init(&w, t[k].size, 42,
+								s + t[k].shards * th,
+								t[k].shards * t[k].threads), 0);
+				while ((i = tset_perm_next(&w)) >= 0) {
+					assert_int_equal(got[i], 0);    /* once */
+					got[i] = 1;
+				}
+			}
+			assert_memory_equal(want, got, t[k].size);
+		}
+		free(want);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -252,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_primes),
 		cmocka_unit_test(test_perm_full),
 		cmocka_unit_test(test_shards),
+		cmocka_unit_test(test_thread_parts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

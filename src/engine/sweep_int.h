@@ -1,0 +1,31 @@
+/* Inside the engine: what the sweep plan (sweep.c) and its groups
+ * (sweep_group.c) share.  Not for use outside src/engine. */
+#ifndef ECHOLOT_SWEEP_INT_H
+#define ECHOLOT_SWEEP_INT_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "engine.h"
+#include "sweep.h"
+
+struct sweep_group;
+
+/* Run the sweep plan on e: alone (grp NULL), or as member `member` of
+ * grp, whose bitmaps it shares and to which it hands its events and
+ * counts.  0 or -errno. */
+int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
+	      const struct engine_signals *sig, struct sweep_group *grp,
+	      unsigned member);
+
+/* The group's bitmaps (replied, answered by an error): a bit an index of
+ * the set. */
+void sweep_group_maps(struct sweep_group *g, _Atomic uint8_t **seen,
+		      _Atomic uint8_t **errd);
+/* An event of a member, to the group's sinks (serialised). */
+void sweep_group_emit(struct sweep_group *g, const struct event *ev);
+/* A member's counts as they are now (its last: as its run ends). */
+void sweep_group_publish(struct sweep_group *g, unsigned member,
+			 const struct event_sweep *st);
+
+#endif
