@@ -320,6 +320,18 @@ static const struct engine_plan sweep_plan = {
 	.end = sweep_end,
 };
 
+void sweep_counts_init(struct event_sweep *st, const struct sweep_cfg *cfg,
+		       uint64_t total)
+{
+	st->total = total;
+	st->pass = 1;
+	st->passes = 1 + cfg->retries;
+	st->shard = cfg->shard;
+	st->shards = cfg->shards ? cfg->shards : 1;
+	st->seed = cfg->seed;
+	st->rate_pps = cfg->rate_pps;
+}
+
 int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
 	      const struct engine_signals *sig, struct sweep_group *grp,
 	      unsigned member)
@@ -355,13 +367,7 @@ int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
 		return rc < 0 ? rc : -ENOMEM;
 	}
 	s->pending = -1;
-	s->st.total = tset_perm_count(&s->walk);
-	s->st.pass = 1;
-	s->st.passes = 1 + cfg->retries;
-	s->st.shard = cfg->shard;
-	s->st.shards = cfg->shards ? cfg->shards : 1;
-	s->st.seed = cfg->seed;
-	s->st.rate_pps = cfg->rate_pps;
+	sweep_counts_init(&s->st, cfg, tset_perm_count(&s->walk));
 	rc = engine_run(e, &sweep_plan, s, sig);
 	if (!grp) {
 		free(s->seen);

@@ -183,13 +183,7 @@ static struct sweep_group *group_new(const struct sweep_engines *ge,
 			      cfg->shards ? cfg->shards : 1);
 	if (*err < 0)
 		goto fail;
-	g->base.total = tset_perm_count(&walk);
-	g->base.pass = 1;
-	g->base.passes = 1 + cfg->retries;
-	g->base.shard = cfg->shard;
-	g->base.shards = cfg->shards ? cfg->shards : 1;
-	g->base.seed = cfg->seed;
-	g->base.rate_pps = cfg->rate_pps;
+	sweep_counts_init(&g->base, cfg, tset_perm_count(&walk));
 	for (unsigned i = 0; i < ge->n; i++) {
 		struct member *m = &g->m[i];
 

@@ -18,6 +18,11 @@ int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
 	      const struct engine_signals *sig, struct sweep_group *grp,
 	      unsigned member);
 
+/* A sweep's counts before its first probe: total probes of a pass, the
+ * first of 1 + retries passes, and cfg's shard, seed and rate. */
+void sweep_counts_init(struct event_sweep *st, const struct sweep_cfg *cfg,
+		       uint64_t total);
+
 /* The group's bitmaps (replied, answered by an error): a bit an index of
  * the set. */
 void sweep_group_maps(struct sweep_group *g, _Atomic uint8_t **seen,
