@@ -525,6 +525,18 @@ fast_icmp() {
 		net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
 }
 
+# anyip_pair: pair, and t answering every address of 198.19.0.0/16 and
+# 2001:2:1::/96 (AnyIP), routed there from p, with no ICMP rate limit in
+# the way (a sweep's replies come at line rate).
+anyip_pair() {
+	pair
+	must ip -n "$(nsn t)" route add local 198.19.0.0/16 dev lo
+	must ip -n "$(nsn t)" -6 route add local 2001:2:1::/96 dev lo
+	route p 198.19.0.0/16 via "$T4"
+	route p 2001:2:1::/96 via "$T6"
+	fast_icmp t
+}
+
 # tchain C N: like lib.sh's `chain N`, with namespaces C-p, C-r1..C-rN, C-t
 # (so that several chains coexist) and each node's routes added by one
 # `ip -batch` (a chain of 30 has some 1900 routes).  Addresses as in

@@ -18,12 +18,7 @@ ln -s "$(dirname "$PING")/echolot" "$EBIN/fping6"
 ln -s "$REF" "$RBIN/fping"
 [ -e "$(dirname "$REF")/fping6" ] && ln -s "$(dirname "$REF")/fping6" "$RBIN/fping6"
 
-pair
-must ip -n "$(nsn t)" route add local 198.19.0.0/16 dev lo
-must ip -n "$(nsn t)" -6 route add local 2001:2:1::/96 dev lo
-route p 198.19.0.0/16 via "$T4"
-route p 2001:2:1::/96 via "$T6"
-ns_sysctl t net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0
+anyip_pair
 # 198.19.200.0/24 is silent: requests dropped at t.
 nft_load t 'table inet silent {
 	chain in {

@@ -29,13 +29,7 @@ case $PING in
 esac
 N=$((1 << (32 - BITS)))
 
-pair
-must ip -n "$(nsn t)" route add local 198.19.0.0/16 dev lo
-must ip -n "$(nsn t)" -6 route add local 2001:2:1::/96 dev lo
-route p 198.19.0.0/16 via "$T4"
-route p 2001:2:1::/96 via "$T6"
-ns_sysctl t net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
-	net.ipv4.icmp_msgs_per_sec=10000000 net.ipv4.icmp_msgs_burst=10000000
+anyip_pair
 
 # expected CIDR [EXCLUDED_FILE]: every address of the block, less the
 # excluded ones, sorted as sort(1) sorts.

@@ -92,17 +92,6 @@ assert_between() {
 	return 1
 }
 
-# anyip_pair: lib.sh's pair, and t answering every address of
-# 198.19.0.0/16 and 2001:2:1::/64 (AnyIP), routed there from p.
-anyip_pair() {
-	pair
-	must ip -n "$(nsn t)" route add local 198.19.0.0/16 dev lo
-	must ip -n "$(nsn t)" -6 route add local 2001:2:1::/64 dev lo
-	must ip -n "$(nsn p)" route add 198.19.0.0/16 via "$T4"
-	must ip -n "$(nsn p)" -6 route add 2001:2:1::/64 via "$T6"
-	fast_icmp t
-}
-
 # rss_kb PID: VmRSS in kB.
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
