@@ -125,12 +125,15 @@ table inet quiet77 {
 }'
 bg_start c1-t "$TMPD/mpls.log" /usr/bin/python3 "$ROOT/tests/net/tools/mpls_responder.py" 10 8 198.18.2.77
 for _ in $(seq 50); do grep -q ready "$TMPD/mpls.log" 2>/dev/null && break; sleep 0.1; done
-run_in c1-p "$TR" -n -e -q 2 -m 2 198.18.2.77
+# -w 3: a plain wait.  With the default's "here" rule, hop 2's second
+# probe would be waited for only 3x its first's round trip, which a Python
+# responder answering probes in turn can miss (a '*' under ASan).
+run_in c1-p "$TR" -n -e -w 3 -q 2 -m 2 198.18.2.77
 assert_lines "-e: MPLS labels" "traceroute to 198.18.2.77 (198.18.2.77), 2 hops max, 60 byte packets
  1  198.18.1.2  X ms  X ms
  2  198.18.2.77 <MPLS:L=24001,E=0,S=0,T=1/L=16,E=5,S=1,T=1>  X ms  X ms" \
 	"$(printf '%s\n' "$OUT" | maskt)"
-run_in c1-p "$TR" -n -q 2 -m 2 198.18.2.77
+run_in c1-p "$TR" -n -w 3 -q 2 -m 2 198.18.2.77
 assert_lines "without -e: no extensions shown" "traceroute to 198.18.2.77 (198.18.2.77), 2 hops max, 60 byte packets
  1  198.18.1.2  X ms  X ms
  2  198.18.2.77  X ms  X ms" "$(printf '%s\n' "$OUT" | maskt)"
