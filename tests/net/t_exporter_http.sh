@@ -10,8 +10,9 @@
 # scrapes.  Checked:
 #  - the schedule does not slip: each target's send gaps, from the
 #    capture, during the attack against the quiet seconds before it (p99
-#    of |gap - 50 ms| at most 4x the quiet one + 2 ms, 5 ms under ASan),
-#    and no probe missed;
+#    of |gap - 50 ms| at most 4x the quiet one + 5 ms, 10 ms under ASan:
+#    this 2-CPU VM alone shows a quiet p99 anywhere from 0.3 to 6 ms),
+#    and no probe missed (a slot with no request; send_jitter.py);
 #  - the honest scraper is served throughout (the per-address limit);
 #  - every malformed request gets a 4xx or a closed connection, never a
 #    5xx or a crash; idle connections beyond the limit are refused;
@@ -23,10 +24,10 @@ need_root
 need_exporter
 need_cmd tcpdump
 
-IDLE=2000 SLACK_MS=2 MEM_BACK_KB=4096
+IDLE=2000 SLACK_MS=5 MEM_BACK_KB=4096
 # ASan: slower code under the same attack, and a quarantine that holds
 # freed memory back.
-[ "$ASAN" = 1 ] && IDLE=500 SLACK_MS=5 MEM_BACK_KB=8192
+[ "$ASAN" = 1 ] && IDLE=500 SLACK_MS=10 MEM_BACK_KB=8192
 anyip_pair
 hosts=
 for i in $(seq 1 20); do hosts+="198.19.0.$i, "; done

@@ -9,7 +9,10 @@ For every destination, the gaps between its consecutive requests (those
 sent between unix times FROM and TO, when given); prints
     n GAPS p50 MS p99 MS max MS missed N targets N
 where the MS figures are |gap - interval| (the schedule's error) and
-missed counts the requests a gap longer than 1.5 intervals left out.
+missed counts the slots in which no request went: for each destination,
+the intervals its first and last requests span less the gaps between its
+requests.  A late request is not a missed one (its gap is long, the next
+one short: the errors show it); one left out is.
 """
 import sys
 
@@ -18,7 +21,7 @@ def main():
     iv = float(sys.argv[1]) / 1000
     lo = float(sys.argv[2]) if len(sys.argv) > 3 else float('-inf')
     hi = float(sys.argv[3]) if len(sys.argv) > 3 else float('inf')
-    last, errs, missed = {}, [], 0
+    first, last, count, errs = {}, {}, {}, []
     for line in sys.stdin:
         f = line.split()
         if len(f) < 5 or f[1] not in ('IP', 'IP6'):
@@ -27,12 +30,14 @@ def main():
         if not lo <= t <= hi:
             continue
         if dst in last:
-            gap = t - last[dst]
-            errs.append(abs(gap - iv) * 1000)
-            if gap > 1.5 * iv:
-                missed += int(round(gap / iv)) - 1
+            errs.append(abs(t - last[dst] - iv) * 1000)
+        else:
+            first[dst], count[dst] = t, 0
         last[dst] = t
+        count[dst] += 1
     errs.sort()
+    missed = sum(max(0, round((last[d] - first[d]) / iv) - (count[d] - 1))
+                 for d in last)
 
     def q(p):
         return errs[min(len(errs) - 1, int(p * len(errs)))] if errs else -1
