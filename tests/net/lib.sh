@@ -537,6 +537,37 @@ anyip_pair() {
 	fast_icmp t
 }
 
+# sweep_bed: anyip_pair, and the sizes a sweep test uses: BITS (the IPv4
+# prefix length of the block swept whole: /16, or /20 under ASan),
+# V6BITS likewise for IPv6, N addresses in the IPv4 block; ECHOLOT.
+sweep_bed() {
+	ECHOLOT=$(dirname "$PING")/echolot
+	case $PING in
+	*build-asan*) BITS=20 V6BITS=120 ;;
+	*) BITS=16 V6BITS=112 ;;
+	esac
+	N=$((1 << (32 - BITS)))
+	anyip_pair
+}
+
+# expected CIDR [EXCLUDED_FILE]: every address of the block, less those
+# of the zmap-format blocklist file, sorted as sort(1) sorts.
+expected() {
+	/usr/bin/python3 - "$@" <<'EOF' | LC_ALL=C sort
+import ipaddress, sys
+net = ipaddress.ip_network(sys.argv[1])
+ex = []
+if len(sys.argv) > 2:
+    for line in open(sys.argv[2]):
+        t = line.split('#')[0].strip()
+        if t:
+            ex.append(ipaddress.ip_network(t))
+for a in net:
+    if not any(a in e for e in ex):
+        print(a)
+EOF
+}
+
 # tchain C N: like lib.sh's `chain N`, with namespaces C-p, C-r1..C-rN, C-t
 # (so that several chains coexist) and each node's routes added by one
 # `ip -batch` (a chain of 30 has some 1900 routes).  Addresses as in

@@ -22,32 +22,7 @@ need_cmd jq
 need_cmd tcpdump
 need_cmd nft
 
-ECHOLOT=$(dirname "$PING")/echolot
-case $PING in
-*build-asan*) BITS=20 V6BITS=120 ;;
-*) BITS=16 V6BITS=112 ;;
-esac
-N=$((1 << (32 - BITS)))
-
-anyip_pair
-
-# expected CIDR [EXCLUDED_FILE]: every address of the block, less the
-# excluded ones, sorted as sort(1) sorts.
-expected() {
-	/usr/bin/python3 - "$@" <<'EOF' | LC_ALL=C sort
-import ipaddress, sys
-net = ipaddress.ip_network(sys.argv[1])
-ex = []
-if len(sys.argv) > 2:
-    for line in open(sys.argv[2]):
-        t = line.split('#')[0].strip()
-        if t:
-            ex.append(ipaddress.ip_network(t))
-for a in net:
-    if not any(a in e for e in ex):
-        print(a)
-EOF
-}
+sweep_bed
 
 # --- a whole block, each address once ----------------------------------------
 BLOCK=198.19.0.0/$BITS

@@ -23,22 +23,7 @@ need_ping
 need_cmd jq
 need_cmd nft
 
-ECHOLOT=$(dirname "$PING")/echolot
-case $PING in
-*build-asan*) BITS=20 V6BITS=120 ;;
-*) BITS=16 V6BITS=112 ;;
-esac
-N=$((1 << (32 - BITS)))
-
-anyip_pair
-
-# expected CIDR: every address of the block, sorted as sort(1) sorts.
-expected() {
-	/usr/bin/python3 -c '
-import ipaddress, sys
-for a in ipaddress.ip_network(sys.argv[1]):
-    print(a)' "$1" | LC_ALL=C sort
-}
+sweep_bed
 
 # --- a whole block: the same as one thread ---------------------------------------
 BLOCK=198.19.0.0/$BITS
