@@ -46,6 +46,8 @@ static void usage(FILE *f)
 	      "      --retries N        probe those that did not answer N more times\n"
 	      "      --wait S           wait S seconds after the last probe (default 1)\n"
 	      "      --seed N           the order of the walk (default: random)\n"
+	      "      --dedup-window N   tell answers apart over the last N (default: a bit an\n"
+	      "                         address up to 2^27 addresses, then the last 2^20)\n"
 	      "      --shard I/N        probe shard I (0-based) of N; needs --seed\n"
 	      "  -s, --size N           data bytes a probe (32 to 65000, default 32)\n"
 	      "      --threads N        probe from N threads, each with its own socket\n"
@@ -362,6 +364,7 @@ static int run(struct sweep_run *r)
 	sc.shard = r->o.shard;
 	sc.shards = r->o.shards;
 	sc.retries = r->o.retries;
+	sc.dedup_window = r->o.dedup_window;
 	sc.wait_ns = (int64_t)(r->o.wait * 1e9);
 	sc.status_ns = r->o.out.progress || r->o.out.format == SWEEP_JSON ?
 		       1000000000 : 0;

@@ -8,10 +8,14 @@
 #include <sys/socket.h>
 
 #include "sweep_opts.h"
+#include "../engine/dedup.h"
+
+_Static_assert(DEDUP_WINDOW_MAX == 16777216, "--dedup-window's message");
 
 enum {
 	OPT_EXCLUDE = 256, OPT_SEED, OPT_SHARD, OPT_RATE, OPT_RETRIES, OPT_WAIT,
 	OPT_FIELDS, OPT_FORMAT, OPT_JSON, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_THREADS,
+	OPT_DEDUP_WINDOW,
 };
 
 static const struct option longopts[] = {
@@ -23,6 +27,7 @@ static const struct option longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "wait", required_argument, NULL, OPT_WAIT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "dedup-window", required_argument, NULL, OPT_DEDUP_WINDOW },
 	{ "output-fields", required_argument, NULL, OPT_FIELDS },
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -135,6 +140,12 @@ static int one(struct sweep_opts *o, int c, const char *arg, char *err, size_t l
 		if (!parse_u64(arg, &u) || u > 100)
 			return bad(err, len, "invalid --retries: '%s' (0 to 100)", arg);
 		o->retries = (unsigned)u;
+		break;
+	case OPT_DEDUP_WINDOW:
+		if (!parse_u64(arg, &u) || u < 1 || u > DEDUP_WINDOW_MAX)
+			return bad(err, len, "invalid --dedup-window: '%s' (1 to 16777216 answers)",
+				   arg);
+		o->dedup_window = (uint32_t)u;
 		break;
 	case OPT_WAIT:
 		if (!parse_secs(arg, &o->wait, 3600))

@@ -27,6 +27,7 @@ struct sweep_opts {
 	unsigned retries;
 	double wait;            /* --wait, seconds */
 	unsigned threads;       /* --threads, 0: auto */
+	uint32_t dedup_window;  /* --dedup-window, 0: the engine's choice */
 	size_t datalen;         /* -s */
 	int progress;           /* --progress 1, --no-progress 0, -1: a tty */
 	struct sweep_out_cfg out;

@@ -30,11 +30,11 @@
 struct sweep {
 	struct sweep_cfg cfg;
 	struct tset_perm walk;
-	/* A bit an index: replied, answered by an ICMP error.  Atomic: in a
-	 * group, members share them, and neighbouring bits of one byte may
-	 * be two members' (each index is one member's alone). */
-	_Atomic uint8_t *seen;
-	_Atomic uint8_t *errd;
+	/* The indices that replied, and those an ICMP error answered
+	 * (dedup.h): in a group, the group's bitmaps, or windows of this
+	 * member's own (each index is one member's alone). */
+	struct dedup seen;
+	struct dedup errd;
 	struct sweep_group *grp;        /* NULL: alone */
 	unsigned member;
 	int64_t next_publish;
@@ -48,11 +48,6 @@ struct sweep {
 	struct sockaddr_storage ev_to;
 };
 
-uint64_t sweep_state_bytes(uint64_t n)
-{
-	return 2 * ((n + 7) / 8);
-}
-
 static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 /* Every address replied: nothing left to wait for.  Known once the
@@ -61,18 +56,6 @@ static const uint8_t v4mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff }
 static bool all_alive(const struct sweep *s)
 {
 	return s->drawn && s->st.alive == s->st.probed;
-}
-
-static bool bit(_Atomic uint8_t *m, uint64_t i)
-{
-	return atomic_load_explicit(&m[i >> 3], memory_order_relaxed) &
-	       (1u << (i & 7));
-}
-
-static void set_bit(_Atomic uint8_t *m, uint64_t i)
-{
-	atomic_fetch_or_explicit(&m[i >> 3], (uint8_t)(1u << (i & 7)),
-				 memory_order_relaxed);
 }
 
 /* To the sinks: the engine's, or the group's (one member at a time). */
@@ -129,7 +112,7 @@ static int64_t draw(struct sweep *s)
 
 	do
 		i = tset_perm_next(&s->walk);
-	while (i >= 0 && s->st.pass > 1 && bit(s->seen, (uint64_t)i));
+	while (i >= 0 && s->st.pass > 1 && dedup_has(&s->seen, (uint64_t)i));
 	if (i < 0 && s->st.pass == 1)
 		s->drawn = true;
 	return i;
@@ -262,18 +245,19 @@ static void sweep_answer(void *p, struct engine *e, struct probe_rec *rec,
 		return;
 	}
 	if (ev->type == EV_REPLY) {
-		if (bit(s->seen, (uint64_t)i)) {
+		if (dedup_has(&s->seen, (uint64_t)i)) {
 			s->st.dups++;
 			return;
 		}
-		set_bit(s->seen, (uint64_t)i);
+		dedup_add(&s->seen, (uint64_t)i);
 		s->st.alive++;
 	} else {
-		if (bit(s->errd, (uint64_t)i) || bit(s->seen, (uint64_t)i)) {
+		if (dedup_has(&s->errd, (uint64_t)i) ||
+		    dedup_has(&s->seen, (uint64_t)i)) {
 			s->st.dups++;
 			return;
 		}
-		set_bit(s->errd, (uint64_t)i);
+		dedup_add(&s->errd, (uint64_t)i);
 		s->st.errored++;
 	}
 	fam = memcmp(a->probed, v4mapped, sizeof(v4mapped)) ? AF_INET6 : AF_INET;
@@ -337,8 +321,7 @@ int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
 	      unsigned member)
 {
 	struct sweep *s;
-	size_t bytes;
-	int rc;
+	int rc, rc2 = 0;
 
 	if (!cfg->set->finished || (cfg->set->has4 && cfg->sock4 < 0) ||
 	    (cfg->set->has6 && cfg->sock6 < 0))
@@ -351,28 +334,27 @@ int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
 	s->member = member;
 	rc = tset_perm_init(&s->walk, cfg->set->size, cfg->seed, cfg->shard,
 			    cfg->shards ? cfg->shards : 1);
-	if (grp) {
-		sweep_group_maps(grp, &s->seen, &s->errd);
-	} else {
-		bytes = (size_t)((cfg->set->size + 7) / 8);
-		s->seen = calloc(bytes ? bytes : 1, 1);
-		s->errd = calloc(bytes ? bytes : 1, 1);
+	if (rc == 0 && grp) {
+		const struct dedup *seen, *errd;
+
+		sweep_group_maps(grp, &seen, &errd);
+		rc = dedup_share(&s->seen, seen);
+		rc2 = dedup_share(&s->errd, errd);
+	} else if (rc == 0) {
+		rc = dedup_init(&s->seen, cfg->set->size, cfg->dedup_window);
+		rc2 = dedup_init(&s->errd, cfg->set->size, cfg->dedup_window);
 	}
-	if (rc < 0 || !s->seen || !s->errd) {
-		if (!grp) {
-			free(s->seen);
-			free(s->errd);
-		}
+	if (rc < 0 || rc2 < 0) {
+		dedup_free(&s->seen);
+		dedup_free(&s->errd);
 		free(s);
-		return rc < 0 ? rc : -ENOMEM;
+		return rc < 0 ? rc : rc2;
 	}
 	s->pending = -1;
 	sweep_counts_init(&s->st, cfg, tset_perm_count(&s->walk));
 	rc = engine_run(e, &sweep_plan, s, sig);
-	if (!grp) {
-		free(s->seen);
-		free(s->errd);
-	}
+	dedup_free(&s->seen);
+	dedup_free(&s->errd);
 	free(s);
 	return rc;
 }

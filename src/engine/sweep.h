@@ -2,7 +2,8 @@
  * permutation, then again over the addresses that did not answer (the
  * retries), at the engine's global rate, with stateless probes
  * (probe_sweep.c): memory holds a bit per address for the responders and
- * one for the addresses an ICMP error answered, nothing per probe.
+ * one for the addresses an ICMP error answered (or, past 2^27 addresses,
+ * a window over the last answers: dedup.h), nothing per probe.
  * Events: EV_START, EV_REPLY (each responder once), EV_ERROR (each
  * address a router's error answered, once), EV_LOCAL_ERROR (a send the
  * kernel refused), EV_FOREIGN (answers not credited), EV_STATUS (every
@@ -27,6 +28,10 @@ struct sweep_cfg {
 	int64_t status_ns;              /* EV_STATUS this often, 0: never */
 	int sock4, sock6;               /* engine sockets, -1: none */
 	double rate_pps;                /* the engine's, for the events */
+	uint32_t dedup_window;          /* answers are told apart over the
+	                                   last this many (dedup.h); 0: a bit
+	                                   an address up to 2^27 addresses,
+	                                   past that the last 2^20 */
 };
 
 /* 0 or -errno (-ENOMEM, -EINVAL: a bad shard or a family without its
@@ -59,8 +64,5 @@ struct sweep_engines {
 int engine_run_sweep_threads(const struct sweep_engines *g,
 			     const struct sweep_cfg *cfg,
 			     const struct engine_signals *sig);
-
-/* What the bitmaps cost for a set of n addresses, bytes. */
-uint64_t sweep_state_bytes(uint64_t n);
 
 #endif

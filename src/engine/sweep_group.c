@@ -39,7 +39,7 @@ struct sweep_group {
 	volatile sig_atomic_t stop;     /* the members' stop flag */
 	int wake[2];            /* a byte once stop is set */
 	int done[2];            /* a byte a member, as it ends */
-	_Atomic uint8_t *seen, *errd;
+	struct dedup seen, errd;        /* a member's windows are its own */
 	struct member *m;
 	unsigned n;
 	struct event_sweep base;        /* what is the group's own: total,
@@ -47,11 +47,11 @@ struct sweep_group {
 	int64_t start;
 };
 
-void sweep_group_maps(struct sweep_group *g, _Atomic uint8_t **seen,
-		      _Atomic uint8_t **errd)
+void sweep_group_maps(struct sweep_group *g, const struct dedup **seen,
+		      const struct dedup **errd)
 {
-	*seen = g->seen;
-	*errd = g->errd;
+	*seen = &g->seen;
+	*errd = &g->errd;
 }
 
 void sweep_group_emit(struct sweep_group *g, const struct event *ev)
@@ -148,8 +148,8 @@ static void group_free(struct sweep_group *g)
 	}
 	pthread_cond_destroy(&g->cv);
 	pthread_mutex_destroy(&g->mu);
-	free((void *)g->seen);
-	free((void *)g->errd);
+	dedup_free(&g->seen);
+	dedup_free(&g->errd);
 	free(g->m);
 	free(g);
 }
@@ -158,7 +158,6 @@ static struct sweep_group *group_new(const struct sweep_engines *ge,
 				     const struct sweep_cfg *cfg, int *err)
 {
 	struct sweep_group *g = calloc(1, sizeof(*g));
-	size_t bytes = (size_t)((cfg->set->size + 7) / 8);
 	struct tset_perm walk;
 
 	*err = -ENOMEM;
@@ -170,10 +169,14 @@ static struct sweep_group *group_new(const struct sweep_engines *ge,
 	g->n = ge->n;
 	g->e0 = ge->e[0];
 	g->m = calloc(ge->n, sizeof(*g->m));
-	g->seen = calloc(bytes ? bytes : 1, 1);
-	g->errd = calloc(bytes ? bytes : 1, 1);
-	if (!g->m || !g->seen || !g->errd)
+	if (!g->m)
 		goto fail;
+	*err = dedup_init_shared(&g->seen, cfg->set->size, cfg->dedup_window);
+	if (*err == 0)
+		*err = dedup_init_shared(&g->errd, cfg->set->size, cfg->dedup_window);
+	if (*err < 0)
+		goto fail;
+	*err = -ENOMEM;
 	if (pipe2(g->wake, O_CLOEXEC | O_NONBLOCK) < 0 ||
 	    pipe2(g->done, O_CLOEXEC | O_NONBLOCK) < 0) {
 		*err = -errno;

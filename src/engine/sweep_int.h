@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "dedup.h"
 #include "engine.h"
 #include "sweep.h"
 
@@ -23,10 +24,10 @@ int sweep_run(struct engine *e, const struct sweep_cfg *cfg,
 void sweep_counts_init(struct event_sweep *st, const struct sweep_cfg *cfg,
 		       uint64_t total);
 
-/* The group's bitmaps (replied, answered by an error): a bit an index of
- * the set. */
-void sweep_group_maps(struct sweep_group *g, _Atomic uint8_t **seen,
-		      _Atomic uint8_t **errd);
+/* The group's de-duplication (replied, answered by an error), for a
+ * member's dedup_share. */
+void sweep_group_maps(struct sweep_group *g, const struct dedup **seen,
+		      const struct dedup **errd);
 /* An event of a member, to the group's sinks (serialised). */
 void sweep_group_emit(struct sweep_group *g, const struct event *ev);
 /* A member's counts as they are now (its last: as its run ends). */
