@@ -20,7 +20,7 @@ harnesses=("$@")
 [ "${#harnesses[@]}" -gt 0 ] ||
 	harnesses=(fuzz_ip4 fuzz_icmp4 fuzz_icmp6 fuzz_quote fuzz_l4 fuzz_os fuzz_opts
 		   fuzz_trace_opts fuzz_os_opts fuzz_ipopts fuzz_mtr_opts fuzz_exporter
-		   fuzz_ni)
+		   fuzz_ni fuzz_sweep_opts fuzz_fping_opts)
 
 CC=${CC:-clang}
 OUT=build-fuzz
@@ -41,13 +41,18 @@ sources() {     # sources HARNESS: the src/ files a harness links
 		src/report/icmp_text.c src/report/ni_text.c src/analysis/stats.c src/sock/ifnames.c ;;
 	fuzz_ni) echo "${WIRE_SRC[@]}" src/report/ni_text.c ;;
 	fuzz_exporter) echo src/cli/exporter_config.c src/cli/exporter_opts.c ;;
+	fuzz_sweep_opts) echo src/cli/sweep_opts.c src/report/sweep_out.c src/report/json.c \
+		src/report/addr.c src/report/icmp_text.c src/analysis/fp.c \
+		src/analysis/fp_table.c src/sock/ifnames.c "${WIRE_SRC[@]}" ;;
+	fuzz_fping_opts) echo src/cli/fping_opts.c ;;
 	*) echo "${WIRE_SRC[@]}" ;;
 	esac
 }
 
 max_len() {     # longest input worth trying
 	case $1 in
-	fuzz_opts | fuzz_trace_opts | fuzz_os_opts | fuzz_mtr_opts) echo 512 ;;
+	fuzz_opts | fuzz_trace_opts | fuzz_os_opts | fuzz_mtr_opts | fuzz_sweep_opts | \
+	fuzz_fping_opts) echo 512 ;;
 	fuzz_exporter) echo 4096 ;;
 	*) echo 1500 ;;
 	esac

@@ -61,12 +61,18 @@ void fping_opts_default(struct fping_opts *o)
 	o->tos = -1;
 }
 
+/* Times past these (a million seconds) are refused as a bad number is:
+ * fping converts any float, inf and nan too, to a 64-bit count, which C
+ * leaves undefined. */
+#define FPING_MS_MAX 1e9
+#define FPING_SECS_MAX 1e6
+
 /* sscanf("%f") as fping reads a time in ms: a float, not negative. */
 static bool ms(const char *s, int64_t *ns)
 {
 	float v;
 
-	if (sscanf(s, "%f", &v) != 1 || v < 0)
+	if (sscanf(s, "%f", &v) != 1 || !(v >= 0 && v <= FPING_MS_MAX))
 		return false;
 	*ns = (int64_t)(v * 1000000);
 	return true;
@@ -124,7 +130,7 @@ static int one(struct fping_opts *o, int c, const char *arg, const char *prog,
 	case 'q': o->quiet = true; break;
 	case 'Q':
 		o->quiet = true;
-		if (sscanf(arg, "%f", &f) != 1 || f < 0)
+		if (sscanf(arg, "%f", &f) != 1 || !(f >= 0 && f <= FPING_SECS_MAX))
 			return FPING_OPTS_USAGE;
 		o->report_ns = (int64_t)(f * 1e9);
 		break;
@@ -219,7 +225,7 @@ int fping_opts_parse(int argc, char **argv, const char *prog,
 			 prog, o->datalen, 65507u);
 		return FPING_OPTS_MSG;
 	}
-	if (o->backoff > 5.0 || o->backoff < 1.0) {
+	if (!(o->backoff >= 1.0 && o->backoff <= 5.0)) {        /* nan too */
 		snprintf(err, errlen, "%s: backoff factor %.1f not valid, must be between %.1f and %.1f",
 			 prog, o->backoff, 1.0, 5.0);
 		return FPING_OPTS_MSG;
