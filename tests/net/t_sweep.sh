@@ -117,6 +117,30 @@ assert_match "forged: the forged ones were seen and refused" \
 	'not credited: from 198\.19\.64\.1[0-9]* \(tag fails\)' "$ERR"
 assert_match "forged: the summary counts 64 alive" "128 probed, 64 alive" "$ERR"
 
+# --- de-duplication: the bitmap, and the window (--dedup-window) -------------
+# t sends every echo reply of 198.19.96.0/22 twice (nftables dup): each
+# address is still listed once and counted once alive, the second copies
+# counted as duplicates; the same over a window of the last 64 answers
+# (the one past 2^27 addresses), which only sees answers 64 apart forgotten;
+# on two threads, a window each.
+nft_load t 'table ip sweepdup {
+	chain out {
+		type filter hook output priority 0;
+		ip saddr 198.19.96.0/22 icmp type echo-reply dup to 198.18.0.1 device "vt"
+	}
+}'
+DB=198.19.96.0/22
+for dd in "" "--dedup-window 64" "--threads 2 --dedup-window 64"; do
+	# shellcheck disable=SC2086 # the option is one word or none
+	run_in p "$ECHOLOT" sweep --json --rate 20000 --wait 0.3 $dd "$DB"
+	assert_eq "duplicated replies ${dd:-(bitmap)}: exit status" 0 "$RC"
+	hosts=$(printf '%s\n' "$OUT" | jq -r 'select(.type == "host") | .addr' | LC_ALL=C sort)
+	assert_eq "duplicated replies ${dd:-(bitmap)}: each address once" "$(expected "$DB")" "$hosts"
+	assert_eq "duplicated replies ${dd:-(bitmap)}: 1024 alive, 1024 duplicates" "1024 1024" \
+		"$(printf '%s\n' "$OUT" | tail -n 1 | jq -r '"\(.alive) \(.duplicates)"')"
+done
+ip netns exec "$(nsn t)" nft delete table ip sweepdup
+
 # --- the rate, in a capture ----------------------------------------------------
 bg_start p "$TMPD/cap.out" tcpdump -i vp -nn -B 16384 -w "$TMPD/rate.pcap" \
 	'icmp[icmptype] == icmp-echo'
