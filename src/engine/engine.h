@@ -84,9 +84,11 @@ size_t engine_fixed_bytes(const struct engine *e);
 socklen_t engine_target_addr(const struct engine *e, uint32_t ti,
 			     struct sockaddr_storage *ss);
 
-/* Flags the engine polls; set from signal handlers.  The loop blocks
- * these signals except while it waits (ppoll with the caller's mask), so
- * a stop is seen at once. */
+/* Flags the engine polls; set from signal handlers (or, for a sweep's
+ * threads, by another thread: the loop reads stop with a relaxed atomic
+ * load, and such a writer stores with one).  The loop blocks these
+ * signals except while it waits (ppoll with the caller's mask), so a stop
+ * is seen at once. */
 struct engine_signals {
 	volatile sig_atomic_t *stop;    /* SIGINT, SIGTERM, SIGALRM: finish now */
 	volatile sig_atomic_t *status;  /* SIGQUIT: a status line (may be NULL) */

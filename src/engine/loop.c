@@ -582,7 +582,7 @@ int engine_run(struct engine *e, const struct engine_plan *plan, void *p,
 		int got = 0;
 		struct timespec ts;
 
-		if (*sig->stop)
+		if (__atomic_load_n(sig->stop, __ATOMIC_RELAXED))
 			break;
 		if (sig->status && *sig->status) {
 			*sig->status = 0;

@@ -234,7 +234,8 @@ static void supervise(struct sweep_group *g, const struct engine_signals *sig,
 		ssize_t k;
 
 		if (*sig->stop && !g->stop) {
-			g->stop = 1;
+			/* The members' loops read it atomically (engine.h). */
+			__atomic_store_n(&g->stop, 1, __ATOMIC_RELAXED);
 			if (write(g->wake[1], "", 1) != 1) {
 				/* Cannot happen: the pipe is empty. */
 			}
