@@ -249,11 +249,16 @@ run_one() {
 	timeout -k 2 20 ip netns exec "$(nsn "t$k")" "$RESP" "-$fam" -s "$name" -i left \
 		-m "${MAC[k]}" -a "$a" -t 10 -n 3 >"$f.resp" 2>&1 </dev/null &
 	rpid=$!
-	for ((n = 0; n < 150; n++)); do
+	# Up to 10 s: eight lanes and a neighbouring test share two CPUs (a
+	# CI rehearsal under ASan once sent the first request to a responder
+	# that had no socket yet).  The log says so if it never came.
+	for ((n = 0; n < 500; n++)); do
 		grep -qx ready "$f.resp" 2>/dev/null && break
 		kill -0 "$rpid" 2>/dev/null || break
 		sleep 0.02
 	done
+	grep -qx ready "$f.resp" 2>/dev/null ||
+		log "$name/v$fam in lane $k: the responder was not ready after 10 s"
 	echo "[p$k] $PING -c 3 -i 0.2 -W 1 ${EXTRA:-}-n $t   (responder -$fam -s $name in t$k)" >"$f.cmd"
 	# shellcheck disable=SC2086 # EXTRA: words
 	timeout -k 2 15 ip netns exec "$(nsn "p$k")" "$PING" -c 3 -i 0.2 -W 1 ${EXTRA:-} -n "$t" \
