@@ -61,18 +61,39 @@ max_len() {     # longest input worth trying
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
-mkdir -p "$OUT"
-failed=()
-for h in "${harnesses[@]}"; do
-	echo "=== $h: build"
+build() {       # build HARNESS: its binary in $OUT
+	local h=$1
 	if [ ! -f "fuzz/$h.c" ]; then
 		echo "$h: no fuzz/$h.c"
-		failed+=("$h")
-		continue
+		return 1
 	fi
 	# shellcheck disable=SC2046
-	if ! "$CC" "${CFLAGS[@]}" ${FUZZ_CFLAGS:-} -o "$OUT/$h" "fuzz/$h.c" \
-		$(sources "$h") -lm; then
+	"$CC" "${CFLAGS[@]}" ${FUZZ_CFLAGS:-} -o "$OUT/$h" "fuzz/$h.c" $(sources "$h") -lm
+}
+
+# Each harness is built while the one before it runs: the fuzzer keeps
+# one CPU busy, the compiler another.
+build_bg() {    # build_bg I: start building harnesses[I], if any
+	local h=${harnesses[$1]:-}
+	[ -n "$h" ] || return 0
+	(
+		build "$h" >"$OUT/$h.build.log" 2>&1
+		echo $? >"$OUT/$h.build.rc"
+	) &
+	BUILD_PID=$!
+}
+
+mkdir -p "$OUT"
+failed=()
+build_bg 0
+for ((i = 0; i < ${#harnesses[@]}; i++)); do
+	h=${harnesses[i]}
+	echo "=== $h: build"
+	wait "$BUILD_PID"
+	cat "$OUT/$h.build.log"
+	rc=$(cat "$OUT/$h.build.rc")
+	build_bg $((i + 1))
+	if [ "$rc" != 0 ]; then
 		echo "$h: build failed"
 		failed+=("$h")
 		continue
