@@ -568,6 +568,38 @@ for a in net:
 EOF
 }
 
+# sweep_lossy WHAT ARGS...: t drops 30% of the echo requests (nftables
+# table inet sweeploss, left for the caller to delete); a sweep of
+# 198.19.0.0/17 with --retries 3 and ARGS finds >= 99% of it, each address
+# once, nothing outside it.  An address is missed when all four of its
+# requests are dropped, 0.3^4 = 0.81%: 99.19% expected, 0.05% (one sigma)
+# over 32,768 addresses, so 99% is 3.8 sigma away.  Leaves OUT, ERR, found.
+sweep_lossy() {
+	local what=$1 dropped outside
+	shift
+	nft_load t 'table inet sweeploss {
+	counter dropped { }
+	chain in {
+		type filter hook input priority 0;
+		ip protocol icmp icmp type echo-request numgen random mod 100 < 30 counter name dropped drop
+	}
+}'
+	run_in p "$ECHOLOT" sweep --rate max -q --retries 3 --wait 0.3 "$@" 198.19.0.0/17
+	assert_eq "30% loss$what: exit status" 0 "$RC"
+	found=$(printf '%s\n' "$OUT" | grep -c .)
+	dropped=$(nft_counter t inet sweeploss dropped)
+	log "30% loss, --retries 3$what: $found of 32768 found, $dropped requests dropped"
+	CHECKS=$((CHECKS + 1))
+	if [ "$found" -ge 32441 ] && [ "$dropped" -ge 7000 ]; then
+		pass "retries$what"
+	else
+		fail "30% loss with --retries 3$what: $found of 32768 found (want >= 99%), $dropped dropped"
+	fi
+	outside=$(printf '%s\n' "$OUT" | grep -v '^198\.19\.\([0-9]\|[1-9][0-9]\|1[01][0-9]\|12[0-7]\)\.' | grep -c .)
+	assert_eq "30% loss$what: nothing outside the set" 0 "$outside"
+	assert_eq "30% loss$what: no address twice" "$found" "$(printf '%s\n' "$OUT" | sort -u | grep -c .)"
+}
+
 # tchain C N: like lib.sh's `chain N`, with namespaces C-p, C-r1..C-rN, C-t
 # (so that several chains coexist) and each node's routes added by one
 # `ip -batch` (a chain of 30 has some 1900 routes).  Addresses as in

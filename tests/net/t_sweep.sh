@@ -72,28 +72,7 @@ else
 fi
 
 # --- loss and retries ------------------------------------------------------
-nft_load t 'table inet sweeploss {
-	counter dropped { }
-	chain in {
-		type filter hook input priority 0;
-		ip protocol icmp icmp type echo-request numgen random mod 100 < 30 counter name dropped drop
-	}
-}'
-LB=198.19.64.0/18
-run_in p "$ECHOLOT" sweep --rate max -q --retries 3 --wait 0.3 "$LB"
-assert_eq "30% loss: exit status" 0 "$RC"
-found=$(printf '%s\n' "$OUT" | grep -c .)
-dropped=$(nft_counter t inet sweeploss dropped)
-log "30% loss, --retries 3: $found of 16384 found, $dropped requests dropped"
-CHECKS=$((CHECKS + 1))
-if [ "$found" -ge 16220 ] && [ "$dropped" -ge 3500 ]; then
-	pass "retries"
-else
-	fail "30% loss with --retries 3: $found of 16384 found (want >= 99%), $dropped dropped"
-fi
-outside=$(printf '%s\n' "$OUT" | grep -v '^198\.19\.\(6[4-9]\|[7-9][0-9]\|1[01][0-9]\|12[0-7]\)\.' | grep -c .)
-assert_eq "30% loss: nothing outside the set" 0 "$outside"
-assert_eq "30% loss: no address twice" "$found" "$(printf '%s\n' "$OUT" | sort -u | grep -c .)"
+sweep_lossy ""
 ip netns exec "$(nsn t)" nft delete table inet sweeploss
 
 # --- forged replies --------------------------------------------------------
