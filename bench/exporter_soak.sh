@@ -103,12 +103,11 @@ sed -i 's/interval: .*/interval: 1h/' "$cfg"
 kill -HUP "$XPID"
 sleep 2.5
 M=$(scrape p 9374 /metrics)
-sum() { printf '%s\n' "$M" | awk -v n="$1" '$1 ~ "^"n"\\{" { s += $NF } END { printf "%d", s }'; }
 seen=$(nft_counter t ip x seen)
 dropped=$(nft_counter t ip x dropped)
-req=$(sum smokeping_requests_total)
-lost=$(sum echolot_probes_lost_total)
-count=$(sum smokeping_response_duration_seconds_count)
+req=$(metric_sum "$M" smokeping_requests_total)
+lost=$(metric_sum "$M" echolot_probes_lost_total)
+count=$(metric_sum "$M" smokeping_response_duration_seconds_count)
 cpu=$(/usr/bin/python3 "$BENCH/exporter_lib.py" ticks "$XPID")
 hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$XPID/status")
 exporter_stop
@@ -128,7 +127,7 @@ half=$(awk 'NR == 1 { n = 0 } { t[NR] = $1; r[NR] = $2 } END {
 	verdict "requests == nftables seen" "$([ "$req" = "$seen" ] && echo 1)"
 	verdict "lost == nftables dropped" "$([ "$lost" = "$dropped" ] && echo 1)"
 	verdict "replies == seen - dropped" "$([ "$count" = "$((seen - dropped))" ] && echo 1)"
-	verdict "nothing late, forged, foreign, refused" "$([ "$(sum echolot_replies_late_total)$(sum echolot_replies_forged_total)$(sum echolot_foreign_packets_total)$(sum echolot_send_errors_total)" = 0000 ] && echo 1)"
+	verdict "nothing late, forged, foreign, refused" "$([ "$(metric_sum "$M" echolot_replies_late_total)$(metric_sum "$M" echolot_replies_forged_total)$(metric_sum "$M" echolot_foreign_packets_total)$(metric_sum "$M" echolot_send_errors_total)" = 0000 ] && echo 1)"
 	verdict "$scrapes scrapes, all well formed" "$([ "$bad" = 0 ] && echo 1)"
 	verdict "RSS flat over the second half (< 1024 kB)" "$([ "$(echo "$half" | cut -d' ' -f3)" -lt 1024 ] && echo 1)"
 	verdict "exit status 0" "$([ "$XRC" = 0 ] && echo 1)"

@@ -60,21 +60,20 @@ sed -i 's/interval: .*/interval: 1h/' "$cfg"
 kill -HUP "$XPID"
 sleep 1.5
 M=$(scrape p 9374 /metrics)
-sum() { printf '%s\n' "$M" | awk -v n="$1" '$1 ~ "^"n"\\{" { s += $NF } END { printf "%d", s }'; }
 seen=$(nft_counter t ip x seen)
 dropped=$(nft_counter t ip x dropped)
-req=$(sum smokeping_requests_total)
-lost=$(sum echolot_probes_lost_total)
-count=$(sum smokeping_response_duration_seconds_count)
+req=$(metric_sum "$M" smokeping_requests_total)
+lost=$(metric_sum "$M" echolot_probes_lost_total)
+count=$(metric_sum "$M" smokeping_response_duration_seconds_count)
 log "sums: requests $req lost $lost replies $count; nftables seen $seen dropped $dropped"
 assert_ge "about N x 10 x seconds probes" "$req" $((N * 10 * SECS * 8 / 10))
 assert_eq "requests == nftables seen" "$seen" "$req"
 assert_eq "lost == nftables dropped" "$dropped" "$lost"
 assert_eq "replies == seen - dropped" "$((seen - dropped))" "$count"
-assert_eq "none late" 0 "$(sum echolot_replies_late_total)"
-assert_eq "none forged" 0 "$(sum echolot_replies_forged_total)"
-assert_eq "nothing foreign" 0 "$(sum echolot_foreign_packets_total)"
-assert_eq "no send error" 0 "$(sum echolot_send_errors_total)"
+assert_eq "none late" 0 "$(metric_sum "$M" echolot_replies_late_total)"
+assert_eq "none forged" 0 "$(metric_sum "$M" echolot_replies_forged_total)"
+assert_eq "nothing foreign" 0 "$(metric_sum "$M" echolot_foreign_packets_total)"
+assert_eq "no send error" 0 "$(metric_sum "$M" echolot_send_errors_total)"
 exporter_stop
 assert_eq "exit status" 0 "$XRC"
 finish

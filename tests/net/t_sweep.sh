@@ -76,25 +76,7 @@ sweep_lossy ""
 ip netns exec "$(nsn t)" nft delete table inet sweeploss
 
 # --- forged replies --------------------------------------------------------
-ns_sysctl t net.ipv4.icmp_echo_ignore_all=1
-bg_start t "$TMPD/forger" /usr/bin/python3 "$ROOT/tests/net/tools/sweep_forger.py" \
-	--count 128 --lifetime 20
-FORGER=$BG_PID
-wait_for "$TMPD/forger" '^ready' || die "forger did not start: $(cat "$TMPD/forger")"
-run_in p "$ECHOLOT" sweep -v --rate 2000 --wait 0.5 --output-fields addr 198.19.64.0/25
-bg_stop "$FORGER"
-ns_sysctl t net.ipv4.icmp_echo_ignore_all=0
-# Honest (last octet % 4 == 0) and doubled (% 4 == 3) replies are found,
-# each once; a flipped tag (% 4 == 1) and a reply from .128 and above
-# (% 4 == 2) never.
-want=$(for ((d = 0; d < 128; d++)); do
-	case $((d % 4)) in 0 | 3) echo "198.19.64.$d" ;; esac
-done | LC_ALL=C sort)
-assert_eq "forged: only the honest replies, each once" "$want" \
-	"$(printf '%s\n' "$OUT" | LC_ALL=C sort)"
-assert_match "forged: the forged ones were seen and refused" \
-	'not credited: from 198\.19\.64\.1[0-9]* \(tag fails\)' "$ERR"
-assert_match "forged: the summary counts 64 alive" "128 probed, 64 alive" "$ERR"
+sweep_forged
 
 # --- de-duplication: the bitmap, and the window (--dedup-window) -------------
 # t sends every echo reply of 198.19.96.0/22 twice (nftables dup): each

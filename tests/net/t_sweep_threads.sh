@@ -97,22 +97,7 @@ assert_eq "errors: each unreachable address once, with the router's address" \
 assert_match "errors: counted once each" "6 probed, 2 alive \(33.33%\), 4 answered by an error" "$ERR"
 
 # --- forged replies ------------------------------------------------------------------
-ns_sysctl t net.ipv4.icmp_echo_ignore_all=1
-bg_start t "$TMPD/forger" /usr/bin/python3 "$ROOT/tests/net/tools/sweep_forger.py" \
-	--count 128 --lifetime 20
-FORGER=$BG_PID
-wait_for "$TMPD/forger" '^ready' || die "forger did not start: $(cat "$TMPD/forger")"
-run_in p "$ECHOLOT" sweep -v --rate 2000 --threads 2 --wait 0.5 --output-fields addr 198.19.64.0/25
-bg_stop "$FORGER"
-ns_sysctl t net.ipv4.icmp_echo_ignore_all=0
-want=$(for ((d = 0; d < 128; d++)); do
-	case $((d % 4)) in 0 | 3) echo "198.19.64.$d" ;; esac
-done | LC_ALL=C sort)
-assert_eq "forged: only the honest replies, each once" "$want" \
-	"$(printf '%s\n' "$OUT" | LC_ALL=C sort)"
-assert_match "forged: the forged ones were seen and refused" \
-	'not credited: from 198\.19\.64\.1[0-9]* \(tag fails\)' "$ERR"
-assert_match "forged: the summary counts 64 alive" "128 probed, 64 alive" "$ERR"
+sweep_forged --threads 2
 
 # --- IPv6, unprivileged --------------------------------------------------------------
 B6=2001:2:1::/$V6BITS

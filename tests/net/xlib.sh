@@ -92,6 +92,12 @@ assert_between() {
 	return 1
 }
 
+# metric_sum TEXT NAME: the sum of NAME's samples over all its labels in an
+# exposition TEXT, as an integer.
+metric_sum() {
+	printf '%s\n' "$1" | awk -v n="$2" '$1 ~ "^"n"\\{" { s += $NF } END { printf "%d", s }'
+}
+
 # rss_kb PID: VmRSS in kB.
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
