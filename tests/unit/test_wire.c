@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 
 #include "unit.h"
+#include "wire/addr.h"
 #include "wire/wire.h"
 
 /* ------------------------------------------------------------ packets */
@@ -1508,6 +1509,37 @@ static void test_ip4_opts_build(void **state)
 	assert_int_equal(b[2], 39);
 }
 
+/* wire_sa_unmap4: ::ffff:a.b.c.d becomes a.b.c.d (port kept); any other
+ * address is left as it is. */
+static void test_sa_unmap4(void **state)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+	socklen_t len = sizeof(*s6);
+
+	(void)state;
+	memset(&ss, 0, sizeof(ss));
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(33434);
+	assert_int_equal(inet_pton(AF_INET6, "::ffff:198.18.2.77", &s6->sin6_addr), 1);
+	assert_true(wire_sa_unmap4(&ss, &len));
+	assert_int_equal(ss.ss_family, AF_INET);
+	assert_int_equal(len, sizeof(struct sockaddr_in));
+	assert_int_equal(ntohs(s4->sin_port), 33434);
+	assert_int_equal(ntohl(s4->sin_addr.s_addr), 0xc612024d);
+	/* An IPv4 address, and an IPv6 one that is not mapped: unchanged. */
+	assert_false(wire_sa_unmap4(&ss, &len));
+	assert_int_equal(ss.ss_family, AF_INET);
+	memset(&ss, 0, sizeof(ss));
+	s6->sin6_family = AF_INET6;
+	len = sizeof(*s6);
+	assert_int_equal(inet_pton(AF_INET6, "2001:2::ffff:c612:24d", &s6->sin6_addr), 1);
+	assert_false(wire_sa_unmap4(&ss, &len));
+	assert_int_equal(ss.ss_family, AF_INET6);
+	assert_int_equal(len, sizeof(*s6));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1547,6 +1579,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_random),
 		cmocka_unit_test(test_siphash_vectors),
 		cmocka_unit_test(test_ip4_opts_build),
+		cmocka_unit_test(test_sa_unmap4),
 	};
 
 	return cmocka_run_group_tests_name("wire", tests, NULL, NULL);
